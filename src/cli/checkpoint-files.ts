@@ -1,0 +1,32 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { decodeCheckpoint, encodeCheckpoint, weightsFromCheckpoint, CheckpointError, type CheckpointMeta } from '../core/model/checkpoint';
+import type { ModelConfig } from '../core/model/config';
+import type { TrainableWeights, Weights } from '../core/model/weights';
+
+/** Node storage of a checkpoint: DIR/checkpoint.json (header) + DIR/weights.bin (float32). */
+export async function saveCheckpointDir(dir: string, weights: Weights, config: ModelConfig, meta: CheckpointMeta): Promise<void> {
+  const { header, data } = await encodeCheckpoint(weights, config, meta);
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'weights.bin'), data);
+  await writeFile(join(dir, 'checkpoint.json'), JSON.stringify(header, null, 2) + '\n');
+}
+
+export async function loadCheckpointDir(dir: string, expected?: ModelConfig): Promise<{ weights: TrainableWeights; config: ModelConfig; meta: CheckpointMeta }> {
+  let headerText: string;
+  let data: Uint8Array;
+  try {
+    headerText = await readFile(join(dir, 'checkpoint.json'), 'utf8');
+    data = new Uint8Array(await readFile(join(dir, 'weights.bin')));
+  } catch (error) {
+    throw new CheckpointError(`cannot read checkpoint in "${dir}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'checkpoint.json or weights.bin is missing' : (error as Error).message}`);
+  }
+  let header: unknown;
+  try {
+    header = JSON.parse(headerText);
+  } catch {
+    throw new CheckpointError(`"${join(dir, 'checkpoint.json')}" is not valid JSON: the checkpoint is corrupted`);
+  }
+  const decoded = decodeCheckpoint(header, data, expected);
+  return { weights: weightsFromCheckpoint(decoded), config: decoded.header.config, meta: decoded.header.meta };
+}

@@ -1,0 +1,54 @@
+import * as tf from './tf';
+import { createRng } from './random';
+import type { ModelConfig } from './model/config';
+import { generate } from './model/generate';
+import { disposeWeights, initWeights } from './model/weights';
+import { SftTrainer } from './train/sft';
+import { DEFAULT_WORLD } from './world/config';
+import { renderScene } from './world/render';
+import { sampleScenes } from './world/scene';
+import { DESCRIBE_PROMPT } from './world/tasks';
+
+export interface BenchResult {
+  backend: string;
+  preset: string;
+  sftStepsPerSecond: number;
+  sftBatchSize: number;
+  generationTokensPerSecond: number;
+  generationBatchSize: number;
+}
+
+/**
+ * Throughput of SFT steps and of batched greedy generation on the current backend. Warm-up steps
+ * are excluded (shader compilation on WebGPU/WebGL); one readback at the end of each timed block.
+ */
+export async function benchmark(config: ModelConfig, options: { sftSteps: number; batchSize: number; generationBatch: number }): Promise<BenchResult> {
+  const weights = initWeights(config, 0);
+  const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: 1e9, batchSize: options.batchSize, logEvery: 1e9 });
+  for (let i = 0; i < 3; i++) await trainer.trainStep();
+  await weights['final.ln.g']!.data();
+  let start = performance.now();
+  for (let i = 0; i < options.sftSteps; i++) await trainer.trainStep();
+  await weights['final.ln.g']!.data();
+  const sftStepsPerSecond = options.sftSteps / ((performance.now() - start) / 1000);
+  trainer.dispose();
+
+  const scenes = sampleScenes(createRng(1), DEFAULT_WORLD, options.generationBatch);
+  const images = scenes.map((s) => renderScene(s, DEFAULT_WORLD.imageSize, DEFAULT_WORLD.noise));
+  const prompts = scenes.map(() => DESCRIBE_PROMPT);
+  const maxNewTokens = 12;
+  await generate(weights, config, images.slice(0, 2), prompts.slice(0, 2), { maxNewTokens: 2 });
+  start = performance.now();
+  const out = await generate(weights, config, images, prompts, { maxNewTokens, temperature: 1, seed: 1 });
+  const tokens = out.reduce((n, g) => n + g.ids.length, 0);
+  const generationTokensPerSecond = tokens / ((performance.now() - start) / 1000);
+  disposeWeights(weights);
+  return {
+    backend: tf.getBackend(),
+    preset: config.preset,
+    sftStepsPerSecond,
+    sftBatchSize: options.batchSize,
+    generationTokensPerSecond,
+    generationBatchSize: options.generationBatch,
+  };
+}

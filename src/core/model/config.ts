@@ -1,0 +1,114 @@
+import { VOCAB_SIZE } from '../world/tokenizer';
+
+/** Image tokens: the vision encoder turns a 36 px image into a 3x3 grid of feature vectors. */
+export const IMAGE_TOKENS = 9;
+export const IMAGE_SIZE = 36;
+/** The encoder cuts the image into 6x6 px patches, then merges 2x2 patches into one grid cell. */
+export const PATCH_SIZE = 6;
+export const MAX_PROMPT_TOKENS = 6;
+/** Response words plus the end token: up to five "colour shape position" mentions joined by "and". */
+export const MAX_RESPONSE_TOKENS = 21;
+/** Text part of the sequence: <bos> prompt <sep> response <eos>, right-padded. */
+export const TEXT_LENGTH = 1 + MAX_PROMPT_TOKENS + 1 + MAX_RESPONSE_TOKENS;
+
+/** Architecture of the vision-language model. Stored with every checkpoint. */
+export interface ModelConfig {
+  preset: string;
+  vocabSize: number;
+  imageSize: number;
+  /** Width of the 6x6 px patch embedding and of the merged 12x12 px (grid-cell) features. */
+  visionChannels: readonly [number, number];
+  dModel: number;
+  nLayers: number;
+  nHeads: number;
+  mlpHidden: number;
+  textLength: number;
+}
+
+export const PRESETS = {
+  /** Sized for a laptop GPU, and still trainable on a 2-core CPU in minutes. */
+  default: {
+    preset: 'default',
+    vocabSize: VOCAB_SIZE,
+    imageSize: IMAGE_SIZE,
+    visionChannels: [48, 96],
+    dModel: 64,
+    nLayers: 2,
+    nHeads: 4,
+    mlpHidden: 128,
+    textLength: TEXT_LENGTH,
+  },
+  /** For tests and slow fallbacks. */
+  tiny: {
+    preset: 'tiny',
+    vocabSize: VOCAB_SIZE,
+    imageSize: IMAGE_SIZE,
+    visionChannels: [24, 48],
+    dModel: 32,
+    nLayers: 1,
+    nHeads: 2,
+    mlpHidden: 64,
+    textLength: TEXT_LENGTH,
+  },
+} as const satisfies Record<string, ModelConfig>;
+
+export type PresetName = keyof typeof PRESETS;
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.hasOwn(PRESETS, name);
+}
+
+/** Shapes of every weight, by name, for a config. The checkpoint loader checks against this. */
+export function weightShapes(config: ModelConfig): Record<string, number[]> {
+  const [c1, c2] = config.visionChannels;
+  const d = config.dModel;
+  const shapes: Record<string, number[]> = {
+    'vision.patch.w': [PATCH_SIZE * PATCH_SIZE * 3, c1],
+    'vision.patch.b': [c1],
+    'vision.merge.w': [4 * c1, c2],
+    'vision.merge.b': [c2],
+    'projector.fc1.w': [c2, d],
+    'projector.fc1.b': [d],
+    'projector.fc2.w': [d, d],
+    'projector.fc2.b': [d],
+    'image.pos': [IMAGE_TOKENS, d],
+    'text.tokens': [config.vocabSize, d],
+    'text.pos': [config.textLength, d],
+  };
+  for (let i = 0; i < config.nLayers; i++) {
+    const p = `block${i}.`;
+    Object.assign(shapes, {
+      [`${p}ln1.g`]: [d],
+      [`${p}ln1.b`]: [d],
+      [`${p}attn.qkv.w`]: [d, 3 * d],
+      [`${p}attn.qkv.b`]: [3 * d],
+      [`${p}attn.proj.w`]: [d, d],
+      [`${p}attn.proj.b`]: [d],
+      [`${p}ln2.g`]: [d],
+      [`${p}ln2.b`]: [d],
+      [`${p}mlp.fc.w`]: [d, config.mlpHidden],
+      [`${p}mlp.fc.b`]: [config.mlpHidden],
+      [`${p}mlp.proj.w`]: [config.mlpHidden, d],
+      [`${p}mlp.proj.b`]: [d],
+    });
+  }
+  shapes['final.ln.g'] = [d];
+  shapes['final.ln.b'] = [d];
+  return shapes;
+}
+
+export function parameterCount(config: ModelConfig): number {
+  return Object.values(weightShapes(config)).reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/** Differences between two architectures, in words (empty when they match). */
+export function architectureDifferences(a: ModelConfig, b: ModelConfig): string[] {
+  const keys: (keyof ModelConfig)[] = ['vocabSize', 'imageSize', 'visionChannels', 'dModel', 'nLayers', 'nHeads', 'mlpHidden', 'textLength'];
+  return keys
+    .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
+    .map((k) => `${k}: ${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}`);
+}
+
+export function describeConfig(config: ModelConfig): string {
+  return `${config.preset}: d=${config.dModel}, ${config.nLayers} layers, ${config.nHeads} heads, ${parameterCount(config).toLocaleString('en-US')} parameters`;
+}

@@ -1,0 +1,31 @@
+import * as tf from '../tf';
+import type { ModelConfig } from './config';
+import { forwardLogits } from './network';
+import type { SequenceBatch } from './sequence';
+import type { Weights } from './weights';
+
+/**
+ * log pi(token_t | image, prompt, tokens_<t) for every text position t >= 1: [B, T-1],
+ * zero where the target mask is zero. Logits at position t-1 predict the token at t.
+ */
+export function tokenLogProbs(weights: Weights, config: ModelConfig, batch: SequenceBatch, imageKeep?: tf.Tensor2D): tf.Tensor2D {
+  const logits = forwardLogits(weights, config, batch.images, batch.tokens, imageKeep);
+  const [b, t, v] = logits.shape;
+  const predicting = logits.slice([0, 0, 0], [b, t - 1, v]);
+  const targets = batch.tokens.slice([0, 1], [b, t - 1]);
+  const mask = batch.targetMask.slice([0, 1], [b, t - 1]);
+  const picked = tf.sum(tf.mul(tf.logSoftmax(predicting), tf.oneHot(targets, v)), -1);
+  return tf.mul(picked, mask) as tf.Tensor2D;
+}
+
+/** Per-sequence log-probability of the response (summed over its tokens, as DPO uses): [B]. */
+export function sequenceLogProbs(weights: Weights, config: ModelConfig, batch: SequenceBatch, imageKeep?: tf.Tensor2D): tf.Tensor1D {
+  return tf.sum(tokenLogProbs(weights, config, batch, imageKeep), 1) as tf.Tensor1D;
+}
+
+/** Token-mean cross-entropy of the responses (the SFT loss): scalar. */
+export function sftLoss(weights: Weights, config: ModelConfig, batch: SequenceBatch): tf.Scalar {
+  const total = tf.sum(tokenLogProbs(weights, config, batch));
+  const count = tf.maximum(tf.sum(batch.targetMask), 1);
+  return tf.neg(tf.div(total, count)) as tf.Scalar;
+}

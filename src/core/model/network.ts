@@ -1,0 +1,133 @@
+import * as tf from '../tf';
+import { IMAGE_TOKENS, PATCH_SIZE, type ModelConfig } from './config';
+import { matMul, swapLastAxes } from './matmul';
+import type { Weights } from './weights';
+
+/**
+ * The vision-language model, LLaVA-style, as plain functions over named weights:
+ *   image -> patch encoder (3x3 grid of features) -> MLP projector -> 9 image tokens,
+ *   [image tokens; <bos> prompt <sep> response] -> causal transformer decoder -> next-word logits.
+ * Read it top to bottom like nanoGPT's model.py.
+ */
+
+const NEG_INF = -1e9;
+
+function dense(x: tf.Tensor, weights: Weights, name: string): tf.Tensor {
+  return tf.add(dense3(x, weights[`${name}.w`] as tf.Tensor2D), weights[`${name}.b`]!);
+}
+
+/** [B, T, in] x [in, out] -> [B, T, out] without bias. */
+function dense3(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
+  const inner = x.shape[x.shape.length - 1]!;
+  const out = matMul(x.reshape([-1, inner]), w);
+  return out.reshape([...x.shape.slice(0, -1), w.shape[1]]);
+}
+
+function layerNorm(x: tf.Tensor, weights: Weights, name: string): tf.Tensor {
+  const { mean, variance } = tf.moments(x, -1, true);
+  const normalised = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
+  return tf.add(tf.mul(normalised, weights[`${name}.g`]!), weights[`${name}.b`]!);
+}
+
+/** GELU, sigmoid approximation x * sigmoid(1.702 x): two cheap ops instead of tanh's six. */
+function gelu(x: tf.Tensor): tf.Tensor {
+  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
+}
+
+/**
+ * [B, H, W, C] -> [B, H/k, W/k, k*k*C]: cut into k x k blocks, each flattened (a ViT patchify
+ * written with reshapes, which every backend can differentiate; WASM has no conv gradients).
+ */
+function patchify(x: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const rows = x.reshape([b * (h / k), k, w / k, k * c]).transpose([0, 2, 1, 3]);
+  return rows.reshape([b, h / k, w / k, k * k * c]);
+}
+
+/** images [B, 36, 36, 3] in [0, 1] -> image tokens [B, 9, d], one per grid cell. */
+export function encodeImages(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
+  const patches = patchify(tf.sub(images, 0.5) as tf.Tensor4D, PATCH_SIZE); // [B, 6, 6, 108]
+  const patchFeatures = gelu(dense(patches, weights, 'vision.patch')) as tf.Tensor4D;
+  const cells = patchify(patchFeatures, 2); // [B, 3, 3, 4 * c1]
+  const cellFeatures = gelu(dense(cells, weights, 'vision.merge')).reshape([-1, IMAGE_TOKENS, config.visionChannels[1]]);
+  const projected = dense(gelu(dense(cellFeatures, weights, 'projector.fc1')), weights, 'projector.fc2');
+  return tf.add(projected, weights['image.pos']!) as tf.Tensor3D;
+}
+
+/** Additive attention bias [B or 1, 1, L, L]: causal, and optionally hiding masked image tokens. */
+function attentionBias(length: number, imageKeep?: tf.Tensor2D): tf.Tensor {
+  const causal = tf.linalg.bandPart(tf.ones([length, length]), -1, 0);
+  let bias = tf.mul(tf.sub(1, causal), NEG_INF).reshape([1, 1, length, length]);
+  if (imageKeep) {
+    // BDHS: a masked image token is invisible to every query (each token still sees itself,
+    // so a row never has all keys hidden).
+    const batch = imageKeep.shape[0];
+    const keyKeep = tf.concat([imageKeep, tf.ones([batch, length - IMAGE_TOKENS])], 1);
+    const keyBias = tf.mul(tf.sub(1, keyKeep), NEG_INF).reshape([batch, 1, 1, length]);
+    const self = tf.mul(tf.eye(length), -NEG_INF).reshape([1, 1, length, length]);
+    bias = tf.minimum(tf.add(bias, tf.add(keyBias, self)), 0);
+  }
+  return bias;
+}
+
+function attention(x: tf.Tensor3D, weights: Weights, config: ModelConfig, name: string, bias: tf.Tensor): tf.Tensor3D {
+  const [batch, length, d] = x.shape;
+  const heads = config.nHeads;
+  const headDim = d / heads;
+  const qkv = dense(x, weights, `${name}.qkv`);
+  const [q, k, v] = tf.split(qkv, 3, -1).map((t) => t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]));
+  const scores = tf.add(tf.mul(matMul(q!, swapLastAxes(k!)), 1 / Math.sqrt(headDim)), bias);
+  const mixed = matMul(tf.softmax(scores), v!).transpose([0, 2, 1, 3]).reshape([batch, length, d]);
+  return dense(mixed, weights, `${name}.proj`) as tf.Tensor3D;
+}
+
+function block(x: tf.Tensor3D, weights: Weights, config: ModelConfig, index: number, bias: tf.Tensor): tf.Tensor3D {
+  const p = `block${index}.`;
+  const h = tf.add(x, attention(layerNorm(x, weights, `${p}ln1`) as tf.Tensor3D, weights, config, `${p}attn`, bias));
+  const mlp = dense(gelu(dense(layerNorm(h, weights, `${p}ln2`), weights, `${p}mlp.fc`)), weights, `${p}mlp.proj`);
+  return tf.add(h, mlp) as tf.Tensor3D;
+}
+
+/**
+ * Decoder hidden states for the text positions: [B, T, d].
+ * imageTokens [B, 9, d]; tokens [B, T] int32; imageKeep [B, 9] of 0/1 (optional, BDHS masking).
+ */
+export function decodeText(
+  weights: Weights,
+  config: ModelConfig,
+  imageTokens: tf.Tensor3D,
+  tokens: tf.Tensor2D,
+  imageKeep?: tf.Tensor2D,
+): tf.Tensor3D {
+  const textLength = tokens.shape[1];
+  // Embedding lookup as one-hot x matrix: its gradient is a matmul, which every backend has
+  // (gather's gradient needs UnsortedSegmentSum, missing on WASM). The vocabulary is tiny.
+  const oneHot = tf.oneHot(tokens, config.vocabSize).toFloat();
+  const embedded = dense3(oneHot, weights['text.tokens'] as tf.Tensor2D);
+  const text = tf.add(embedded, weights['text.pos']!.slice([0, 0], [textLength, -1]));
+  let x = tf.concat([imageTokens, text], 1) as tf.Tensor3D;
+  const bias = attentionBias(IMAGE_TOKENS + textLength, imageKeep);
+  for (let i = 0; i < config.nLayers; i++) x = block(x, weights, config, i, bias);
+  const textStates = x.slice([0, IMAGE_TOKENS, 0], [-1, -1, -1]);
+  return layerNorm(textStates, weights, 'final.ln') as tf.Tensor3D;
+}
+
+/** Next-word logits from hidden states [..., d] -> [..., V] (output head tied to the embedding). */
+export function logitsFromStates(weights: Weights, states: tf.Tensor): tf.Tensor {
+  const d = states.shape[states.shape.length - 1]!;
+  const flat = states.reshape([-1, d]) as tf.Tensor2D;
+  const logits = matMul(flat, swapLastAxes(weights['text.tokens']!));
+  return logits.reshape([...states.shape.slice(0, -1), logits.shape[1]!]);
+}
+
+/** Full forward pass: logits [B, T, V] for every text position. */
+export function forwardLogits(
+  weights: Weights,
+  config: ModelConfig,
+  images: tf.Tensor4D,
+  tokens: tf.Tensor2D,
+  imageKeep?: tf.Tensor2D,
+): tf.Tensor3D {
+  const imageTokens = encodeImages(weights, config, images);
+  return logitsFromStates(weights, decodeText(weights, config, imageTokens, tokens, imageKeep)) as tf.Tensor3D;
+}

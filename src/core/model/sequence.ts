@@ -1,0 +1,73 @@
+import * as tf from '../tf';
+import { BOS_ID, EOS_ID, PAD_ID, SEP_ID, encode } from '../world/tokenizer';
+import { IMAGE_SIZE, MAX_PROMPT_TOKENS, MAX_RESPONSE_TOKENS, TEXT_LENGTH } from './config';
+
+/** Layout of one text sequence: <bos> prompt <sep> response <eos> <pad>... */
+export interface EncodedText {
+  tokens: Int32Array;
+  /** 1 where the token is a response token (or its <eos>) that the model is scored on. */
+  targetMask: Float32Array;
+  /** Index of the first response token. */
+  responseStart: number;
+}
+
+export function encodePrompt(prompt: string): number[] {
+  const ids = encode(prompt);
+  if (ids.length > MAX_PROMPT_TOKENS) throw new Error(`prompt "${prompt}" has ${ids.length} words; at most ${MAX_PROMPT_TOKENS}`);
+  return ids;
+}
+
+/** Encode prompt and response; a response longer than fits is cut (and then has no <eos>). */
+export function encodeText(prompt: string, response: string | number[]): EncodedText {
+  const tokens = new Int32Array(TEXT_LENGTH).fill(PAD_ID);
+  const targetMask = new Float32Array(TEXT_LENGTH);
+  const promptIds = encodePrompt(prompt);
+  let t = 0;
+  tokens[t++] = BOS_ID;
+  for (const id of promptIds) tokens[t++] = id;
+  tokens[t++] = SEP_ID;
+  const responseStart = t;
+  const responseIds = typeof response === 'string' ? [...encode(response), EOS_ID] : response;
+  for (const id of responseIds.slice(0, MAX_RESPONSE_TOKENS)) {
+    if (t >= TEXT_LENGTH) break;
+    targetMask[t] = 1;
+    tokens[t++] = id;
+    if (id === EOS_ID) break;
+  }
+  return { tokens, targetMask, responseStart };
+}
+
+/** A batch on the device: images [B, 36, 36, 3], tokens [B, T], targetMask [B, T]. */
+export interface SequenceBatch {
+  images: tf.Tensor4D;
+  tokens: tf.Tensor2D;
+  targetMask: tf.Tensor2D;
+}
+
+export function imagesTensor(images: readonly Float32Array[]): tf.Tensor4D {
+  const pixelsPerImage = IMAGE_SIZE * IMAGE_SIZE * 3;
+  const data = new Float32Array(images.length * pixelsPerImage);
+  images.forEach((image, i) => data.set(image, i * pixelsPerImage));
+  return tf.tensor4d(data, [images.length, IMAGE_SIZE, IMAGE_SIZE, 3]);
+}
+
+export function makeSequenceBatch(images: readonly Float32Array[], texts: readonly EncodedText[]): SequenceBatch {
+  const batch = texts.length;
+  const tokens = new Int32Array(batch * TEXT_LENGTH);
+  const mask = new Float32Array(batch * TEXT_LENGTH);
+  texts.forEach((text, i) => {
+    tokens.set(text.tokens, i * TEXT_LENGTH);
+    mask.set(text.targetMask, i * TEXT_LENGTH);
+  });
+  return {
+    images: imagesTensor(images),
+    tokens: tf.tensor2d(tokens, [batch, TEXT_LENGTH], 'int32'),
+    targetMask: tf.tensor2d(mask, [batch, TEXT_LENGTH]),
+  };
+}
+
+export function disposeBatch(batch: SequenceBatch): void {
+  batch.images.dispose();
+  batch.tokens.dispose();
+  batch.targetMask.dispose();
+}

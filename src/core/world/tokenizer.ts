@@ -1,0 +1,58 @@
+import { COLOURS, NUMBER_WORDS, POSITIONS, SHAPES } from './vocabulary';
+
+/** Special tokens: padding, begin, end, the image placeholder, prompt/response separator, unknown. */
+export const PAD = '<pad>';
+export const BOS = '<bos>';
+export const EOS = '<eos>';
+export const IMAGE = '<image>';
+export const SEP = '<sep>';
+export const UNK = '<unk>';
+
+const SPECIALS = [PAD, BOS, EOS, IMAGE, SEP, UNK] as const;
+const WORDS = [
+  'describe', 'the', 'image', 'is', 'there', 'a', 'what', 'colour', 'how', 'many', 'shapes',
+  '?', '.', 'and', 'yes', 'no',
+  ...NUMBER_WORDS, ...SHAPES, ...COLOURS, ...POSITIONS,
+] as const;
+
+/** The fixed vocabulary, in id order. Changing it invalidates every checkpoint. */
+export const VOCABULARY: readonly string[] = [...SPECIALS, ...WORDS];
+const ID_OF = new Map(VOCABULARY.map((word, id) => [word, id]));
+
+export const PAD_ID = ID_OF.get(PAD)!;
+export const BOS_ID = ID_OF.get(BOS)!;
+export const EOS_ID = ID_OF.get(EOS)!;
+export const SEP_ID = ID_OF.get(SEP)!;
+export const UNK_ID = ID_OF.get(UNK)!;
+export const VOCAB_SIZE = VOCABULARY.length;
+
+/** Split text into words: lower-case, '?' '.' ',' as their own words, anything else on spaces. */
+export function splitWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/([?.,!;:])/g, ' $1 ')
+    .split(/\s+/)
+    .filter((w) => w.length > 0);
+}
+
+export function encode(text: string): number[] {
+  return splitWords(text).map((w) => ID_OF.get(w) ?? UNK_ID);
+}
+
+/** Ids back to text; stops at the end token, skips padding and other specials except <unk>. */
+export function decode(ids: ArrayLike<number>): string {
+  const words: string[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id === EOS_ID) break;
+    if (id === PAD_ID || id === BOS_ID || id === SEP_ID || VOCABULARY[id] === IMAGE) continue;
+    words.push(VOCABULARY[id] ?? UNK);
+  }
+  return words.join(' ').replace(/ ([?.,])/g, '$1');
+}
+
+export function tokenId(word: string): number {
+  const id = ID_OF.get(word);
+  if (id === undefined) throw new Error(`"${word}" is not in the vocabulary`);
+  return id;
+}

@@ -1,0 +1,52 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+/** Debian's Chromium: real WebGPU (SwiftShader when there is no GPU) with --enable-unsafe-webgpu. */
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-dev-shm-usage',
+];
+
+export interface AppSession {
+  browser: Browser;
+  server: PreviewServer;
+  baseUrl: string;
+  /** Messages the page or its worker printed as errors. */
+  errors: string[];
+  open(path?: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** Serve the built app (dist/, from `npm run build`) and drive it in headless Chromium. */
+export async function startApp(): Promise<AppSession> {
+  const server = await preview({ preview: { port: 0, strictPort: false, open: false }, logLevel: 'error' });
+  const baseUrl = server.resolvedUrls?.local[0];
+  if (!baseUrl) throw new Error('vite preview did not report a URL');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const errors: string[] = [];
+  return {
+    browser,
+    server,
+    baseUrl,
+    errors,
+    async open(path = '') {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(new URL(path, baseUrl).href);
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type AppSession } from './browser';
+
+let app: AppSession;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('first page, in headless Chromium with WebGPU', () => {
+  it('trains on WebGPU (badge says so, truthfully) and shows captions of held-out scenes', async () => {
+    const page = await app.open();
+    const badge = page.getByTestId('backend-badge');
+    await badge.and(page.locator('[data-backend]:not([data-backend=""])')).waitFor({ timeout: 120_000 });
+    expect(await badge.getAttribute('data-backend')).toBe('webgpu');
+    expect(await badge.textContent()).toContain('WebGPU');
+    // Without a GPU Chromium runs WebGPU on SwiftShader, and the badge must admit it.
+    expect((await badge.textContent())!.toLowerCase()).toMatch(/swiftshader|software|google/);
+
+    const captions = page.getByTestId('caption');
+    await captions.nth(7).waitFor({ timeout: 240_000 });
+    expect(await captions.count()).toBe(8);
+    const texts = await captions.allTextContents();
+    // Real captions from the shipped model: mostly "<position> <colour> <shape>" words.
+    expect(texts.filter((t) => /(circle|square|triangle|star|heart|cross|diamond)/.test(t)).length).toBeGreaterThan(4);
+    await expect(page.getByTestId('model-summary').textContent()).resolves.toMatch(/parameters/);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('says clearly when the address asks for an unknown backend, and still starts', async () => {
+    const page = await app.open('?backend=quantum');
+    await page.getByRole('alert').first().waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('alert').first().textContent()).toMatch(/Unknown backend "quantum"/);
+    await page.locator('[data-testid=backend-badge]:not([data-backend=""])').waitFor({ timeout: 120_000 });
+    await page.close();
+  });
+});

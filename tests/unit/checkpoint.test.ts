@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/core/model/config';
+import { CheckpointError, decodeCheckpoint, encodeCheckpoint, packCheckpoint, unpackCheckpoint, weightsFromCheckpoint } from '../../src/core/model/checkpoint';
+import { generate } from '../../src/core/model/generate';
+import { sequenceLogProbs } from '../../src/core/model/logprobs';
+import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
+import { disposeWeights, initWeights } from '../../src/core/model/weights';
+import { createRng } from '../../src/core/random';
+import { DEFAULT_WORLD } from '../../src/core/world/config';
+import { renderScene } from '../../src/core/world/render';
+import { sampleScene } from '../../src/core/world/scene';
+
+const config = PRESETS.tiny;
+
+describe('checkpoints', () => {
+  it('round-trip to identical outputs (log-probs and sampled text)', async () => {
+    const weights = initWeights(config, 11);
+    const { header, data } = await encodeCheckpoint(weights, config, { note: 'test' });
+    const file = packCheckpoint(header, data);
+    const unpacked = unpackCheckpoint(file);
+    const restored = weightsFromCheckpoint(decodeCheckpoint(unpacked.header, unpacked.data, config));
+    const scene = sampleScene(createRng(1), DEFAULT_WORLD);
+    const image = renderScene(scene, 36, DEFAULT_WORLD.noise);
+    const batch = makeSequenceBatch([image], [encodeText('describe the image', 'red star center .')]);
+    const a = (await sequenceLogProbs(weights, config, batch).data())[0];
+    const b = (await sequenceLogProbs(restored, config, batch).data())[0];
+    expect(b).toBe(a);
+    const options = { temperature: 1, seed: 3 };
+    const genA = await generate(weights, config, [image], ['describe the image'], options);
+    const genB = await generate(restored, config, [image], ['describe the image'], options);
+    expect(genB).toEqual(genA);
+    disposeBatch(batch);
+    disposeWeights(weights);
+    disposeWeights(restored);
+  });
+
+  it('refuses a corrupted file: a flipped byte, a truncated file, a foreign file', async () => {
+    const weights = initWeights(config, 12);
+    const { header, data } = await encodeCheckpoint(weights, config);
+    const file = packCheckpoint(header, data);
+
+    const flipped = file.slice();
+    flipped[flipped.length - 10]! ^= 0xff;
+    expect(() => {
+      const u = unpackCheckpoint(flipped);
+      decodeCheckpoint(u.header, u.data);
+    }).toThrow(/corrupted/);
+
+    const truncated = file.slice(0, file.length - 100);
+    expect(() => {
+      const u = unpackCheckpoint(truncated);
+      decodeCheckpoint(u.header, u.data);
+    }).toThrow(/truncated or corrupted/);
+
+    expect(() => unpackCheckpoint(new TextEncoder().encode('{"hello": "world"}'))).toThrow(CheckpointError);
+    expect(() => decodeCheckpoint({ format: 'something-else' }, data)).toThrow(/not a DPO Playground checkpoint/);
+    disposeWeights(weights);
+  });
+
+  it('refuses a checkpoint of another architecture, naming the difference', async () => {
+    const weights = initWeights(config, 13);
+    const { header, data } = await encodeCheckpoint(weights, config);
+    expect(() => decodeCheckpoint(header, data, PRESETS.default)).toThrow(/another architecture.*dModel: 32 vs 64/);
+    disposeWeights(weights);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { PRESETS } from '../../src/core/model/config';
+import { generate } from '../../src/core/model/generate';
+import { sampleFromLogits } from '../../src/core/model/sampling';
+import { disposeWeights, initWeights } from '../../src/core/model/weights';
+import { createRng } from '../../src/core/random';
+import { DEFAULT_WORLD } from '../../src/core/world/config';
+import { renderScene } from '../../src/core/world/render';
+import { sampleScenes } from '../../src/core/world/scene';
+import * as tf from '../../src/core/tf';
+import { IMAGE_TOKENS } from '../../src/core/model/config';
+import { sequenceLogProbs } from '../../src/core/model/logprobs';
+import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
+
+describe('sampling from logits', () => {
+  const logits = [2, 1, 0, -1];
+  it('greedy picks the argmax', () => {
+    expect(sampleFromLogits(logits, { temperature: 0, topK: 0, topP: 1 }, createRng(0))).toBe(0);
+  });
+  it('top-k 2 never picks outside the two best', () => {
+    const rng = createRng(1);
+    const seen = new Set(Array.from({ length: 300 }, () => sampleFromLogits(logits, { temperature: 1, topK: 2, topP: 1 }, rng)));
+    expect([...seen].sort()).toEqual([0, 1]);
+  });
+  it('top-p keeps the smallest set reaching p', () => {
+    // softmax([2,1,0,-1]) = [0.644, 0.237, 0.087, 0.032]: p = 0.85 keeps the first two.
+    const rng = createRng(2);
+    const seen = new Set(Array.from({ length: 300 }, () => sampleFromLogits(logits, { temperature: 1, topK: 0, topP: 0.85 }, rng)));
+    expect([...seen].sort()).toEqual([0, 1]);
+  });
+  it('temperature 1 matches softmax frequencies', () => {
+    const rng = createRng(3);
+    const n = 4000;
+    let zeros = 0;
+    for (let i = 0; i < n; i++) if (sampleFromLogits(logits, { temperature: 1, topK: 0, topP: 1 }, rng) === 0) zeros++;
+    expect(zeros / n).toBeGreaterThan(0.61);
+    expect(zeros / n).toBeLessThan(0.68);
+  });
+});
+
+describe('batched generation', () => {
+  const config = PRESETS.tiny;
+  const scenes = sampleScenes(createRng(4), DEFAULT_WORLD, 3);
+  const images = scenes.map((s) => renderScene(s, 36, DEFAULT_WORLD.noise));
+  const prompts = ['describe the image', 'is there a star ?', 'how many shapes ?'];
+
+  it('is reproducible from its seed and row-independent (batched = one by one, greedy)', async () => {
+    const weights = initWeights(config, 5);
+    const a = await generate(weights, config, images, prompts, { temperature: 1, seed: 9, maxNewTokens: 6 });
+    const b = await generate(weights, config, images, prompts, { temperature: 1, seed: 9, maxNewTokens: 6 });
+    expect(a).toEqual(b);
+    const batched = await generate(weights, config, images, prompts, { maxNewTokens: 6 });
+    for (let i = 0; i < 3; i++) {
+      const single = await generate(weights, config, [images[i]!], [prompts[i]!], { maxNewTokens: 6 });
+      expect(single[0]).toEqual(batched[i]);
+    }
+    for (const g of a) expect(g.ids.length).toBeLessThanOrEqual(6);
+    disposeWeights(weights);
+  });
+
+  it('masking image tokens hides the image (BDHS); keeping all of them changes nothing', async () => {
+    const weights = initWeights(config, 7);
+    const batch = makeSequenceBatch(images, prompts.map((p) => encodeText(p, 'red star center .')));
+    const plain = Array.from(await sequenceLogProbs(weights, config, batch).data());
+    const keepAll = tf.ones([3, IMAGE_TOKENS]) as tf.Tensor2D;
+    const keepNone = tf.zeros([3, IMAGE_TOKENS]) as tf.Tensor2D;
+    const withAll = Array.from(await sequenceLogProbs(weights, config, batch, keepAll).data());
+    const blind = Array.from(await sequenceLogProbs(weights, config, batch, keepNone).data());
+    withAll.forEach((x, i) => expect(x).toBeCloseTo(plain[i]!, 4));
+    expect(blind.some((x, i) => Math.abs(x - plain[i]!) > 1e-3)).toBe(true);
+    // A blind model cannot tell images apart: the same text scores the same on every image.
+    const blindSame = makeSequenceBatch(images, prompts.map(() => encodeText('describe the image', 'red star center .')));
+    const blindScores = Array.from(await sequenceLogProbs(weights, config, blindSame, keepNone).data());
+    blindScores.forEach((x) => expect(x).toBeCloseTo(blindScores[0]!, 4));
+    tf.dispose([keepAll, keepNone]);
+    disposeBatch(batch);
+    disposeBatch(blindSame);
+    disposeWeights(weights);
+  });
+});

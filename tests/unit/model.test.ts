@@ -1,0 +1,154 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '../../src/core/tf';
+import { PRESETS, parameterCount, weightShapes } from '../../src/core/model/config';
+import { forwardLogits } from '../../src/core/model/network';
+import { sequenceLogProbs, sftLoss } from '../../src/core/model/logprobs';
+import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
+import { initWeights, disposeWeights } from '../../src/core/model/weights';
+import { createRng } from '../../src/core/random';
+import { DEFAULT_WORLD } from '../../src/core/world/config';
+import { renderScene } from '../../src/core/world/render';
+import { sampleScene } from '../../src/core/world/scene';
+import { groundTruthCaption } from '../../src/core/world/tasks';
+import { SftTrainer } from '../../src/core/train/sft';
+
+const config = PRESETS.tiny;
+
+function smallBatch(seed: number, count = 3) {
+  const rng = createRng(seed);
+  const scenes = Array.from({ length: count }, () => sampleScene(rng, DEFAULT_WORLD));
+  return makeSequenceBatch(
+    scenes.map((s) => renderScene(s, 36, DEFAULT_WORLD.noise)),
+    scenes.map((s, i) => (i % 2 === 0 ? encodeText('describe the image', groundTruthCaption(s)) : encodeText('is there a star ?', 'no .'))),
+  );
+}
+
+describe('model shapes', () => {
+  it('has the parameter count its weight table implies', () => {
+    const weights = initWeights(config, 0);
+    const total = Object.values(weights).reduce((n, w) => n + w.size, 0);
+    expect(total).toBe(parameterCount(config));
+    expect(Object.keys(weights)).toEqual(Object.keys(weightShapes(config)));
+    disposeWeights(weights);
+  });
+
+  it('the default preset is larger than the tiny one', () => {
+    expect(parameterCount(PRESETS.default)).toBeGreaterThan(3 * parameterCount(PRESETS.tiny));
+  });
+});
+
+describe('sequence log-probabilities', () => {
+  it('equal the sum of per-token log-softmax picked by hand over the response tokens', async () => {
+    const weights = initWeights(config, 1);
+    const batch = smallBatch(1);
+    const logits = forwardLogits(weights, config, batch.images, batch.tokens);
+    const [b, t, v] = logits.shape;
+    const values = await logits.data();
+    const tokens = await batch.tokens.data();
+    const mask = await batch.targetMask.data();
+    const byHand: number[] = [];
+    for (let row = 0; row < b; row++) {
+      let sum = 0;
+      for (let pos = 1; pos < t; pos++) {
+        if (mask[row * t + pos] === 0) continue;
+        const base = (row * t + pos - 1) * v;
+        const slice = Array.from(values.slice(base, base + v));
+        const max = Math.max(...slice);
+        const logZ = max + Math.log(slice.reduce((s, x) => s + Math.exp(x - max), 0));
+        sum += slice[tokens[row * t + pos]!]! - logZ;
+      }
+      byHand.push(sum);
+    }
+    const computed = Array.from(await sequenceLogProbs(weights, config, batch).data());
+    computed.forEach((x, i) => expect(x).toBeCloseTo(byHand[i]!, 3));
+    // A response is several words long: each costs about log(V) nats at init.
+    expect(byHand[0]!).toBeLessThan(-5);
+    logits.dispose();
+    disposeBatch(batch);
+    disposeWeights(weights);
+  });
+
+  it('do not depend on padding after the response (causal mask)', async () => {
+    const weights = initWeights(config, 2);
+    const batch = smallBatch(2, 1);
+    const changed = makeSequenceBatch([await batch.images.data() as Float32Array], [
+      (() => {
+        const text = encodeText('is there a star ?', 'yes .');
+        return text;
+      })(),
+    ]);
+    const before = (await sequenceLogProbs(weights, config, changed).data())[0]!;
+    const tokens = await changed.tokens.array();
+    tokens[0]![tokens[0]!.length - 1] = 20; // overwrite a padding slot far after <eos>
+    const altered = { ...changed, tokens: tf.tensor2d(tokens, undefined, 'int32') };
+    const after = (await sequenceLogProbs(weights, config, altered).data())[0]!;
+    expect(after).toBeCloseTo(before, 5);
+    disposeBatch(batch);
+    disposeBatch(changed);
+    altered.tokens.dispose();
+    disposeWeights(weights);
+  });
+});
+
+describe('SFT loss', () => {
+  it('has gradients that match central finite differences', async () => {
+    const weights = initWeights(config, 3);
+    const batch = smallBatch(3);
+    const names = ['projector.fc1.w', 'block0.attn.qkv.w', 'text.tokens', 'vision.patch.w', 'final.ln.g'];
+    const variables = names.map((n) => weights[n]!);
+    const { grads, value } = tf.variableGrads(() => sftLoss(weights, config, batch), variables);
+    value.dispose();
+    const rng = createRng(9);
+    for (const name of names) {
+      const variable = weights[name]!;
+      const analytic = await grads[variable.name]!.data();
+      const original = await variable.data();
+      // Probe the coordinate with the largest gradient plus one random coordinate.
+      let biggest = 0;
+      for (let i = 1; i < analytic.length; i++) if (Math.abs(analytic[i]!) > Math.abs(analytic[biggest]!)) biggest = i;
+      for (const index of [biggest, rng.int(analytic.length)]) {
+        const eps = 1e-2;
+        const lossAt = async (delta: number) => {
+          const shifted = original.slice();
+          shifted[index] = shifted[index]! + delta;
+          variable.assign(tf.tensor(shifted, variable.shape));
+          const loss = sftLoss(weights, config, batch);
+          const out = (await loss.data())[0]!;
+          loss.dispose();
+          return out;
+        };
+        const numeric = ((await lossAt(eps)) - (await lossAt(-eps))) / (2 * eps);
+        variable.assign(tf.tensor(original, variable.shape));
+        expect(Math.abs(numeric - analytic[index]!)).toBeLessThan(2e-3 + 0.05 * Math.abs(numeric));
+      }
+    }
+    tf.dispose(grads);
+    disposeBatch(batch);
+    disposeWeights(weights);
+  });
+
+  it('falls on a short run', async () => {
+    const weights = initWeights(config, 4);
+    const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: 60, batchSize: 16, logEvery: 20, warmupSteps: 5 });
+    const losses: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const log = await trainer.trainStep();
+      if (log) losses.push(log.loss);
+    }
+    expect(losses[0]!).toBeGreaterThan(3); // about log(vocabulary) at init
+    expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! * 0.6);
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
+  it('keeps the number of live tensors flat across steps', async () => {
+    const weights = initWeights(config, 5);
+    const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: 20, batchSize: 4 });
+    await trainer.trainStep();
+    const after1 = tf.memory().numTensors;
+    for (let i = 0; i < 10; i++) await trainer.trainStep();
+    expect(tf.memory().numTensors).toBe(after1);
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+});
