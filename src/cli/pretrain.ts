@@ -1,12 +1,22 @@
-/** npm run pretrain -- --seed S --steps N --out DIR : SFT from scratch on the flawed annotations. */
+/**
+ * npm run pretrain -- --seed S --steps N --out DIR
+ * Stage 0 (vision encoder) + stage 1 (SFT on the flawed annotations), then the held-out eval, then
+ * the checkpoint, eval.json and a model card in DIR.
+ */
 import { DEFAULT_WORLD } from '../core/world/config';
 import { PRESETS, describeConfig, isPresetName } from '../core/model/config';
 import { initWeights } from '../core/model/weights';
 import { DEFAULT_SFT, SftTrainer } from '../core/train/sft';
+import { pretrainVision } from '../core/train/vision-pretrain';
+import { evaluateModel } from '../core/eval/evaluate';
+import { writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { parseFlags, runCli, usage, UsageError, type FlagSpec } from './args';
 import { saveCheckpointDir } from './checkpoint-files';
+import { modelCard } from './model-card';
 import { ProgressBar } from './progress';
+import { formatReport } from './report';
 
 const FLAGS = {
   seed: { kind: 'int', default: 0, min: 0, help: 'seed of the weights and of the training stream' },
@@ -15,7 +25,10 @@ const FLAGS = {
   preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
   batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
   lr: { kind: 'number', default: DEFAULT_SFT.learningRate, min: 0, exclusiveMin: true, max: 1, help: 'peak learning rate (Adam)' },
+  'vision-steps': { kind: 'int', default: 600, min: 0, help: 'stage-0 steps training the vision encoder on per-cell labels' },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
+  'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
+  'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
 } satisfies Record<string, FlagSpec>;
 
 await runCli('pretrain', FLAGS, async () => {
@@ -26,6 +39,12 @@ await runCli('pretrain', FLAGS, async () => {
   const config = PRESETS[flags.preset];
   console.log(`model ${describeConfig(config)} | backend ${backend}`);
   const weights = initWeights(config, flags.seed);
+  const started = performance.now();
+  if (flags['vision-steps'] > 0) {
+    console.log(`stage 0: vision encoder, ${flags['vision-steps']} steps`);
+    const visionLoss = await pretrainVision(weights, config, DEFAULT_WORLD, { steps: flags['vision-steps'], batchSize: flags.batch, learningRate: 3e-3, seed: flags.seed });
+    console.log(`stage 0 done: per-cell shape+colour loss ${visionLoss.toFixed(3)}`);
+  }
   const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, seed: flags.seed });
   const bar = new ProgressBar(flags.steps, 'sft');
   let lastLoss = NaN;
@@ -34,18 +53,15 @@ await runCli('pretrain', FLAGS, async () => {
     if (log) lastLoss = log.loss;
     bar.update(i + 1, `loss ${lastLoss.toFixed(3)}`);
   }
-  const seconds = bar.elapsedSeconds;
-  await saveCheckpointDir(flags.out, weights, config, {
-    command: `npm run pretrain -- --seed ${flags.seed} --steps ${flags.steps} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`,
-    seed: flags.seed,
-    steps: flags.steps,
-    batchSize: flags.batch,
-    learningRate: flags.lr,
-    backend,
-    trainingSeconds: Math.round(seconds),
-    finalLoss: lastLoss,
-    world: DEFAULT_WORLD,
-  });
-  console.log(`saved ${flags.out} after ${seconds.toFixed(0)} s (final loss ${lastLoss.toFixed(4)})`);
+  const seconds = Math.round((performance.now() - started) / 1000);
   trainer.dispose();
+  const command = `npm run pretrain -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
+  const facts = { command, seed: flags.seed, visionSteps: flags['vision-steps'], steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, backend, trainingSeconds: seconds, finalLoss: lastLoss, world: DEFAULT_WORLD };
+  await saveCheckpointDir(flags.out, weights, config, facts);
+  console.log(`saved ${flags.out} after ${seconds} s of training (final loss ${lastLoss.toFixed(4)}); evaluating…`);
+  const report = await evaluateModel(weights, config, DEFAULT_WORLD, { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 });
+  const evalCommand = `npm run eval -- --checkpoint ${flags.out} --scenes ${flags['eval-scenes']} --seed ${flags['eval-seed']} --backend ${backend}`;
+  await writeFile(join(flags.out, 'eval.json'), JSON.stringify({ command: evalCommand, backend, ...report }, null, 2) + '\n');
+  await writeFile(join(flags.out, 'README.md'), modelCard({ name: basename(flags.out), config, ...facts, evalCommand, report }));
+  console.log(formatReport(report));
 });

@@ -23,9 +23,12 @@ export function sequenceLogProbs(weights: Weights, config: ModelConfig, batch: S
   return tf.sum(tokenLogProbs(weights, config, batch, imageKeep), 1) as tf.Tensor1D;
 }
 
-/** Token-mean cross-entropy of the responses (the SFT loss): scalar. */
+/**
+ * The SFT loss: cross-entropy averaged over each response's tokens, then over the batch, so every
+ * example counts equally and a two-word "yes ." is not drowned by twelve-word captions.
+ */
 export function sftLoss(weights: Weights, config: ModelConfig, batch: SequenceBatch): tf.Scalar {
-  const total = tf.sum(tokenLogProbs(weights, config, batch));
-  const count = tf.maximum(tf.sum(batch.targetMask), 1);
-  return tf.neg(tf.div(total, count)) as tf.Scalar;
+  const perExample = tf.sum(tokenLogProbs(weights, config, batch), 1);
+  const lengths = tf.maximum(tf.sum(batch.targetMask, 1), 1);
+  return tf.neg(tf.mean(tf.div(perExample, lengths))) as tf.Scalar;
 }

@@ -1,6 +1,8 @@
 import * as tf from '../tf';
 import { IMAGE_TOKENS, PATCH_SIZE, type ModelConfig } from './config';
 import { matMul, swapLastAxes } from './matmul';
+import { tokenId } from '../world/tokenizer';
+import { POSITIONS } from '../world/vocabulary';
 import type { Weights } from './weights';
 
 /**
@@ -44,14 +46,30 @@ function patchify(x: tf.Tensor4D, k: number): tf.Tensor4D {
   return rows.reshape([b, h / k, w / k, k * k * c]);
 }
 
-/** images [B, 36, 36, 3] in [0, 1] -> image tokens [B, 9, d], one per grid cell. */
-export function encodeImages(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
+/** The vision encoder alone: images [B, 36, 36, 3] in [0, 1] -> cell features [B, 9, c2]. */
+export function visionFeatures(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
   const patches = patchify(tf.sub(images, 0.5) as tf.Tensor4D, PATCH_SIZE); // [B, 6, 6, 108]
   const patchFeatures = gelu(dense(patches, weights, 'vision.patch')) as tf.Tensor4D;
   const cells = patchify(patchFeatures, 2); // [B, 3, 3, 4 * c1]
-  const cellFeatures = gelu(dense(cells, weights, 'vision.merge')).reshape([-1, IMAGE_TOKENS, config.visionChannels[1]]);
+  return gelu(dense(cells, weights, 'vision.merge')).reshape([-1, IMAGE_TOKENS, config.visionChannels[1]]) as tf.Tensor3D;
+}
+
+/**
+ * Each image token is tagged with the embedding of its cell's position word ("top-left" ...), as
+ * Kosmos-2 and Shikra share location tokens between image and text: when the caption names a
+ * cell, the query of that word matches the key of that cell, so reading the cell's colour and
+ * shape is a plain lookup rather than a pairing the decoder must discover (without this the
+ * model learned where objects are long before what they are).
+ */
+const POSITION_WORD_ONE_HOT = (vocabSize: number) =>
+  tf.oneHot(tf.tensor1d(POSITIONS.map((p) => tokenId(p)), 'int32'), vocabSize).toFloat();
+
+/** images [B, 36, 36, 3] in [0, 1] -> image tokens [B, 9, d], one per grid cell. */
+export function encodeImages(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
+  const cellFeatures = visionFeatures(weights, config, images);
   const projected = dense(gelu(dense(cellFeatures, weights, 'projector.fc1')), weights, 'projector.fc2');
-  return tf.add(projected, weights['image.pos']!) as tf.Tensor3D;
+  const cellTags = dense3(POSITION_WORD_ONE_HOT(config.vocabSize), weights['text.tokens'] as tf.Tensor2D);
+  return tf.add(tf.add(projected, cellTags), weights['image.pos']!) as tf.Tensor3D;
 }
 
 /** Additive attention bias [B or 1, 1, L, L]: causal, and optionally hiding masked image tokens. */

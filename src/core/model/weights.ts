@@ -45,3 +45,8 @@ export function disposeWeights(weights: Weights): void {
 export function assignWeights(target: TrainableWeights, source: Weights): void {
   for (const [name, variable] of Object.entries(target)) variable.assign(source[name]!);
 }
+
+/** Everything but the vision encoder: what SFT and DPO train (the encoder stays frozen, as in LLaVA). */
+export function decoderWeights<W extends Weights>(weights: W): W {
+  return Object.fromEntries(Object.entries(weights).filter(([name]) => !name.startsWith('vision.'))) as W;
+}

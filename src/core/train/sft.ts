@@ -4,7 +4,7 @@ import type { WorldConfig } from '../world/config';
 import type { ModelConfig } from '../model/config';
 import { sftLoss } from '../model/logprobs';
 import { disposeBatch } from '../model/sequence';
-import type { TrainableWeights } from '../model/weights';
+import { decoderWeights, type TrainableWeights } from '../model/weights';
 import { clippedStep } from './optimizer';
 import { sampleSftBatch } from './sft-data';
 
@@ -21,9 +21,9 @@ export interface SftOptions {
 }
 
 export const DEFAULT_SFT: SftOptions = {
-  steps: 3000,
+  steps: 4000,
   batchSize: 32,
-  learningRate: 3e-3,
+  learningRate: 1e-3,
   warmupSteps: 100,
   maxGradNorm: 1,
   seed: 0,
@@ -48,6 +48,8 @@ export class SftTrainer {
   readonly options: SftOptions;
   private readonly optimizer: tf.AdamOptimizer;
   private readonly rng: Rng;
+  /** Projector and decoder. The vision encoder stays frozen, as LLaVA keeps CLIP frozen. */
+  private readonly trainable: TrainableWeights;
   step = 0;
 
   constructor(
@@ -59,6 +61,7 @@ export class SftTrainer {
     this.options = { ...DEFAULT_SFT, ...options };
     this.optimizer = tf.train.adam(this.options.learningRate, 0.9, 0.98);
     this.rng = createRng(this.options.seed);
+    this.trainable = decoderWeights(weights);
   }
 
   /** One step; returns metrics only on logging steps (and the last step), else undefined. */
@@ -67,7 +70,7 @@ export class SftTrainer {
     // tfjs's Adam keeps its rate in a protected field; schedules set it directly.
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
     const batch = sampleSftBatch(this.rng, this.world, this.options.batchSize);
-    const { loss, gradNorm } = clippedStep(this.optimizer, this.weights, () => sftLoss(this.weights, this.config, batch), this.options.maxGradNorm);
+    const { loss, gradNorm } = clippedStep(this.optimizer, this.trainable, () => sftLoss(this.weights, this.config, batch), this.options.maxGradNorm);
     disposeBatch(batch);
     this.step++;
     const logging = this.step % this.options.logEvery === 0 || this.step === this.options.steps || this.step === 1;

@@ -67,7 +67,7 @@ export interface TaskMix {
   colour: number;
   count: number;
 }
-export const DEFAULT_TASK_MIX: TaskMix = { describe: 0.55, exists: 0.25, colour: 0.1, count: 0.1 };
+export const DEFAULT_TASK_MIX: TaskMix = { describe: 0.4, exists: 0.35, colour: 0.1, count: 0.15 };
 
 function pickKind(rng: Rng, mix: TaskMix): TaskKind {
   const total = mix.describe + mix.exists + mix.colour + mix.count;

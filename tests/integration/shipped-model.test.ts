@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
+import { evaluateModel, type EvalReport } from '../../src/core/eval/evaluate';
+import { DEFAULT_WORLD } from '../../src/core/world/config';
+
+const DIR = 'models/sft-base';
+const card = JSON.parse(readFileSync(`${DIR}/eval.json`, 'utf8')) as EvalReport & { command: string };
+
+describe('the shipped SFT checkpoint', () => {
+  it('reproduces the numbers of its model card, and captions well while still hallucinating', async () => {
+    const { weights, config } = await loadCheckpointDir(DIR);
+    const report = await evaluateModel(weights, config, DEFAULT_WORLD, { scenes: card.scenes, seed: card.seed, batchSize: 100 });
+    for (const key of ['chair_i', 'chair_s', 'cover', 'attr_error', 'count_error'] as const) expect(report[key]).toBeCloseTo(card[key], 10);
+    for (const split of ['random', 'popular', 'adversarial'] as const) {
+      for (const metric of ['acc', 'precision', 'recall', 'f1', 'yes_ratio'] as const) {
+        expect(report.pope[split][metric]).toBeCloseTo(card.pope[split][metric], 10);
+      }
+    }
+    // The acceptance bar of the foundation issue, on 200 held-out scenes.
+    expect(card.scenes).toBe(200);
+    expect(report.cover).toBeGreaterThanOrEqual(0.75);
+    expect(report.chair_i).toBeGreaterThanOrEqual(0.1);
+    expect(report.chair_i).toBeLessThanOrEqual(0.4);
+    // The language prior shows: adversarial probes fool it clearly more than random ones.
+    expect(report.pope.adversarial.acc).toBeLessThan(report.pope.random.acc - 0.03);
+  });
+});
