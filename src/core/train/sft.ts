@@ -70,7 +70,7 @@ export class SftTrainer {
     // tfjs's Adam keeps its rate in a protected field; schedules set it directly.
     (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
     const batch = sampleSftBatch(this.rng, this.world, this.options.batchSize);
-    const { loss, gradNorm } = clippedStep(this.optimizer, this.trainable, () => sftLoss(this.weights, this.config, batch), this.options.maxGradNorm);
+    const { loss, gradNorm, applied } = clippedStep(this.optimizer, this.trainable, () => sftLoss(this.weights, this.config, batch), this.options.maxGradNorm);
     disposeBatch(batch);
     this.step++;
     const logging = this.step % this.options.logEvery === 0 || this.step === this.options.steps || this.step === 1;
@@ -79,8 +79,7 @@ export class SftTrainer {
       const [lossValue, gradValue] = await Promise.all([loss.data(), gradNorm.data()]);
       log = { step: this.step, loss: lossValue[0]!, gradNorm: gradValue[0]!, learningRate };
     }
-    loss.dispose();
-    gradNorm.dispose();
+    tf.dispose([loss, gradNorm, applied]);
     return log;
   }
 

@@ -48,7 +48,7 @@ export async function pretrainVision(
     const shapeTargets = tf.oneHot(tf.tensor1d(shapeLabels, 'int32'), 1 + SHAPES.length);
     const colourTargets = tf.oneHot(tf.tensor1d(colourLabels, 'int32'), COLOURS.length);
     const mask = tf.tensor1d(occupied);
-    const { loss, gradNorm } = clippedStep(
+    const { loss, gradNorm, applied } = clippedStep(
       optimizer,
       trainable,
       () =>
@@ -64,7 +64,7 @@ export async function pretrainVision(
         }),
       1,
     );
-    tf.dispose([images, shapeTargets, colourTargets, mask, gradNorm]);
+    tf.dispose([images, shapeTargets, colourTargets, mask, gradNorm, applied]);
     if (step === options.steps - 1) lastLoss = (await loss.data())[0]!;
     loss.dispose();
   }

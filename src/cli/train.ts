@@ -1,0 +1,48 @@
+/**
+ * npm run train -- --mode offline|online|mixed --pairs gt-corrupt|bdhs|self-samples --judge ... [--json]
+ * DPO from the shipped SFT checkpoint (or --checkpoint), with the hallucination eval before and after.
+ */
+import { DEFAULT_WORLD } from '../core/world/config';
+import { describeConfig } from '../core/model/config';
+import { evaluateModel } from '../core/eval/evaluate';
+import { DpoTrainer } from '../core/dpo/trainer';
+import { useNodeBackend, type NodeBackend } from './backend';
+import { parseFlags, runCli, usage } from './args';
+import { TRAIN_FLAGS, dpoOptionsFromFlags } from './train-flags';
+import { loadCheckpointDir, saveCheckpointDir } from './checkpoint-files';
+import { ProgressBar } from './progress';
+import { formatReport } from './report';
+
+await runCli('train', TRAIN_FLAGS, async () => {
+  const flags = parseFlags(process.argv.slice(2), TRAIN_FLAGS);
+  if (flags.help) return void console.log(usage('train', TRAIN_FLAGS));
+  const options = dpoOptionsFromFlags(flags);
+  const backend = await useNodeBackend(flags.backend as NodeBackend);
+  const { weights, config } = await loadCheckpointDir(flags.checkpoint);
+  const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
+  log(`model ${describeConfig(config)} | backend ${backend} | ${options.mode} DPO, ${options.pairSource} pairs, ${options.judge.kind} judge`);
+  const evalOptions = { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 };
+  const evalBefore = await evaluateModel(weights, config, DEFAULT_WORLD, evalOptions);
+  const started = performance.now();
+  const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, options);
+  await trainer.prepare((m) => log(m));
+  const bar = new ProgressBar(options.steps, 'dpo');
+  let last: Record<string, number> = {};
+  for (let i = 0; i < options.steps; i++) {
+    const entry = await trainer.trainStep();
+    if (entry) {
+      if (Object.keys(entry.metrics).length > 0) last = entry.metrics;
+      for (const event of entry.events) log(`  ${event}`);
+    }
+    bar.update(i + 1, last.loss !== undefined ? `loss ${last.loss.toFixed(3)} margin ${last['rewards/margins']!.toFixed(2)} acc ${last['rewards/accuracies']!.toFixed(2)}` : '');
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const evalAfter = await evaluateModel(weights, config, DEFAULT_WORLD, evalOptions);
+  if (flags.out) await saveCheckpointDir(flags.out, weights, config, { command: `npm run train -- ${process.argv.slice(2).join(' ')}`, parent: flags.checkpoint, seconds });
+  trainer.dispose();
+  if (flags.json) {
+    console.log(JSON.stringify({ config: { ...options, backend, checkpoint: flags.checkpoint }, metrics: last, train_seconds: seconds, eval_before: evalBefore, eval_after: evalAfter }));
+  } else {
+    console.log(`trained ${options.steps} steps in ${seconds.toFixed(1)} s\n-- before --\n${formatReport(evalBefore)}\n-- after --\n${formatReport(evalAfter)}`);
+  }
+});

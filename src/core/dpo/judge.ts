@@ -1,0 +1,69 @@
+import { createRng, type Rng } from '../random';
+import type { ModelConfig } from '../model/config';
+import type { Weights } from '../model/weights';
+import type { Scene } from '../world/scene';
+import { DEFAULT_JUDGE, flipVerdicts, oracleVerdicts, scoreFromVerdicts, type JudgeOptions } from './judges';
+import { selfJudgeVerdicts } from './self-judge';
+
+export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human'] as const;
+export type JudgeKind = (typeof JUDGE_KINDS)[number];
+
+export interface JudgeConfig extends JudgeOptions {
+  kind: JudgeKind;
+  /** Noisy oracle: probability that each verdict flips. */
+  noise: number;
+}
+
+export const DEFAULT_JUDGE_CONFIG: JudgeConfig = { ...DEFAULT_JUDGE, kind: 'oracle', noise: 0.2 };
+
+export interface Candidate {
+  scene: Scene;
+  image: Float32Array;
+  prompt: string;
+  response: string;
+  endedWithEos: boolean;
+}
+
+/** A person picks the best of several responses to one prompt (the app shows them; the CLI cannot). */
+export type HumanChooser = (choice: { image: Float32Array; prompt: string; responses: string[] }) => Promise<number>;
+
+export interface JudgeContext {
+  /** The model that checks claims for the self judge (policy or reference). */
+  selfJudgeModel?: { weights: Weights; config: ModelConfig };
+  human?: HumanChooser;
+  rng?: Rng;
+}
+
+/** Scores for candidates (higher is better). Human choices score 1 for the pick, 0 otherwise. */
+export async function scoreCandidates(judge: JudgeConfig, candidates: readonly Candidate[], context: JudgeContext = {}): Promise<number[]> {
+  const rng = context.rng ?? createRng(0);
+  switch (judge.kind) {
+    case 'oracle':
+      return candidates.map((c) => scoreFromVerdicts(oracleVerdicts(c.prompt, c.response, c.scene), c.endedWithEos, judge));
+    case 'noisy':
+      return candidates.map((c) => scoreFromVerdicts(flipVerdicts(oracleVerdicts(c.prompt, c.response, c.scene), judge.noise, rng), c.endedWithEos, judge));
+    case 'self': {
+      const model = context.selfJudgeModel;
+      if (!model) throw new Error('the self judge needs a model to ask');
+      const verdicts = await selfJudgeVerdicts(model.weights, model.config, candidates);
+      return verdicts.map((v, i) => scoreFromVerdicts(v, candidates[i]!.endedWithEos, judge));
+    }
+    case 'human': {
+      if (!context.human) throw new Error('the human judge needs a person: use the app, or choose oracle, noisy or self');
+      // Group candidates by prompt+image (consecutive runs), ask once per group.
+      const scores = candidates.map(() => 0);
+      let start = 0;
+      while (start < candidates.length) {
+        let end = start + 1;
+        while (end < candidates.length && candidates[end]!.image === candidates[start]!.image && candidates[end]!.prompt === candidates[start]!.prompt) end++;
+        const group = candidates.slice(start, end);
+        const pick = await context.human({ image: group[0]!.image, prompt: group[0]!.prompt, responses: group.map((c) => c.response) });
+        if (pick >= 0 && pick < group.length) scores[start + pick] = 1;
+        start = end;
+      }
+      return scores;
+    }
+  }
+}
+
+export { DEFAULT_JUDGE };

@@ -1,0 +1,177 @@
+import * as tf from '../tf';
+
+/**
+ * The DPO loss family, by Hugging Face TRL's `loss_type` names (formulas: ../shared/REFERENCE.md).
+ * A pure function of per-sequence log-probabilities, so it is testable without a model.
+ * Every -log sigmoid(z) is written softplus(-z): tfjs's logSigmoid gradient is broken on cpu.
+ */
+export const LOSS_TYPES = [
+  'sigmoid',
+  'hinge',
+  'ipo',
+  'robust',
+  'bco_pair',
+  'nca_pair',
+  'sppo_hard',
+  'apo_zero',
+  'apo_down',
+  'sigmoid_norm',
+  'sft',
+] as const;
+export type LossType = (typeof LOSS_TYPES)[number];
+
+export function isLossType(name: string): name is LossType {
+  return (LOSS_TYPES as readonly string[]).includes(name);
+}
+
+export interface LossTerm {
+  type: LossType;
+  weight: number;
+}
+
+export interface DpoLossOptions {
+  terms: readonly LossTerm[];
+  beta: number;
+  /** eps of cDPO label smoothing (for sigmoid) and of robust DPO; in [0, 0.5). */
+  labelSmoothing: number;
+  /** logp_ref = 0 (no reference model). */
+  referenceFree: boolean;
+  /** mDPO: weight of the conditional (image-corrupted) term plus its anchor; 0 = off. */
+  mdpoWeight: number;
+}
+
+export const DEFAULT_LOSS: DpoLossOptions = {
+  terms: [{ type: 'sigmoid', weight: 1 }],
+  beta: 0.1,
+  labelSmoothing: 0,
+  referenceFree: false,
+  mdpoWeight: 0,
+};
+
+/** Per-sequence summed log-probs [B] and response lengths (tokens scored, incl. <eos>) [B]. */
+export interface PairLogProbs {
+  policyChosen: tf.Tensor1D;
+  policyRejected: tf.Tensor1D;
+  referenceChosen: tf.Tensor1D;
+  referenceRejected: tf.Tensor1D;
+  chosenLength: tf.Tensor1D;
+  rejectedLength: tf.Tensor1D;
+  /** mDPO: the chosen response scored on a corrupted image, by policy and reference. */
+  policyChosenCorrupt?: tf.Tensor1D;
+  referenceChosenCorrupt?: tf.Tensor1D;
+}
+
+/** TRL metric names; scalars on the device until someone reads them. */
+export interface DpoMetricTensors {
+  'rewards/chosen': tf.Scalar;
+  'rewards/rejected': tf.Scalar;
+  'rewards/margins': tf.Scalar;
+  'rewards/accuracies': tf.Scalar;
+  'logps/chosen': tf.Scalar;
+  'logps/rejected': tf.Scalar;
+}
+
+const softplus = (x: tf.Tensor) => tf.softplus(x);
+const neg = (x: tf.Tensor) => tf.neg(x);
+
+/** One loss_type's per-pair loss [B]. */
+export function perPairLoss(type: LossType, lp: PairLogProbs, options: DpoLossOptions): tf.Tensor1D {
+  const beta = options.beta;
+  const eps = options.labelSmoothing;
+  const refChosen = options.referenceFree ? tf.zerosLike(lp.referenceChosen) : lp.referenceChosen;
+  const refRejected = options.referenceFree ? tf.zerosLike(lp.referenceRejected) : lp.referenceRejected;
+  const sChosen = tf.sub(lp.policyChosen, refChosen);
+  const sRejected = tf.sub(lp.policyRejected, refRejected);
+  const d = tf.sub(sChosen, sRejected);
+  const bd = tf.mul(beta, d);
+  const bsc = tf.mul(beta, sChosen);
+  const bsr = tf.mul(beta, sRejected);
+  const half = 1 / (2 * beta);
+  let loss: tf.Tensor;
+  switch (type) {
+    case 'sigmoid': // DPO; with label smoothing eps, cDPO
+      loss = tf.add(tf.mul(1 - eps, softplus(neg(bd))), tf.mul(eps, softplus(bd)));
+      break;
+    case 'hinge': // SLiC
+      loss = tf.relu(tf.sub(1, bd));
+      break;
+    case 'ipo': {
+      // Per-token averaged log-ratios (Azar et al.).
+      const dAvg = tf.sub(tf.div(sChosen, lp.chosenLength), tf.div(sRejected, lp.rejectedLength));
+      loss = tf.square(tf.sub(dAvg, half));
+      break;
+    }
+    case 'robust': // rDPO: unbiased under label noise eps
+      loss = tf.div(tf.sub(tf.mul(1 - eps, softplus(neg(bd))), tf.mul(eps, softplus(bd))), 1 - 2 * eps);
+      break;
+    case 'bco_pair':
+      loss = tf.add(softplus(neg(bsc)), softplus(bsr));
+      break;
+    case 'nca_pair':
+      loss = tf.add(softplus(neg(bsc)), tf.add(tf.mul(0.5, softplus(bsc)), tf.mul(0.5, softplus(bsr))));
+      break;
+    case 'sppo_hard':
+      loss = tf.add(tf.square(tf.sub(sChosen, half)), tf.square(tf.add(sRejected, half)));
+      break;
+    case 'apo_zero':
+      loss = tf.add(tf.sub(1, tf.sigmoid(bsc)), tf.sigmoid(bsr));
+      break;
+    case 'apo_down':
+      loss = tf.add(tf.sigmoid(bsc), tf.sub(1, tf.sigmoid(bd)));
+      break;
+    case 'sigmoid_norm': // SimPO-style length-normalised margin
+      loss = softplus(neg(tf.mul(beta, tf.sub(tf.div(sChosen, lp.chosenLength), tf.div(sRejected, lp.rejectedLength)))));
+      break;
+    case 'sft': // RPO term: token-mean negative log-likelihood of the chosen response
+      loss = neg(tf.div(lp.policyChosen, lp.chosenLength));
+      break;
+  }
+  return loss as tf.Tensor1D;
+}
+
+/** mDPO (Wang et al. 2024): prefer y+ on the real image over y+ on a corrupted one, plus an anchor. */
+function mdpoPerPair(lp: PairLogProbs, options: DpoLossOptions): tf.Tensor1D {
+  if (!lp.policyChosenCorrupt || !lp.referenceChosenCorrupt) throw new Error('mDPO needs log-probs of the chosen response on a corrupted image');
+  const refChosen = options.referenceFree ? tf.zerosLike(lp.referenceChosen) : lp.referenceChosen;
+  const refCorrupt = options.referenceFree ? tf.zerosLike(lp.referenceChosenCorrupt) : lp.referenceChosenCorrupt;
+  const conditional = tf.sub(tf.sub(lp.policyChosen, lp.policyChosenCorrupt), tf.sub(refChosen, refCorrupt));
+  const anchor = tf.sub(lp.policyChosen, refChosen);
+  return tf.add(softplus(neg(tf.mul(options.beta, conditional))), softplus(neg(tf.mul(options.beta, anchor)))) as tf.Tensor1D;
+}
+
+/** SUM_k w_k * mean(L_k) (+ mDPO), the per-pair total, and TRL's metrics. */
+export function dpoLoss(lp: PairLogProbs, options: DpoLossOptions): { loss: tf.Scalar; perPair: tf.Tensor1D; metrics: DpoMetricTensors } {
+  let perPair: tf.Tensor = tf.zerosLike(lp.policyChosen);
+  for (const term of options.terms) perPair = tf.add(perPair, tf.mul(term.weight, perPairLoss(term.type, lp, options)));
+  if (options.mdpoWeight > 0) perPair = tf.add(perPair, tf.mul(options.mdpoWeight, mdpoPerPair(lp, options)));
+  const refChosen = options.referenceFree ? tf.zerosLike(lp.referenceChosen) : lp.referenceChosen;
+  const refRejected = options.referenceFree ? tf.zerosLike(lp.referenceRejected) : lp.referenceRejected;
+  const rewardChosen = tf.mul(options.beta, tf.sub(lp.policyChosen, refChosen));
+  const rewardRejected = tf.mul(options.beta, tf.sub(lp.policyRejected, refRejected));
+  return {
+    loss: tf.mean(perPair) as tf.Scalar,
+    perPair: perPair as tf.Tensor1D,
+    metrics: {
+      'rewards/chosen': tf.mean(rewardChosen) as tf.Scalar,
+      'rewards/rejected': tf.mean(rewardRejected) as tf.Scalar,
+      'rewards/margins': tf.mean(tf.sub(rewardChosen, rewardRejected)) as tf.Scalar,
+      'rewards/accuracies': tf.mean(tf.cast(tf.greater(rewardChosen, rewardRejected), 'float32')) as tf.Scalar,
+      'logps/chosen': tf.mean(lp.policyChosen) as tf.Scalar,
+      'logps/rejected': tf.mean(lp.policyRejected) as tf.Scalar,
+    },
+  };
+}
+
+/** Human-readable problems with loss options (empty when fine). */
+export function lossOptionProblems(options: DpoLossOptions): string[] {
+  const problems: string[] = [];
+  if (!(options.beta > 0) || !Number.isFinite(options.beta)) problems.push(`beta must be > 0 (got ${options.beta})`);
+  if (!(options.labelSmoothing >= 0 && options.labelSmoothing < 0.5)) problems.push(`label smoothing must be in [0, 0.5) (got ${options.labelSmoothing})`);
+  if (options.terms.length === 0 && options.mdpoWeight === 0) problems.push('choose at least one loss type');
+  for (const t of options.terms) {
+    if (!isLossType(t.type)) problems.push(`unknown loss type "${t.type}" (known: ${LOSS_TYPES.join(', ')})`);
+    if (!(t.weight >= 0) || !Number.isFinite(t.weight)) problems.push(`weight of ${t.type} must be >= 0 (got ${t.weight})`);
+  }
+  if (options.terms.length > 0 && options.terms.every((t) => t.type === 'sft')) problems.push('an sft term alone is not preference tuning: add a DPO loss type');
+  return problems;
+}

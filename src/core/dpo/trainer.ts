@@ -1,0 +1,395 @@
+import * as tf from '../tf';
+import { createRng, type Rng } from '../random';
+import type { ModelConfig } from '../model/config';
+import { generate, type Generation } from '../model/generate';
+import { sequenceLogProbs } from '../model/logprobs';
+import { disposeBatch, encodeText, makeSequenceBatch, type EncodedText } from '../model/sequence';
+import { decoderWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
+import { clippedStep } from '../train/optimizer';
+import type { WorldConfig } from '../world/config';
+import { renderScene } from '../world/render';
+import { sampleScene } from '../world/scene';
+import { DESCRIBE_PROMPT } from '../world/tasks';
+import { scoreCandidates, DEFAULT_JUDGE_CONFIG, type Candidate, type HumanChooser, type JudgeConfig } from './judge';
+import { DEFAULT_LOSS, dpoLoss, type DpoLossOptions } from './losses';
+import { buildOfflinePairs, DEFAULT_SELF_SAMPLES, type PairSource } from './pair-builders';
+import type { PreferencePair } from './pairs';
+import { corruptImage } from './corrupt-image';
+
+export const DPO_MODES = ['offline', 'online', 'mixed'] as const;
+export type DpoMode = (typeof DPO_MODES)[number];
+
+export interface SamplingConfig {
+  temperature: number;
+  topK: number;
+  topP: number;
+  maxNewTokens: number;
+}
+
+export interface DpoOptions {
+  mode: DpoMode;
+  pairSource: PairSource;
+  judge: JudgeConfig;
+  /** Who answers the self judge's questions. */
+  selfJudgeModel: 'policy' | 'reference';
+  loss: DpoLossOptions;
+  learningRate: number;
+  /** Preference pairs per step. */
+  batchSize: number;
+  steps: number;
+  maxGradNorm: number;
+  sampling: SamplingConfig;
+  /** Online: responses sampled per prompt (best vs worst by the judge). */
+  samples: number;
+  /** Mixed-DPO (Apple 2024): probability that an example is the offline pair. */
+  mixedOfflineProbability: number;
+  /** Offline dataset size (pairs). */
+  offlinePairs: number;
+  seed: number;
+  /** TR-DPO: every `every` steps, ref <- mix * policy + (1 - mix) * ref (every 0 = off). */
+  referenceSync: { every: number; mix: number };
+  /** RLAIF-V iterative rounds: the reference becomes the latest policy, which regenerates the data (0 = off). */
+  rounds: number;
+  logEvery: number;
+}
+
+export const DEFAULT_DPO: DpoOptions = {
+  mode: 'offline',
+  pairSource: 'gt-corrupt',
+  judge: DEFAULT_JUDGE_CONFIG,
+  selfJudgeModel: 'reference',
+  loss: DEFAULT_LOSS,
+  learningRate: 5e-4,
+  batchSize: 16,
+  steps: 150,
+  maxGradNorm: 1,
+  sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 21 },
+  samples: 4,
+  mixedOfflineProbability: 0.5,
+  offlinePairs: 512,
+  seed: 0,
+  referenceSync: { every: 0, mix: 0.5 },
+  rounds: 0,
+  logEvery: 10,
+};
+
+/** A pair ready for the device: token ids, and the reference's log-probs when cached. */
+interface PreparedPair {
+  pair: PreferencePair;
+  chosen: EncodedText;
+  rejected: EncodedText;
+  corrupted?: Float32Array;
+  reference?: { chosen: number; rejected: number; chosenCorrupt?: number };
+}
+
+export interface DpoLog {
+  step: number;
+  /** TRL names: loss, rewards/*, logps/*, grad_norm, learning_rate; online: objective/*, val/*. */
+  metrics: Record<string, number>;
+  /** Plain-words events since the last log (e.g. a refused non-finite step). */
+  events: string[];
+  /** The pairs of this step (for the pair inspector). */
+  pairs: { prompt: string; chosen: string; rejected: string; source: string }[];
+}
+
+/**
+ * One trainer for offline, online and mixed DPO. Offline pairs are built once and their reference
+ * log-probs cached; online pairs are sampled from the current policy and ranked by the judge each
+ * step. Values are read from the device only on logging steps (online sampling reads tokens).
+ */
+export class DpoTrainer {
+  readonly options: DpoOptions;
+  step = 0;
+  private reference: Weights;
+  private readonly trainable: TrainableWeights;
+  private readonly optimizer: tf.AdamOptimizer;
+  private readonly rng: Rng;
+  private offline: PreparedPair[] = [];
+  private offlineOrder: number[] = [];
+  private offlineCursor = 0;
+  private readonly refusedSteps = tf.variable(tf.scalar(0), false);
+  private refusedReported = 0;
+  private onlineStats: { scores: number[]; margins: number[]; eos: number[] } = { scores: [], margins: [], eos: [] };
+  private lastPairs: DpoLog['pairs'] = [];
+  /** Test hook: a value added to the loss (NaN to inject a fault). */
+  lossOffset = 0;
+
+  constructor(
+    private readonly policy: TrainableWeights,
+    private readonly config: ModelConfig,
+    private readonly world: WorldConfig,
+    options: Partial<DpoOptions> = {},
+    private readonly human?: HumanChooser,
+  ) {
+    this.options = { ...DEFAULT_DPO, ...options };
+    this.reference = frozenCopy(policy);
+    this.trainable = decoderWeights(policy);
+    this.optimizer = tf.train.adam(this.options.learningRate);
+    this.rng = createRng(this.options.seed);
+  }
+
+  get referenceWeights(): Weights {
+    return this.reference;
+  }
+
+  setLearningRate(lr: number): void {
+    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.options.learningRate = lr;
+  }
+
+  setBeta(beta: number): void {
+    this.options.loss = { ...this.options.loss, beta };
+  }
+
+  private get usesOffline(): boolean {
+    return this.options.mode !== 'online';
+  }
+
+  /** Build (or rebuild, for a new round) the offline dataset and cache its reference log-probs. */
+  async prepare(onProgress?: (message: string) => void): Promise<void> {
+    if (!this.usesOffline) return;
+    onProgress?.(`building ${this.options.offlinePairs} ${this.options.pairSource} pairs`);
+    const pairs = await buildOfflinePairs(
+      this.options.pairSource,
+      { weights: this.reference, config: this.config },
+      this.world,
+      this.options.offlinePairs,
+      this.rng,
+      this.options.judge,
+      this.judgeContext(),
+      { ...DEFAULT_SELF_SAMPLES, temperature: this.options.sampling.temperature, topK: this.options.sampling.topK, topP: this.options.sampling.topP },
+    );
+    if (pairs.length === 0) throw new Error(`the ${this.options.pairSource} builder produced no pairs (the model may already agree with itself everywhere)`);
+    this.offline = pairs.map((pair) => this.preparePair(pair));
+    onProgress?.('caching reference log-probs');
+    if (this.options.referenceSync.every === 0) await this.cacheReference(this.offline);
+    this.offlineOrder = this.rng.shuffle(this.offline.map((_, i) => i));
+    this.offlineCursor = 0;
+  }
+
+  private preparePair(pair: PreferencePair): PreparedPair {
+    return {
+      pair,
+      chosen: encodeText(pair.prompt, pair.chosen),
+      rejected: encodeText(pair.prompt, pair.rejected),
+      corrupted: this.options.loss.mdpoWeight > 0 ? corruptImage(pair.image, pair.scene, this.rng) : undefined,
+    };
+  }
+
+  private async cacheReference(prepared: PreparedPair[]): Promise<void> {
+    const chunk = 64;
+    for (let start = 0; start < prepared.length; start += chunk) {
+      const part = prepared.slice(start, start + chunk);
+      const values = await this.referenceLogProbs(part).data();
+      const n = part.length;
+      part.forEach((p, i) => {
+        p.reference = { chosen: values[i]!, rejected: values[n + i]!, chosenCorrupt: this.options.loss.mdpoWeight > 0 ? values[2 * n + i]! : undefined };
+      });
+    }
+  }
+
+  /** Reference log-probs [chosen x n, rejected x n, (chosen on corrupted image x n)]. */
+  private referenceLogProbs(part: PreparedPair[]): tf.Tensor1D {
+    const batch = this.sequenceBatch(part);
+    const out = tf.tidy(() => sequenceLogProbs(this.reference, this.config, batch));
+    disposeBatch(batch);
+    return out;
+  }
+
+  private sequenceBatch(part: PreparedPair[]) {
+    const withCorrupt = this.options.loss.mdpoWeight > 0;
+    return makeSequenceBatch(
+      [...part.map((p) => p.pair.image), ...part.map((p) => p.pair.image), ...(withCorrupt ? part.map((p) => p.corrupted!) : [])],
+      [...part.map((p) => p.chosen), ...part.map((p) => p.rejected), ...(withCorrupt ? part.map((p) => p.chosen) : [])],
+    );
+  }
+
+  private judgeContext() {
+    return {
+      selfJudgeModel: { weights: this.options.selfJudgeModel === 'policy' ? (this.policy as Weights) : this.reference, config: this.config },
+      human: this.human,
+      rng: this.rng,
+    };
+  }
+
+  private nextOffline(): PreparedPair {
+    if (this.offlineCursor >= this.offlineOrder.length) {
+      this.offlineOrder = this.rng.shuffle(this.offlineOrder);
+      this.offlineCursor = 0;
+    }
+    return this.offline[this.offlineOrder[this.offlineCursor++]!]!;
+  }
+
+  /** Online pairs: K samples per prompt from the current policy; the judge's best vs worst. */
+  private async onlinePairs(count: number): Promise<PreparedPair[]> {
+    const k = this.options.samples;
+    const scenes = Array.from({ length: count }, () => sampleScene(this.rng, this.world));
+    const images = scenes.map((s) => renderScene(s, this.world.imageSize, this.world.noise));
+    const outputs: Generation[] = await generate(
+      this.policy,
+      this.config,
+      scenes.flatMap((_, i) => Array.from({ length: k }, () => images[i]!)),
+      scenes.flatMap(() => Array.from({ length: k }, () => DESCRIBE_PROMPT)),
+      { ...this.options.sampling, seed: this.rng.int(2 ** 31) },
+    );
+    const candidates: Candidate[] = outputs.map((g, j) => ({
+      scene: scenes[Math.floor(j / k)]!,
+      image: images[Math.floor(j / k)]!,
+      prompt: DESCRIBE_PROMPT,
+      response: g.text,
+      endedWithEos: g.endedWithEos,
+    }));
+    const scores = await scoreCandidates(this.options.judge, candidates, this.judgeContext());
+    this.onlineStats.scores.push(...scores);
+    this.onlineStats.eos.push(...outputs.map((g) => (g.endedWithEos ? 1 : 0)));
+    const prepared: PreparedPair[] = [];
+    for (let i = 0; i < count; i++) {
+      let best = i * k;
+      let worst = i * k;
+      for (let j = i * k; j < (i + 1) * k; j++) {
+        if (scores[j]! > scores[best]!) best = j;
+        if (scores[j]! < scores[worst]!) worst = j;
+      }
+      this.onlineStats.margins.push(scores[best]! - scores[worst]!);
+      // A tie carries no preference; skip the prompt rather than invent one.
+      if (scores[best] === scores[worst]) continue;
+      const pair: PreferencePair = {
+        scene: scenes[i]!,
+        image: images[i]!,
+        prompt: DESCRIBE_PROMPT,
+        chosen: outputs[best]!.text,
+        rejected: outputs[worst]!.text,
+        source: `online (${this.options.judge.kind}: ${scores[best]} vs ${scores[worst]})`,
+      };
+      const p = this.preparePair(pair);
+      // Score the sampled ids exactly, <eos> included only if the model produced it.
+      p.chosen = encodeText(DESCRIBE_PROMPT, outputs[best]!.ids);
+      p.rejected = encodeText(DESCRIBE_PROMPT, outputs[worst]!.ids);
+      prepared.push(p);
+    }
+    return prepared;
+  }
+
+  private async nextBatch(): Promise<PreparedPair[]> {
+    const { mode, batchSize } = this.options;
+    if (mode === 'offline') return Array.from({ length: batchSize }, () => this.nextOffline());
+    const offlineCount = mode === 'mixed' ? Array.from({ length: batchSize }, () => this.rng.chance(this.options.mixedOfflineProbability)).filter(Boolean).length : 0;
+    const batch = Array.from({ length: offlineCount }, () => this.nextOffline());
+    if (batchSize - offlineCount > 0) batch.push(...(await this.onlinePairs(batchSize - offlineCount)));
+    return batch;
+  }
+
+  private async maybeStartRound(): Promise<string[]> {
+    const { rounds, steps } = this.options;
+    if (rounds <= 1 || this.step === 0) return [];
+    const roundLength = Math.ceil(steps / rounds);
+    if (this.step % roundLength !== 0) return [];
+    // RLAIF-V: the model that generates the round's data becomes the reference.
+    disposeWeights(this.reference);
+    this.reference = frozenCopy(this.policy);
+    await this.prepare();
+    return [`round ${this.step / roundLength + 1}: the reference is now the current policy, and the data was regenerated with it`];
+  }
+
+  private syncReference(): void {
+    const { every, mix } = this.options.referenceSync;
+    if (every <= 0 || this.step % every !== 0) return;
+    const next = tf.tidy(() =>
+      Object.fromEntries(Object.entries(this.reference).map(([name, ref]) => [name, tf.keep(tf.add(tf.mul(mix, this.policy[name]!), tf.mul(1 - mix, ref)))])),
+    );
+    disposeWeights(this.reference);
+    this.reference = next;
+  }
+
+  /** One DPO step; returns metrics on logging steps. */
+  async trainStep(): Promise<DpoLog | undefined> {
+    const events = await this.maybeStartRound();
+    const part = await this.nextBatch();
+    this.step++;
+    if (part.length === 0) {
+      events.push(`step ${this.step}: every prompt's samples tied, so there was no preference to learn from`);
+      return { step: this.step, metrics: {}, events, pairs: [] };
+    }
+    const n = part.length;
+    const withCorrupt = this.options.loss.mdpoWeight > 0;
+    const batch = this.sequenceBatch(part);
+    const cached = part.every((p) => p.reference);
+    const reference = cached
+      ? tf.tensor1d([...part.map((p) => p.reference!.chosen), ...part.map((p) => p.reference!.rejected), ...(withCorrupt ? part.map((p) => p.reference!.chosenCorrupt!) : [])])
+      : tf.tidy(() => sequenceLogProbs(this.reference, this.config, batch));
+    const lengths = tf.sum(batch.targetMask, 1);
+    let metricTensors: Record<string, tf.Tensor> = {};
+    const options = this.options.loss;
+    const { loss, gradNorm, applied } = clippedStep(
+      this.optimizer,
+      this.trainable,
+      () => {
+        const policy = sequenceLogProbs(this.policy, this.config, batch);
+        const slice = (t: tf.Tensor, k: number) => t.slice([k * n], [n]) as tf.Tensor1D;
+        const result = dpoLoss(
+          {
+            policyChosen: slice(policy, 0),
+            policyRejected: slice(policy, 1),
+            referenceChosen: slice(reference, 0),
+            referenceRejected: slice(reference, 1),
+            chosenLength: slice(lengths, 0),
+            rejectedLength: slice(lengths, 1),
+            policyChosenCorrupt: withCorrupt ? slice(policy, 2) : undefined,
+            referenceChosenCorrupt: withCorrupt ? slice(reference, 2) : undefined,
+          },
+          options,
+        );
+        const sampledRatio = tf.sub(policy.slice([0], [2 * n]), reference.slice([0], [2 * n]));
+        metricTensors = Object.fromEntries(
+          Object.entries({ ...result.metrics, kl: tf.mean(sampledRatio), entropy: tf.neg(tf.mean(policy.slice([0], [2 * n]))) }).map(([k, t]) => [k, tf.keep(t)]),
+        );
+        return tf.add(result.loss, this.lossOffset) as tf.Scalar;
+      },
+      this.options.maxGradNorm,
+    );
+    tf.tidy(() => this.refusedSteps.assign(tf.add(this.refusedSteps, tf.sub(1, applied))));
+    disposeBatch(batch);
+    tf.dispose([reference, lengths]);
+    this.lastPairs = part.map((p) => ({ prompt: p.pair.prompt, chosen: p.pair.chosen, rejected: p.pair.rejected, source: p.pair.source }));
+    this.syncReference();
+
+    let log: DpoLog | undefined;
+    if (this.step % this.options.logEvery === 0 || this.step === 1 || this.step === this.options.steps) {
+      log = await this.readLog(loss, gradNorm, metricTensors, events);
+    } else if (events.length > 0) {
+      log = { step: this.step, metrics: {}, events, pairs: [] };
+    }
+    tf.dispose([loss, gradNorm, applied, ...Object.values(metricTensors)]);
+    return log;
+  }
+
+  private async readLog(loss: tf.Scalar, gradNorm: tf.Scalar, tensors: Record<string, tf.Tensor>, events: string[]): Promise<DpoLog> {
+    const read = async (t: tf.Tensor) => (await t.data())[0]!;
+    const metrics: Record<string, number> = { loss: await read(loss), grad_norm: await read(gradNorm), learning_rate: this.options.learningRate, beta: this.options.loss.beta };
+    for (const name of ['rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected']) {
+      metrics[name] = await read(tensors[name]!);
+    }
+    if (this.options.mode !== 'offline') {
+      const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
+      metrics['objective/kl'] = await read(tensors.kl!);
+      metrics['objective/entropy'] = await read(tensors.entropy!);
+      metrics['objective/scores'] = mean(this.onlineStats.scores);
+      metrics['objective/scores_margin'] = mean(this.onlineStats.margins);
+      metrics['val/contain_eos_token'] = mean(this.onlineStats.eos);
+      this.onlineStats = { scores: [], margins: [], eos: [] };
+    }
+    const refused = await read(this.refusedSteps);
+    if (refused > this.refusedReported) {
+      events.push(`${refused - this.refusedReported} step(s) before step ${this.step} had a non-finite loss or gradient: they were refused and the weights restored`);
+      this.refusedReported = refused;
+    }
+    metrics.refused_steps = refused;
+    return { step: this.step, metrics, events, pairs: this.lastPairs };
+  }
+
+  dispose(): void {
+    this.optimizer.dispose();
+    disposeWeights(this.reference);
+    this.refusedSteps.dispose();
+  }
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import * as tf from '../../src/core/tf';
+import { PRESETS } from '../../src/core/model/config';
+import { sequenceLogProbs } from '../../src/core/model/logprobs';
+import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
+import { assignWeights, disposeWeights, initWeights } from '../../src/core/model/weights';
+import { SftTrainer } from '../../src/core/train/sft';
+import { createRng } from '../../src/core/random';
+import { DEFAULT_WORLD } from '../../src/core/world/config';
+import { renderScene } from '../../src/core/world/render';
+import { sampleScene } from '../../src/core/world/scene';
+import { DpoTrainer } from '../../src/core/dpo/trainer';
+
+const config = PRESETS.tiny;
+const world = DEFAULT_WORLD;
+
+describe('DPO trainer', () => {
+  it('starts at loss ln 2 with zero margins (policy = reference) and raises accuracy on its pairs', async () => {
+    const weights = initWeights(config, 1);
+    const trainer = new DpoTrainer(weights, config, world, { steps: 40, batchSize: 8, offlinePairs: 32, logEvery: 39, learningRate: 3e-3 });
+    await trainer.prepare();
+    const first = (await trainer.trainStep())!;
+    expect(first.metrics.loss).toBeCloseTo(Math.LN2, 4);
+    expect(first.metrics['rewards/margins']).toBeCloseTo(0, 4);
+    let last = first;
+    for (let i = 1; i < 40; i++) last = (await trainer.trainStep()) ?? last;
+    expect(last.step).toBe(40);
+    expect(last.metrics['rewards/accuracies']).toBeGreaterThan(0.8);
+    expect(last.metrics.loss).toBeLessThan(0.5);
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
+  it('keeps the tensor count flat over 50 steps', async () => {
+    const weights = initWeights(config, 2);
+    const trainer = new DpoTrainer(weights, config, world, { steps: 60, batchSize: 4, offlinePairs: 16, logEvery: 10 });
+    await trainer.prepare();
+    await trainer.trainStep();
+    const baseline = tf.memory().numTensors;
+    for (let i = 0; i < 50; i++) await trainer.trainStep();
+    expect(tf.memory().numTensors).toBe(baseline);
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
+  it('catches a NaN injected into the loss, restores the weights and says so', async () => {
+    const weights = initWeights(config, 3);
+    const trainer = new DpoTrainer(weights, config, world, { steps: 10, batchSize: 4, offlinePairs: 8, logEvery: 3, learningRate: 1e-2 });
+    await trainer.prepare();
+    await trainer.trainStep();
+    await trainer.trainStep();
+    const before = await weights['final.ln.g']!.data();
+    trainer.lossOffset = NaN;
+    const log = (await trainer.trainStep())!; // step 3 is a logging step
+    trainer.lossOffset = 0;
+    const after = await weights['final.ln.g']!.data();
+    expect(Array.from(after)).toEqual(Array.from(before));
+    expect(log.events.join(' ')).toMatch(/non-finite loss or gradient.*weights restored/);
+    expect(log.metrics.refused_steps).toBe(1);
+    // Training goes on normally afterwards.
+    await trainer.trainStep();
+    expect(Array.from(await weights['final.ln.g']!.data())).not.toEqual(Array.from(before));
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
+  it('online pairs come from the current policy, not from the reference it started as', async () => {
+    const policy = initWeights(config, 4);
+    const trainer = new DpoTrainer(policy, config, world, { mode: 'online', steps: 1, batchSize: 6, samples: 4, logEvery: 1, learningRate: 1e-9 });
+    // Move the policy away from the reference: give it the weights of a briefly fine-tuned model.
+    const tuned = initWeights(config, 5);
+    const sft = new SftTrainer(tuned, config, world, { steps: 80, batchSize: 16, warmupSteps: 5, learningRate: 3e-3 });
+    for (let i = 0; i < 80; i++) await sft.trainStep();
+    sft.dispose();
+    assignWeights(policy, tuned);
+    const other = trainer.referenceWeights;
+    const log = (await trainer.trainStep())!;
+    expect(log.pairs.length).toBeGreaterThan(0);
+    const rng = createRng(0);
+    const image = renderScene(sampleScene(rng, world), 36, world.noise);
+    const texts = log.pairs.flatMap((p) => [p.chosen, p.rejected]);
+    const batch = makeSequenceBatch(texts.map(() => image), texts.map((t) => encodeText('describe the image', t)));
+    const underPolicy = tf.mean(sequenceLogProbs(policy, config, batch));
+    const underOther = tf.mean(sequenceLogProbs(other, config, batch));
+    expect((await underPolicy.data())[0]!).toBeGreaterThan((await underOther.data())[0]! + 3);
+    disposeBatch(batch);
+    tf.dispose([underPolicy, underOther]);
+    trainer.dispose();
+    disposeWeights(policy);
+    disposeWeights(tuned);
+  });
+
+  it('changes lr and beta mid-run', async () => {
+    const weights = initWeights(config, 6);
+    const trainer = new DpoTrainer(weights, config, world, { steps: 4, batchSize: 2, offlinePairs: 4, logEvery: 2 });
+    await trainer.prepare();
+    await trainer.trainStep();
+    trainer.setLearningRate(1e-3);
+    trainer.setBeta(0.5);
+    const log = (await trainer.trainStep())!;
+    expect(log.metrics.learning_rate).toBe(1e-3);
+    expect(log.metrics.beta).toBe(0.5);
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+});
