@@ -25,6 +25,7 @@ const FLAGS = {
   preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
   batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
   lr: { kind: 'number', default: DEFAULT_SFT.learningRate, min: 0, exclusiveMin: true, max: 1, help: 'peak learning rate (Adam)' },
+  'train-vision': { kind: 'boolean', help: 'keep training the vision encoder during SFT (default: frozen, as in LLaVA)' },
   'vision-steps': { kind: 'int', default: 600, min: 0, help: 'stage-0 steps training the vision encoder on per-cell labels' },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
   'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
@@ -45,7 +46,7 @@ await runCli('pretrain', FLAGS, async () => {
     const visionLoss = await pretrainVision(weights, config, DEFAULT_WORLD, { steps: flags['vision-steps'], batchSize: flags.batch, learningRate: 3e-3, seed: flags.seed });
     console.log(`stage 0 done: per-cell shape+colour loss ${visionLoss.toFixed(3)}`);
   }
-  const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, seed: flags.seed });
+  const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, seed: flags.seed, freezeVision: !flags['train-vision'] });
   const bar = new ProgressBar(flags.steps, 'sft');
   let lastLoss = NaN;
   for (let i = 0; i < flags.steps; i++) {
@@ -55,7 +56,7 @@ await runCli('pretrain', FLAGS, async () => {
   }
   const seconds = Math.round((performance.now() - started) / 1000);
   trainer.dispose();
-  const command = `npm run pretrain -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
+  const command = `npm run pretrain -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
   const facts = { command, seed: flags.seed, visionSteps: flags['vision-steps'], steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, backend, trainingSeconds: seconds, finalLoss: lastLoss, world: DEFAULT_WORLD };
   await saveCheckpointDir(flags.out, weights, config, facts);
   console.log(`saved ${flags.out} after ${seconds} s of training (final loss ${lastLoss.toFixed(4)}); evaluating…`);

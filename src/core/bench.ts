@@ -4,6 +4,7 @@ import type { ModelConfig } from './model/config';
 import { generate } from './model/generate';
 import { disposeWeights, initWeights } from './model/weights';
 import { SftTrainer } from './train/sft';
+import { DpoTrainer } from './dpo/trainer';
 import { DEFAULT_WORLD } from './world/config';
 import { renderScene } from './world/render';
 import { sampleScenes } from './world/scene';
@@ -16,6 +17,25 @@ export interface BenchResult {
   sftBatchSize: number;
   generationTokensPerSecond: number;
   generationBatchSize: number;
+  /** DPO steps/s with cached reference log-probs (batch of pairs = sftBatchSize / 2). */
+  dpoOfflineStepsPerSecond: number;
+  /** DPO steps/s sampling K=4 responses per prompt from the policy each step (same batch). */
+  dpoOnlineStepsPerSecond: number;
+}
+
+async function dpoStepsPerSecond(config: ModelConfig, mode: 'offline' | 'online', batchSize: number, steps: number): Promise<number> {
+  const weights = initWeights(config, 1);
+  const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, { mode, batchSize, offlinePairs: 4 * batchSize, samples: 4, steps: 1e9, logEvery: 1e9, sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 12 } });
+  await trainer.prepare();
+  await trainer.trainStep();
+  await weights['final.ln.g']!.data();
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) await trainer.trainStep();
+  await weights['final.ln.g']!.data();
+  const rate = steps / ((performance.now() - start) / 1000);
+  trainer.dispose();
+  disposeWeights(weights);
+  return rate;
 }
 
 /**
@@ -43,6 +63,9 @@ export async function benchmark(config: ModelConfig, options: { sftSteps: number
   const tokens = out.reduce((n, g) => n + g.ids.length, 0);
   const generationTokensPerSecond = tokens / ((performance.now() - start) / 1000);
   disposeWeights(weights);
+  const dpoBatch = Math.max(1, Math.floor(options.batchSize / 2));
+  const dpoOfflineStepsPerSecond = await dpoStepsPerSecond(config, 'offline', dpoBatch, options.sftSteps);
+  const dpoOnlineStepsPerSecond = await dpoStepsPerSecond(config, 'online', dpoBatch, Math.max(2, Math.floor(options.sftSteps / 4)));
   return {
     backend: tf.getBackend(),
     preset: config.preset,
@@ -50,5 +73,7 @@ export async function benchmark(config: ModelConfig, options: { sftSteps: number
     sftBatchSize: options.batchSize,
     generationTokensPerSecond,
     generationBatchSize: options.generationBatch,
+    dpoOfflineStepsPerSecond,
+    dpoOnlineStepsPerSecond,
   };
 }

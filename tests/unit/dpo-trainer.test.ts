@@ -10,6 +10,7 @@ import { DEFAULT_WORLD } from '../../src/core/world/config';
 import { renderScene } from '../../src/core/world/render';
 import { sampleScene } from '../../src/core/world/scene';
 import { DpoTrainer } from '../../src/core/dpo/trainer';
+import { DEFAULT_LOSS } from '../../src/core/dpo/losses';
 
 const config = PRESETS.tiny;
 const world = DEFAULT_WORLD;
@@ -17,7 +18,7 @@ const world = DEFAULT_WORLD;
 describe('DPO trainer', () => {
   it('starts at loss ln 2 with zero margins (policy = reference) and raises accuracy on its pairs', async () => {
     const weights = initWeights(config, 1);
-    const trainer = new DpoTrainer(weights, config, world, { steps: 40, batchSize: 8, offlinePairs: 32, logEvery: 39, learningRate: 3e-3 });
+    const trainer = new DpoTrainer(weights, config, world, { steps: 40, batchSize: 8, offlinePairs: 32, logEvery: 39, learningRate: 3e-3, loss: DEFAULT_LOSS });
     await trainer.prepare();
     const first = (await trainer.trainStep())!;
     expect(first.metrics.loss).toBeCloseTo(Math.LN2, 4);

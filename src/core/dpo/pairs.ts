@@ -31,8 +31,10 @@ export function corruptCaption(scene: Scene, kind: Corruption, rng: Rng, world: 
     const companions = scene.objects.map((o) => partnerOf(o.shape, world)).filter((s): s is Shape => !!s && !present.has(s));
     const absent = SHAPES.filter((s) => !present.has(s));
     const shape = companions.length > 0 ? rng.pick(companions) : rng.pick(absent);
-    // Appended, as the annotators (and so the SFT model) add companions as an afterthought.
-    mentions.push({ shape, colour: rng.pick(COLOURS), cell: rng.pick(emptyCells) });
+    // Anywhere in the list: at the end it is the SFT model's own habit (annotators appended
+    // companions), in the middle the pair also says "go on with the true objects", so DPO does not
+    // learn to stop early (length gaming).
+    mentions.splice(rng.int(mentions.length + 1), 0, { shape, colour: rng.pick(COLOURS), cell: rng.pick(emptyCells) });
     return describeMentions(mentions);
   }
   const target = rng.int(mentions.length);

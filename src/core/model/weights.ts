@@ -6,7 +6,10 @@ import { weightShapes, type ModelConfig } from './config';
 export type Weights = Record<string, tf.Tensor>;
 export type TrainableWeights = Record<string, tf.Variable>;
 
-/** GPT-2 style init: N(0, 0.02), zero biases, unit LayerNorm gains; He init for the vision MLPs. */
+/**
+ * GPT-2 style init: N(0, 0.02), zero biases, unit LayerNorm gains. The vision encoder and the
+ * projector get He init instead, so image tokens start with as much signal as the text embeddings.
+ */
 export function initWeights(config: ModelConfig, seed: number): TrainableWeights {
   const rng = createRng(seed);
   const weights: TrainableWeights = {};
@@ -15,7 +18,7 @@ export function initWeights(config: ModelConfig, seed: number): TrainableWeights
     const values = new Float32Array(size);
     if (name.endsWith('.g')) values.fill(1);
     else if (!name.endsWith('.b')) {
-      const fanIn = name.startsWith('vision.') ? shape[0]! : 0;
+      const fanIn = name.startsWith('vision.') || name.startsWith('projector.') ? shape[0]! : 0;
       let std = fanIn > 0 ? Math.sqrt(2 / fanIn) : 0.02;
       // Residual projections scaled down by depth (GPT-2).
       if (name.endsWith('proj.w')) std /= Math.sqrt(2 * config.nLayers);

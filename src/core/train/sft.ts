@@ -18,6 +18,8 @@ export interface SftOptions {
   seed: number;
   /** Read metrics back from the device every this many steps (readback stalls the pipeline). */
   logEvery: number;
+  /** Keep the vision encoder as stage 0 left it (LLaVA keeps CLIP frozen). */
+  freezeVision: boolean;
 }
 
 export const DEFAULT_SFT: SftOptions = {
@@ -28,6 +30,7 @@ export const DEFAULT_SFT: SftOptions = {
   maxGradNorm: 1,
   seed: 0,
   logEvery: 25,
+  freezeVision: true,
 };
 
 export interface SftLog {
@@ -48,7 +51,7 @@ export class SftTrainer {
   readonly options: SftOptions;
   private readonly optimizer: tf.AdamOptimizer;
   private readonly rng: Rng;
-  /** Projector and decoder. The vision encoder stays frozen, as LLaVA keeps CLIP frozen. */
+  /** Projector and decoder, plus the vision encoder unless it is frozen. */
   private readonly trainable: TrainableWeights;
   step = 0;
 
@@ -61,7 +64,7 @@ export class SftTrainer {
     this.options = { ...DEFAULT_SFT, ...options };
     this.optimizer = tf.train.adam(this.options.learningRate, 0.9, 0.98);
     this.rng = createRng(this.options.seed);
-    this.trainable = decoderWeights(weights);
+    this.trainable = this.options.freezeVision ? decoderWeights(weights) : weights;
   }
 
   /** One step; returns metrics only on logging steps (and the last step), else undefined. */
