@@ -26,6 +26,8 @@ const FLAGS = {
   batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
   lr: { kind: 'number', default: DEFAULT_SFT.learningRate, min: 0, exclusiveMin: true, max: 1, help: 'peak learning rate (Adam)' },
   'train-vision': { kind: 'boolean', help: 'keep training the vision encoder during SFT (default: frozen, as in LLaVA)' },
+  'annotator-hallucination': { kind: 'number', default: DEFAULT_WORLD.annotatorHallucinationRate, min: 0, max: 1, help: "P(annotator names a present shape's missing companion)" },
+  cooccurrence: { kind: 'number', default: DEFAULT_WORLD.cooccurrenceBias, min: 0, max: 1, help: 'P(companion present | shape present)' },
   'vision-steps': { kind: 'int', default: 600, min: 0, help: 'stage-0 steps training the vision encoder on per-cell labels' },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
   'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
@@ -39,14 +41,15 @@ await runCli('pretrain', FLAGS, async () => {
   const backend = await useNodeBackend(flags.backend as NodeBackend);
   const config = PRESETS[flags.preset];
   console.log(`model ${describeConfig(config)} | backend ${backend}`);
+  const world = { ...DEFAULT_WORLD, annotatorHallucinationRate: flags['annotator-hallucination'], cooccurrenceBias: flags.cooccurrence };
   const weights = initWeights(config, flags.seed);
   const started = performance.now();
   if (flags['vision-steps'] > 0) {
     console.log(`stage 0: vision encoder, ${flags['vision-steps']} steps`);
-    const visionLoss = await pretrainVision(weights, config, DEFAULT_WORLD, { steps: flags['vision-steps'], batchSize: flags.batch, learningRate: 3e-3, seed: flags.seed });
+    const visionLoss = await pretrainVision(weights, config, world, { steps: flags['vision-steps'], batchSize: flags.batch, learningRate: 3e-3, seed: flags.seed });
     console.log(`stage 0 done: per-cell shape+colour loss ${visionLoss.toFixed(3)}`);
   }
-  const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, seed: flags.seed, freezeVision: !flags['train-vision'] });
+  const trainer = new SftTrainer(weights, config, world, { steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, seed: flags.seed, freezeVision: !flags['train-vision'] });
   const bar = new ProgressBar(flags.steps, 'sft');
   let lastLoss = NaN;
   for (let i = 0; i < flags.steps; i++) {
@@ -56,8 +59,8 @@ await runCli('pretrain', FLAGS, async () => {
   }
   const seconds = Math.round((performance.now() - started) / 1000);
   trainer.dispose();
-  const command = `npm run pretrain -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
-  const facts = { command, seed: flags.seed, visionSteps: flags['vision-steps'], steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, backend, trainingSeconds: seconds, finalLoss: lastLoss, world: DEFAULT_WORLD };
+  const command = `npm run pretrain -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --annotator-hallucination ${flags['annotator-hallucination']} --cooccurrence ${flags.cooccurrence} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
+  const facts = { command, seed: flags.seed, visionSteps: flags['vision-steps'], steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, backend, trainingSeconds: seconds, finalLoss: lastLoss, world };
   await saveCheckpointDir(flags.out, weights, config, facts);
   console.log(`saved ${flags.out} after ${seconds} s of training (final loss ${lastLoss.toFixed(4)}); evaluating…`);
   const report = await evaluateModel(weights, config, DEFAULT_WORLD, { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 });

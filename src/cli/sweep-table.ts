@@ -27,6 +27,9 @@ const COLUMNS: Record<string, (r: SweepRun) => number> = {
   'rewards/margins': (r) => r.metrics['rewards/margins'] ?? NaN,
   'rewards/chosen': (r) => r.metrics['rewards/chosen'] ?? NaN,
   'objective/kl': (r) => r.metrics['objective/kl'] ?? NaN,
+  // How far the policy moved from the reference on the training pairs: mean |log pi - log pi_ref|
+  // (rewards are beta-scaled, so divide beta back out).
+  moved: (r) => (Math.abs(r.metrics['rewards/chosen'] ?? NaN) + Math.abs(r.metrics['rewards/rejected'] ?? NaN)) / (2 * r.beta),
   seconds: (r) => r.seconds,
 };
 
@@ -53,7 +56,7 @@ export function summarise(runs: readonly SweepRun[]): SweepGroup[] {
 export function sweepTable(groups: readonly SweepGroup[]): string {
   const cell = (g: SweepGroup, name: string, scale = 1, digits = 1) =>
     `${(scale * g.mean[name]!).toFixed(digits)} ± ${(scale * g.std[name]!).toFixed(digits)}`.padStart(14);
-  const header = `${'mode'.padEnd(8)} ${'beta'.padStart(6)} ${'T'.padStart(4)} ${'K'.padStart(3)} ${'seeds'.padStart(5)} ${'CHAIR_i %'.padStart(14)} ${'Cover %'.padStart(14)} ${'POPE adv F1 %'.padStart(14)} ${'margin'.padStart(14)} ${'KL'.padStart(14)}`;
+  const header = `${'mode'.padEnd(8)} ${'beta'.padStart(6)} ${'T'.padStart(4)} ${'K'.padStart(3)} ${'seeds'.padStart(5)} ${'CHAIR_i %'.padStart(14)} ${'Cover %'.padStart(14)} ${'POPE adv F1 %'.padStart(14)} ${'margin'.padStart(14)} ${'|logratio|'.padStart(14)} ${'KL'.padStart(14)}`;
   const rows = groups.map((g) =>
     [
       g.key.mode.padEnd(8),
@@ -65,6 +68,7 @@ export function sweepTable(groups: readonly SweepGroup[]): string {
       cell(g, 'cover', 100),
       cell(g, 'pope_adv_f1', 100),
       cell(g, 'rewards/margins', 1, 2),
+      cell(g, 'moved', 1, 2),
       Number.isNaN(g.mean['objective/kl']) ? 'n/a'.padStart(14) : cell(g, 'objective/kl', 1, 2),
     ].join(' '),
   );

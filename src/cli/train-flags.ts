@@ -12,7 +12,7 @@ export const TRAIN_FLAGS = {
   pairs: { kind: 'string', default: DEFAULT_DPO.pairSource, choices: PAIR_SOURCES, help: 'offline pair source' },
   judge: { kind: 'string', default: 'oracle', choices: JUDGE_KINDS.filter((j) => j !== 'human'), help: 'who ranks sampled responses' },
   noise: { kind: 'number', default: DEFAULT_DPO.judge.noise, min: 0, max: 0.5, help: 'noisy judge: probability of flipping each verdict' },
-  'coverage-bonus': { kind: 'number', default: 0, min: 0, max: 5, help: 'judge score per covered object (0 invites saying less)' },
+  'coverage-bonus': { kind: 'number', default: DEFAULT_DPO.judge.coverageBonus, min: 0, max: 5, help: 'judge score per covered object (0 invites length gaming: saying less)' },
   loss: { kind: 'string', default: 'sigmoid,sft:1', help: 'loss types with optional weights (TRL loss_type names), e.g. sigmoid or ipo,sft:0.5' },
   'label-smoothing': { kind: 'number', default: 0, min: 0, max: 0.49, help: 'cDPO / robust eps' },
   'reference-free': { kind: 'boolean', help: 'use logp_ref = 0' },

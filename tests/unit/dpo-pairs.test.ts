@@ -68,11 +68,15 @@ describe('judges', () => {
   it('the oracle scores minus the number of false claims (and rewards coverage only if asked)', () => {
     const good = oracleVerdicts('describe the image', 'top-left red triangle .', scene);
     const bad = oracleVerdicts('describe the image', 'top-left blue triangle and center green star .', scene);
-    expect(scoreFromVerdicts(good, true, DEFAULT_JUDGE)).toBe(0);
+    const strict = { ...DEFAULT_JUDGE, coverageBonus: 0 };
+    expect(scoreFromVerdicts(good, true, strict)).toBe(0);
     // blue (wrong colour) + star (absent) = 2 rejected claims.
-    expect(scoreFromVerdicts(bad, true, DEFAULT_JUDGE)).toBe(-2);
-    expect(scoreFromVerdicts(good, true, { ...DEFAULT_JUDGE, coverageBonus: 0.5 })).toBe(0.5);
-    expect(scoreFromVerdicts(good, false, DEFAULT_JUDGE)).toBe(-1); // no <eos>
+    expect(scoreFromVerdicts(bad, true, strict)).toBe(-2);
+    expect(scoreFromVerdicts(good, true, { ...strict, coverageBonus: 0.5 })).toBe(0.5);
+    expect(scoreFromVerdicts(good, false, strict)).toBe(-1); // no <eos>
+    // Without a coverage bonus, saying nothing scores as well as a faithful caption: length gaming.
+    expect(scoreFromVerdicts(oracleVerdicts('describe the image', '.', scene), true, strict)).toBe(0);
+    expect(scoreFromVerdicts(oracleVerdicts('describe the image', '.', scene), true, DEFAULT_JUDGE)).toBeLessThan(scoreFromVerdicts(good, true, DEFAULT_JUDGE));
   });
 
   it('the noisy judge flips verdicts at the requested rate', () => {

@@ -91,6 +91,30 @@ describe('DPO trainer', () => {
     disposeWeights(tuned);
   });
 
+  it('mixed mode draws each example offline with probability p, else online', async () => {
+    const weights = initWeights(config, 8);
+    const trainer = new DpoTrainer(weights, config, world, { mode: 'mixed', mixedOfflineProbability: 0.5, steps: 3, batchSize: 16, samples: 3, offlinePairs: 16, logEvery: 1, sampling: { temperature: 1.5, topK: 0, topP: 1, maxNewTokens: 8 } });
+    await trainer.prepare();
+    const sources = new Set<string>();
+    for (let i = 0; i < 3; i++) for (const p of (await trainer.trainStep())!.pairs) sources.add(p.source.split(' ')[0]!.replace(':', ''));
+    expect(sources).toEqual(new Set(['gt-corrupt', 'online']));
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
+  it('TR-DPO sync moves the reference toward the policy', async () => {
+    const weights = initWeights(config, 9);
+    const trainer = new DpoTrainer(weights, config, world, { steps: 4, batchSize: 4, offlinePairs: 8, logEvery: 4, learningRate: 1e-2, referenceSync: { every: 2, mix: 1 } });
+    await trainer.prepare();
+    await trainer.trainStep();
+    const policyAfter1 = Array.from(await weights['final.ln.g']!.data());
+    expect(Array.from(await trainer.referenceWeights['final.ln.g']!.data())).not.toEqual(policyAfter1);
+    await trainer.trainStep(); // step 2: sync with mix 1 copies the policy
+    expect(Array.from(await trainer.referenceWeights['final.ln.g']!.data())).toEqual(Array.from(await weights['final.ln.g']!.data()));
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
   it('changes lr and beta mid-run', async () => {
     const weights = initWeights(config, 6);
     const trainer = new DpoTrainer(weights, config, world, { steps: 4, batchSize: 2, offlinePairs: 4, logEvery: 2 });

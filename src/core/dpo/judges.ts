@@ -22,7 +22,7 @@ export interface JudgeOptions {
   missingEosPenalty: number;
 }
 
-export const DEFAULT_JUDGE: JudgeOptions = { coverageBonus: 0, missingEosPenalty: 1 };
+export const DEFAULT_JUDGE: JudgeOptions = { coverageBonus: 1, missingEosPenalty: 1 };
 
 /** What the existence prompt asks about, if it is one. */
 function askedShape(prompt: string): string | undefined {

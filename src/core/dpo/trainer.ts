@@ -110,6 +110,9 @@ export class DpoTrainer {
   private offlineOrder: number[] = [];
   private offlineCursor = 0;
   private readonly refusedSteps = tf.variable(tf.scalar(0), false);
+  /** Device-side sums of each metric since the last log: logs report the interval mean, as TRL does. */
+  private readonly metricSums = new Map<string, tf.Variable>();
+  private stepsSinceLog = 0;
   private refusedReported = 0;
   private onlineStats: { scores: number[]; margins: number[]; eos: number[] } = { scores: [], margins: [], eos: [] };
   private lastPairs: DpoLog['pairs'] = [];
@@ -349,7 +352,14 @@ export class DpoTrainer {
       },
       this.options.maxGradNorm,
     );
-    tf.tidy(() => this.refusedSteps.assign(tf.add(this.refusedSteps, tf.sub(1, applied))));
+    tf.tidy(() => {
+      this.refusedSteps.assign(tf.add(this.refusedSteps, tf.sub(1, applied)));
+      for (const [name, value] of Object.entries({ ...metricTensors, loss, grad_norm: gradNorm })) {
+        const sum = this.metricSums.get(name) ?? this.metricSums.set(name, tf.variable(tf.scalar(0), false)).get(name)!;
+        sum.assign(tf.add(sum, value));
+      }
+    });
+    this.stepsSinceLog++;
     disposeBatch(batch);
     tf.dispose([reference, lengths]);
     this.lastPairs = part.map((p) => ({ prompt: p.pair.prompt, chosen: p.pair.chosen, rejected: p.pair.rejected, source: p.pair.source }));
@@ -357,7 +367,7 @@ export class DpoTrainer {
 
     let log: DpoLog | undefined;
     if (this.step % this.options.logEvery === 0 || this.step === 1 || this.step === this.options.steps) {
-      log = await this.readLog(loss, gradNorm, metricTensors, events);
+      log = await this.readLog(events);
     } else if (events.length > 0) {
       log = { step: this.step, metrics: {}, events, pairs: [] };
     }
@@ -365,16 +375,24 @@ export class DpoTrainer {
     return log;
   }
 
-  private async readLog(loss: tf.Scalar, gradNorm: tf.Scalar, tensors: Record<string, tf.Tensor>, events: string[]): Promise<DpoLog> {
+  /** Read the interval means (one readback per metric) and reset the sums. */
+  private async readLog(events: string[]): Promise<DpoLog> {
     const read = async (t: tf.Tensor) => (await t.data())[0]!;
-    const metrics: Record<string, number> = { loss: await read(loss), grad_norm: await read(gradNorm), learning_rate: this.options.learningRate, beta: this.options.loss.beta };
+    const steps = Math.max(1, this.stepsSinceLog);
+    const means: Record<string, number> = {};
+    for (const [name, sum] of this.metricSums) {
+      means[name] = (await read(sum)) / steps;
+      tf.tidy(() => sum.assign(tf.scalar(0)));
+    }
+    this.stepsSinceLog = 0;
+    const metrics: Record<string, number> = { loss: means.loss!, grad_norm: means.grad_norm!, learning_rate: this.options.learningRate, beta: this.options.loss.beta };
     for (const name of ['rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected']) {
-      metrics[name] = await read(tensors[name]!);
+      metrics[name] = means[name]!;
     }
     if (this.options.mode !== 'offline') {
       const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
-      metrics['objective/kl'] = await read(tensors.kl!);
-      metrics['objective/entropy'] = await read(tensors.entropy!);
+      metrics['objective/kl'] = means.kl!;
+      metrics['objective/entropy'] = means.entropy!;
       metrics['objective/scores'] = mean(this.onlineStats.scores);
       metrics['objective/scores_margin'] = mean(this.onlineStats.margins);
       metrics['val/contain_eos_token'] = mean(this.onlineStats.eos);
@@ -393,5 +411,6 @@ export class DpoTrainer {
     this.optimizer.dispose();
     disposeWeights(this.reference);
     this.refusedSteps.dispose();
+    for (const sum of this.metricSums.values()) sum.dispose();
   }
 }
