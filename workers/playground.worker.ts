@@ -15,6 +15,8 @@ import { toRgba } from '../src/core/world/render';
 import { groundTruthCaption } from '../src/core/world/tasks';
 import type { BackendName } from './backend-names';
 import { startBackend, type BackendInfo } from './backends';
+import { deleteFromBrowser, listBrowserCheckpoints, loadFromBrowser, packWeights, readPacked, saveToBrowser, type StoredCheckpointInfo } from './checkpoint-store';
+import type { DecodedCheckpoint } from '../src/core/model/checkpoint';
 import shippedHeaderUrl from '../models/sft-base/checkpoint.json?url';
 import shippedWeightsUrl from '../models/sft-base/weights.bin?url';
 
@@ -31,7 +33,15 @@ export interface GalleryItem {
   truth: string;
 }
 
-let model: { weights: TrainableWeights; config: ModelConfig } | undefined;
+let model: { weights: TrainableWeights; config: ModelConfig; meta: Record<string, unknown> } | undefined;
+
+/** Replace the current model by a validated checkpoint. */
+function install(decoded: DecodedCheckpoint): ModelSummary {
+  const next = { weights: weightsFromCheckpoint(decoded), config: decoded.header.config, meta: decoded.header.meta };
+  if (model) disposeWeights(model.weights);
+  model = next;
+  return { description: describeConfig(next.config), config: next.config, meta: next.meta };
+}
 
 function requireModel() {
   if (!model) throw new Error('no model loaded yet');
@@ -51,11 +61,34 @@ const api = {
 
   async loadShippedModel(): Promise<ModelSummary> {
     const [header, data] = await Promise.all([fetch(shippedHeaderUrl).then((r) => r.json()), fetchBytes(shippedWeightsUrl)]);
-    const decoded = decodeCheckpoint(header, data);
-    if (model) disposeWeights(model.weights);
-    model = { weights: weightsFromCheckpoint(decoded), config: decoded.header.config };
-    return { description: describeConfig(model.config), config: model.config, meta: decoded.header.meta };
+    return install(decodeCheckpoint(header, data));
   },
+
+  /** The current model as one .dpock file (for download). */
+  async exportCheckpoint(): Promise<Uint8Array> {
+    const { weights, config, meta } = requireModel();
+    const file = await packWeights(weights, config, { ...meta, exportedAt: new Date().toISOString() });
+    return Comlink.transfer(file, [file.buffer as ArrayBuffer]);
+  },
+
+  /** Load an uploaded .dpock file; refused (current model kept) if corrupted or of another architecture. */
+  async importCheckpoint(file: Uint8Array): Promise<ModelSummary> {
+    return install(readPacked(file, model?.config));
+  },
+
+  async saveCheckpoint(name: string): Promise<StoredCheckpointInfo> {
+    const { weights, config, meta } = requireModel();
+    const trimmed = name.trim();
+    if (!trimmed) throw new Error('give the checkpoint a name');
+    return saveToBrowser(trimmed, await packWeights(weights, config, meta), describeConfig(config));
+  },
+
+  async loadCheckpoint(name: string): Promise<ModelSummary> {
+    return install(readPacked(await loadFromBrowser(name), model?.config));
+  },
+
+  listCheckpoints: listBrowserCheckpoints,
+  deleteCheckpoint: deleteFromBrowser,
 
   /** Held-out scenes with the model's greedy captions, marked against the ground truth. */
   async gallery(count: number, seed: number): Promise<GalleryItem[]> {

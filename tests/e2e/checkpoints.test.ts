@@ -1,0 +1,47 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type AppSession } from './browser';
+
+let app: AppSession;
+beforeAll(async () => {
+  app = await startApp();
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('checkpoints in the browser', () => {
+  it('downloads the model, refuses a corrupted upload clearly, and keeps a saved checkpoint across a reload', async () => {
+    const page = await app.open();
+    await page.getByTestId('caption').nth(7).waitFor({ timeout: 240_000 });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    const path = await download.path();
+    const file = readFileSync(path!);
+    expect(file.subarray(0, 8).toString()).toBe('DPOPCKPT');
+    expect(file.byteLength).toBeGreaterThan(400_000);
+
+    // Flip bytes in the weights: the upload is refused and the model stays.
+    const corrupted = Buffer.from(file);
+    for (let i = corrupted.length - 2000; i < corrupted.length - 1000; i++) corrupted[i] = corrupted[i]! ^ 0x5a;
+    await page.getByTestId('checkpoint-upload').setInputFiles({ name: 'broken.dpock', mimeType: 'application/octet-stream', buffer: corrupted });
+    const message = page.getByTestId('checkpoint-message');
+    await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/broken\.dpock" was not loaded.*corrupted/);
+    expect(await message.getAttribute('role')).toBe('alert');
+
+    await page.getByTestId('checkpoint-upload').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/notes\.txt" was not loaded.*not a DPO Playground checkpoint/);
+
+    // The real file loads.
+    await page.getByTestId('checkpoint-upload').setInputFiles({ name: 'good.dpock', mimeType: 'application/octet-stream', buffer: file });
+    await expect.poll(() => message.textContent(), { timeout: 60_000 }).toMatch(/Loaded good\.dpock/);
+
+    await page.getByLabel('Name').fill('kept-across-reload');
+    await page.getByRole('button', { name: 'Save in browser' }).click();
+    await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/Saved "kept-across-reload"/);
+    await page.reload();
+    await page.getByText('kept-across-reload').waitFor({ timeout: 120_000 });
+    expect(app.errors).toEqual([]);
+    await page.close();
+  });
+});
