@@ -8,7 +8,7 @@ import { renderScene } from '../world/render';
 import { sampleScene, type Scene } from '../world/scene';
 import { DESCRIBE_PROMPT, groundTruthCaption } from '../world/tasks';
 import { encode, splitWords } from '../world/tokenizer';
-import { scoreCandidates, type JudgeConfig, type JudgeContext } from './judge';
+import { scoreCandidates, type Candidate, type JudgeConfig, type JudgeContext } from './judge';
 import { groundTruthCorruptionPair, type PreferencePair } from './pairs';
 
 export const PAIR_SOURCES = ['gt-corrupt', 'bdhs', 'self-samples'] as const;
@@ -102,14 +102,7 @@ export async function selfSamplePairs(
   const scenes: Scene[] = Array.from({ length: prompts }, () => sampleScene(rng, world));
   const images = scenes.map((s) => renderScene(s, world.imageSize, world.noise));
   const n = options.samples;
-  const outputs = await generate(
-    model.weights,
-    model.config,
-    scenes.flatMap((_, i) => Array.from({ length: n }, () => images[i]!)),
-    scenes.flatMap(() => Array.from({ length: n }, () => DESCRIBE_PROMPT)),
-    { temperature: options.temperature, topK: options.topK, topP: options.topP, seed: rng.int(2 ** 31) },
-  );
-  const candidates = outputs.map((g, k) => ({ scene: scenes[Math.floor(k / n)]!, image: images[Math.floor(k / n)]!, prompt: DESCRIBE_PROMPT, response: g.text, endedWithEos: g.endedWithEos }));
+  const candidates = await sampleCandidates(model, scenes, images, n, { temperature: options.temperature, topK: options.topK, topP: options.topP }, rng.int(2 ** 31));
   const scores = await scoreCandidates(judge, candidates, { ...context, rng });
   const pairs: PreferencePair[] = [];
   for (let i = 0; i < scenes.length; i++) {
@@ -133,6 +126,36 @@ export async function selfSamplePairs(
     }
   }
   return pairs;
+}
+
+/**
+ * k responses to the describe prompt for each scene, from one model with one decoding setting
+ * (only the random stream differs): RLAIF-V's deconfounded candidates, and online DPO's samples.
+ * Returned flat, scene by scene.
+ */
+export async function sampleCandidates(
+  model: Model,
+  scenes: readonly Scene[],
+  images: readonly Float32Array[],
+  k: number,
+  sampling: Partial<GenerateOptions>,
+  seed: number,
+): Promise<(Candidate & { ids: number[] })[]> {
+  const outputs = await generate(
+    model.weights,
+    model.config,
+    scenes.flatMap((_, i) => Array.from({ length: k }, () => images[i]!)),
+    scenes.flatMap(() => Array.from({ length: k }, () => DESCRIBE_PROMPT)),
+    { ...sampling, seed },
+  );
+  return outputs.map((g, j) => ({
+    scene: scenes[Math.floor(j / k)]!,
+    image: images[Math.floor(j / k)]!,
+    prompt: DESCRIBE_PROMPT,
+    response: g.text,
+    endedWithEos: g.endedWithEos,
+    ids: g.ids,
+  }));
 }
 
 /** Build an offline preference dataset from the chosen source. */

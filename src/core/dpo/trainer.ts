@@ -1,7 +1,6 @@
 import * as tf from '../tf';
 import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
-import { generate, type Generation } from '../model/generate';
 import { sequenceLogProbs } from '../model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch, type EncodedText } from '../model/sequence';
 import { decoderWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
@@ -10,9 +9,9 @@ import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
 import { sampleScene } from '../world/scene';
 import { DESCRIBE_PROMPT } from '../world/tasks';
-import { scoreCandidates, DEFAULT_JUDGE_CONFIG, type Candidate, type HumanChooser, type JudgeConfig } from './judge';
+import { scoreCandidates, DEFAULT_JUDGE_CONFIG, type HumanChooser, type JudgeConfig } from './judge';
 import { DEFAULT_LOSS, dpoLoss, type DpoLossOptions } from './losses';
-import { buildOfflinePairs, DEFAULT_SELF_SAMPLES, type PairSource } from './pair-builders';
+import { buildOfflinePairs, DEFAULT_SELF_SAMPLES, sampleCandidates, type PairSource } from './pair-builders';
 import type { PreferencePair } from './pairs';
 import { corruptImage } from './corrupt-image';
 
@@ -230,23 +229,10 @@ export class DpoTrainer {
     const k = this.options.samples;
     const scenes = Array.from({ length: count }, () => sampleScene(this.rng, this.world));
     const images = scenes.map((s) => renderScene(s, this.world.imageSize, this.world.noise));
-    const outputs: Generation[] = await generate(
-      this.policy,
-      this.config,
-      scenes.flatMap((_, i) => Array.from({ length: k }, () => images[i]!)),
-      scenes.flatMap(() => Array.from({ length: k }, () => DESCRIBE_PROMPT)),
-      { ...this.options.sampling, seed: this.rng.int(2 ** 31) },
-    );
-    const candidates: Candidate[] = outputs.map((g, j) => ({
-      scene: scenes[Math.floor(j / k)]!,
-      image: images[Math.floor(j / k)]!,
-      prompt: DESCRIBE_PROMPT,
-      response: g.text,
-      endedWithEos: g.endedWithEos,
-    }));
+    const candidates = await sampleCandidates({ weights: this.policy, config: this.config }, scenes, images, k, this.options.sampling, this.rng.int(2 ** 31));
     const scores = await scoreCandidates(this.options.judge, candidates, this.judgeContext());
     this.onlineStats.scores.push(...scores);
-    this.onlineStats.eos.push(...outputs.map((g) => (g.endedWithEos ? 1 : 0)));
+    this.onlineStats.eos.push(...candidates.map((c) => (c.endedWithEos ? 1 : 0)));
     const prepared: PreparedPair[] = [];
     for (let i = 0; i < count; i++) {
       let best = i * k;
@@ -262,14 +248,14 @@ export class DpoTrainer {
         scene: scenes[i]!,
         image: images[i]!,
         prompt: DESCRIBE_PROMPT,
-        chosen: outputs[best]!.text,
-        rejected: outputs[worst]!.text,
+        chosen: candidates[best]!.response,
+        rejected: candidates[worst]!.response,
         source: `online (${this.options.judge.kind}: ${scores[best]} vs ${scores[worst]})`,
       };
       const p = this.preparePair(pair);
       // Score the sampled ids exactly, <eos> included only if the model produced it.
-      p.chosen = encodeText(DESCRIBE_PROMPT, outputs[best]!.ids);
-      p.rejected = encodeText(DESCRIBE_PROMPT, outputs[worst]!.ids);
+      p.chosen = encodeText(DESCRIBE_PROMPT, candidates[best]!.ids);
+      p.rejected = encodeText(DESCRIBE_PROMPT, candidates[worst]!.ids);
       prepared.push(p);
     }
     return prepared;
