@@ -23,7 +23,7 @@ await runCli('bench', FLAGS, async () => {
   console.log(`backend  preset   SFT steps/s (batch ${flags.batch})  generation tokens/s (batch ${flags['gen-batch']})  DPO offline steps/s  DPO online steps/s (K=4)  [DPO batch ${Math.max(1, Math.floor(flags.batch / 2))} pairs]`);
   for (const name of backends) {
     await useNodeBackend(name as (typeof NODE_BACKENDS)[number]);
-    const r = await benchmark(PRESETS[flags.preset], { sftSteps: flags.steps, batchSize: flags.batch, generationBatch: flags['gen-batch'] });
+    const r = await benchmark(PRESETS[flags.preset], { sftSteps: flags.steps, batchSize: flags.batch, generationBatch: flags['gen-batch'], includeDpo: true });
     console.log(
       `${r.backend.padEnd(8)} ${r.preset.padEnd(8)} ${r.sftStepsPerSecond.toFixed(2).padStart(10)}                ${r.generationTokensPerSecond.toFixed(0).padStart(10)}                    ${r.dpoOfflineStepsPerSecond.toFixed(2).padStart(8)}             ${r.dpoOnlineStepsPerSecond.toFixed(2).padStart(8)}`,
     );

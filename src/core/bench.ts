@@ -17,9 +17,9 @@ export interface BenchResult {
   sftBatchSize: number;
   generationTokensPerSecond: number;
   generationBatchSize: number;
-  /** DPO steps/s with cached reference log-probs (batch of pairs = sftBatchSize / 2). */
+  /** DPO steps/s with cached reference log-probs (batch of pairs = sftBatchSize / 2); NaN if skipped. */
   dpoOfflineStepsPerSecond: number;
-  /** DPO steps/s sampling K=4 responses per prompt from the policy each step (same batch). */
+  /** DPO steps/s sampling K=4 responses per prompt from the policy each step (same batch); NaN if skipped. */
   dpoOnlineStepsPerSecond: number;
 }
 
@@ -42,7 +42,10 @@ async function dpoStepsPerSecond(config: ModelConfig, mode: 'offline' | 'online'
  * Throughput of SFT steps and of batched greedy generation on the current backend. Warm-up steps
  * are excluded (shader compilation on WebGPU/WebGL); one readback at the end of each timed block.
  */
-export async function benchmark(config: ModelConfig, options: { sftSteps: number; batchSize: number; generationBatch: number }): Promise<BenchResult> {
+export async function benchmark(
+  config: ModelConfig,
+  options: { sftSteps: number; batchSize: number; generationBatch: number; includeDpo: boolean },
+): Promise<BenchResult> {
   const weights = initWeights(config, 0);
   const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: 1e9, batchSize: options.batchSize, logEvery: 1e9 });
   for (let i = 0; i < 3; i++) await trainer.trainStep();
@@ -64,8 +67,8 @@ export async function benchmark(config: ModelConfig, options: { sftSteps: number
   const generationTokensPerSecond = tokens / ((performance.now() - start) / 1000);
   disposeWeights(weights);
   const dpoBatch = Math.max(1, Math.floor(options.batchSize / 2));
-  const dpoOfflineStepsPerSecond = await dpoStepsPerSecond(config, 'offline', dpoBatch, options.sftSteps);
-  const dpoOnlineStepsPerSecond = await dpoStepsPerSecond(config, 'online', dpoBatch, Math.max(2, Math.floor(options.sftSteps / 4)));
+  const dpoOfflineStepsPerSecond = options.includeDpo ? await dpoStepsPerSecond(config, 'offline', dpoBatch, options.sftSteps) : NaN;
+  const dpoOnlineStepsPerSecond = options.includeDpo ? await dpoStepsPerSecond(config, 'online', dpoBatch, Math.max(2, Math.floor(options.sftSteps / 4))) : NaN;
   return {
     backend: tf.getBackend(),
     preset: config.preset,

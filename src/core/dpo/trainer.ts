@@ -62,7 +62,7 @@ export const DEFAULT_DPO: DpoOptions = {
   loss: { ...DEFAULT_LOSS, terms: [{ type: 'sigmoid', weight: 1 }, { type: 'sft', weight: 1 }] },
   learningRate: 2e-4,
   batchSize: 16,
-  steps: 150,
+  steps: 100,
   maxGradNorm: 1,
   sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 21 },
   samples: 4,

@@ -23,7 +23,7 @@ export interface SftOptions {
 }
 
 export const DEFAULT_SFT: SftOptions = {
-  steps: 4000,
+  steps: 6000,
   batchSize: 32,
   learningRate: 1e-3,
   warmupSteps: 100,

@@ -31,7 +31,7 @@ export const DEFAULT_WORLD: WorldConfig = {
     ['circle', 'cross'],
   ],
   cooccurrenceBias: 0.75,
-  annotatorHallucinationRate: 0.6,
+  annotatorHallucinationRate: 0.7,
   annotatorColourErrorRate: 0.06,
 };
 
