@@ -15,7 +15,7 @@ import { TRAIN_FLAGS, dpoOptionsFromFlags } from './train-flags';
 import { ProgressBar } from './progress';
 import { summarise, sweepCsv, sweepTable, type SweepRun } from './sweep-table';
 
-const { beta: _beta, temperature: _temperature, mode: _mode, seed: _seed, samples: _samples, json: _json, out: _out, ...BASE } = TRAIN_FLAGS;
+const { beta: _beta, temperature: _temperature, mode: _mode, seed: _seed, samples: _samples, json: _json, out: _out, 'eval-every': _evalEvery, ...BASE } = TRAIN_FLAGS;
 const SWEEP_FLAGS = {
   ...BASE,
   beta: { kind: 'string', default: '0.1', help: 'comma-separated betas (each > 0)' },
@@ -51,7 +51,7 @@ await runCli('sweep', SWEEP_FLAGS, async () => {
   const runs: SweepRun[] = [];
   const bar = new ProgressBar(grid.length, 'sweep');
   for (const point of grid) {
-    const options = dpoOptionsFromFlags({ ...flags, ...point, json: false, out: '' });
+    const options = dpoOptionsFromFlags({ ...flags, ...point, json: false, out: '', 'eval-every': 0 });
     const { weights, config } = await loadCheckpointDir(flags.checkpoint);
     const started = performance.now();
     const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, options);

@@ -33,6 +33,7 @@ export const TRAIN_FLAGS = {
   seed: { kind: 'int', default: 0, min: 0, help: 'training seed' },
   'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
   'eval-scenes': { kind: 'int', default: 200, min: 1, max: 10000, help: 'held-out scenes' },
+  'eval-every': { kind: 'int', default: 0, min: 0, help: 'also run the hallucination eval every N steps (0 = only before and after)' },
   checkpoint: { kind: 'string', default: 'models/sft-base', help: 'starting checkpoint directory' },
   out: { kind: 'string', default: '', help: 'save the trained checkpoint here' },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },

@@ -5,7 +5,7 @@ import { createRng } from '../../src/core/random';
 import { DEFAULT_WORLD } from '../../src/core/world/config';
 import { parseClaims } from '../../src/core/world/claims';
 import { groundTruthCorruptionPair } from '../../src/core/dpo/pairs';
-import { bdhsPairs } from '../../src/core/dpo/pair-builders';
+import { bdhsPairs, DEFAULT_SELF_SAMPLES, selfSamplePairs } from '../../src/core/dpo/pair-builders';
 import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, DEFAULT_JUDGE } from '../../src/core/dpo/judges';
 import { scoreCandidates, DEFAULT_JUDGE_CONFIG } from '../../src/core/dpo/judge';
 import type { Scene } from '../../src/core/world/scene';
@@ -58,6 +58,27 @@ describe('BDHS', () => {
       expect(key(pair.rejected)).not.toBe(key(pair.chosen));
       expect(pair.source).toBe('bdhs');
     }
+    disposeWeights(weights);
+  });
+});
+
+describe('RLAIF-V self-sample pairs', () => {
+  it('pair responses whose judge scores differ by at least 1, at most 2 per prompt, of similar length', async () => {
+    const config = PRESETS.tiny;
+    const weights = initWeights(config, 6);
+    const pairs = await selfSamplePairs({ weights, config }, world, 10, createRng(7), { ...DEFAULT_JUDGE_CONFIG, coverageBonus: 0 }, {}, { ...DEFAULT_SELF_SAMPLES, samples: 6, maxLengthGap: 4 });
+    expect(pairs.length).toBeGreaterThan(0);
+    const perScene = new Map<unknown, number>();
+    for (const pair of pairs) {
+      perScene.set(pair.scene, (perScene.get(pair.scene) ?? 0) + 1);
+      const score = (text: string) => scoreFromVerdicts(oracleVerdicts(pair.prompt, text, pair.scene), true, { ...DEFAULT_JUDGE, coverageBonus: 0, missingEosPenalty: 0 });
+      const [, chosenScore, rejectedScore] = /score (-?[\d.]+) vs (-?[\d.]+)/.exec(pair.source)!.map(Number);
+      expect(chosenScore! - rejectedScore!).toBeGreaterThanOrEqual(1);
+      // Without the end-token penalty the oracle ranks them the same way (the gap is in the claims or the ending).
+      expect(score(pair.chosen)).toBeGreaterThanOrEqual(score(pair.rejected) - 1);
+      expect(Math.abs(pair.chosen.split(' ').length - pair.rejected.split(' ').length)).toBeLessThanOrEqual(4);
+    }
+    for (const count of perScene.values()) expect(count).toBeLessThanOrEqual(2);
     disposeWeights(weights);
   });
 });

@@ -115,6 +115,35 @@ describe('DPO trainer', () => {
     disposeWeights(weights);
   });
 
+  it('RLAIF-V rounds make the current policy the reference and rebuild the data', async () => {
+    const weights = initWeights(config, 10);
+    const trainer = new DpoTrainer(weights, config, world, { steps: 4, rounds: 2, batchSize: 4, offlinePairs: 8, logEvery: 4, learningRate: 1e-2 });
+    await trainer.prepare();
+    await trainer.trainStep();
+    await trainer.trainStep();
+    expect(Array.from(await trainer.referenceWeights['final.ln.g']!.data())).not.toEqual(Array.from(await weights['final.ln.g']!.data()));
+    const policyBeforeRound2 = Array.from(await weights['final.ln.g']!.data());
+    const log = (await trainer.trainStep())!; // step 3 starts round 2
+    expect(log.events.join(' ')).toMatch(/round 2: the reference is now the current policy/);
+    expect(Array.from(await trainer.referenceWeights['final.ln.g']!.data())).toEqual(policyBeforeRound2);
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
+  it('trains with the mDPO conditional term (corrupted images) without leaking tensors', async () => {
+    const weights = initWeights(config, 11);
+    const trainer = new DpoTrainer(weights, config, world, { steps: 6, batchSize: 4, offlinePairs: 8, logEvery: 5, loss: { ...DEFAULT_LOSS, mdpoWeight: 1 } });
+    await trainer.prepare();
+    const first = (await trainer.trainStep())!;
+    // At step 1 policy = reference: sigmoid ln 2 + conditional ln 2 + anchor ln 2.
+    expect(first.metrics.loss).toBeCloseTo(3 * Math.LN2, 4);
+    const baseline = tf.memory().numTensors;
+    for (let i = 0; i < 5; i++) await trainer.trainStep();
+    expect(tf.memory().numTensors).toBe(baseline);
+    trainer.dispose();
+    disposeWeights(weights);
+  });
+
   it('changes lr and beta mid-run', async () => {
     const weights = initWeights(config, 6);
     const trainer = new DpoTrainer(weights, config, world, { steps: 4, batchSize: 2, offlinePairs: 4, logEvery: 2 });
