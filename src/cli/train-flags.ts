@@ -1,4 +1,4 @@
-import { DEFAULT_DPO, DPO_MODES, type DpoOptions } from '../core/dpo/trainer';
+import { DEFAULT_DPO, DPO_MODES, type DpoOptions } from '../core/dpo/options';
 import { JUDGE_KINDS, type JudgeKind } from '../core/dpo/judge';
 import { PAIR_SOURCES, type PairSource } from '../core/dpo/pair-builders';
 import { lossOptionProblems } from '../core/dpo/losses';
