@@ -1,0 +1,73 @@
+/**
+ * Every control of the playground as one typed entry (tensorflow/playground's state.ts idea): its
+ * URL key, default, range, explanation for students, and group. The URL hash, the defaults, the
+ * validation messages and instructor-mode hiding all come from this one list.
+ */
+import { DPO_MODES } from '../../core/dpo/options';
+import { PAIR_SOURCES } from '../../core/dpo/pair-builders';
+import { JUDGE_KINDS } from '../../core/dpo/judge';
+import { parseLossSpec } from '../../core/dpo/loss-spec';
+
+export type ControlGroup = 'data' | 'method' | 'loss' | 'sampling' | 'training';
+
+interface Base {
+  key: string;
+  label: string;
+  help: string;
+  group: ControlGroup;
+}
+export type Control =
+  | (Base & { kind: 'number'; default: number; min: number; max: number; exclusiveMin?: boolean })
+  | (Base & { kind: 'int'; default: number; min: number; max: number })
+  | (Base & { kind: 'choice'; default: string; choices: readonly string[] })
+  | (Base & { kind: 'text'; default: string; check: (value: string) => string | undefined });
+
+export const CONTROLS = [
+  { key: 'cooc', kind: 'number', default: 0.75, min: 0, max: 1, group: 'data', label: 'Co-occurrence bias', help: 'How often a shape brings its usual companion (triangle and star, like fork and knife). This is the language prior the model picks up.' },
+  { key: 'halluc', kind: 'number', default: 0.7, min: 0, max: 1, group: 'data', label: 'Annotator hallucination', help: "How often the SFT annotators named a shape's companion even when it was missing. The SFT model imitates it." },
+  { key: 'mode', kind: 'choice', default: 'offline', choices: DPO_MODES, group: 'method', label: 'Mode', help: 'Offline: fixed pairs made before training. Online: each step the current model writes K captions and a judge picks best and worst. Mixed: each example offline with probability p, else online.' },
+  { key: 'pairs', kind: 'choice', default: 'gt-corrupt', choices: PAIR_SOURCES, group: 'method', label: 'Pair source', help: 'gt-corrupt: true caption vs the same caption with one plausible error. BDHS: the reference model, mostly blindfolded, finishes a cut true caption. self-samples: RLAIF-V, the model samples several captions and a judge ranks them.' },
+  { key: 'judge', kind: 'choice', default: 'oracle', choices: JUDGE_KINDS, group: 'method', label: 'Judge', help: 'oracle: checks every claim against the scene. noisy: the oracle, but each verdict flips with probability eps. self: the model answers a yes/no question per claim. human: you pick.' },
+  { key: 'noise', kind: 'number', default: 0.2, min: 0, max: 0.5, group: 'method', label: 'Judge noise eps', help: 'Noisy judge only: probability that each verdict is flipped. Robust and cDPO losses exist for this.' },
+  { key: 'cover', kind: 'number', default: 1, min: 0, max: 5, group: 'method', label: 'Coverage bonus', help: 'Judge score per object mentioned that is really there. At 0, saying nothing is a perfect score: watch length gaming appear.' },
+  { key: 'mixp', kind: 'number', default: 0.5, min: 0, max: 1, group: 'method', label: 'Mixed p', help: 'Mixed mode: probability that an example is the offline pair.' },
+  { key: 'loss', kind: 'text', default: 'sigmoid,sft:1', group: 'loss', label: 'Loss types', help: "TRL loss_type names with weights, e.g. sigmoid,sft:1 or ipo. sft is RPO's term that keeps the chosen captions likely.", check: (v: string) => { try { parseLossSpec(v); return undefined; } catch (e) { return (e as Error).message; } } },
+  { key: 'beta', kind: 'number', default: 0.1, min: 0, max: 100, exclusiveMin: true, group: 'loss', label: 'Beta', help: 'How strongly the policy is tied to the reference. Small beta lets it move far (and over-optimise).' },
+  { key: 'lr', kind: 'number', default: 2e-4, min: 0, max: 1, exclusiveMin: true, group: 'training', label: 'Learning rate', help: 'Adam step size. Too high: margins explode and captions degrade.' },
+  { key: 'batch', kind: 'int', default: 16, min: 1, max: 256, group: 'training', label: 'Batch (pairs)', help: 'Preference pairs per step.' },
+  { key: 'steps', kind: 'int', default: 100, min: 1, max: 100000, group: 'training', label: 'Steps', help: 'Optimizer steps of the run.' },
+  { key: 'seed', kind: 'int', default: 0, min: 0, max: 2 ** 31 - 1, group: 'training', label: 'Seed', help: 'Same seed, same run: data, sampling and initialisation all derive from it.' },
+  { key: 'temp', kind: 'number', default: 0.7, min: 0, max: 5, group: 'sampling', label: 'Temperature', help: 'Sampling temperature for online and self-sampled captions. 0 is greedy.' },
+  { key: 'topk', kind: 'int', default: 0, min: 0, max: 64, group: 'sampling', label: 'Top-k', help: 'Sample only among the k most likely words (0 = off).' },
+  { key: 'topp', kind: 'number', default: 1, min: 0, max: 1, exclusiveMin: true, group: 'sampling', label: 'Top-p', help: 'Sample among the most likely words that together reach probability p (1 = off).' },
+  { key: 'k', kind: 'int', default: 4, min: 2, max: 16, group: 'sampling', label: 'Samples K', help: 'Online: captions sampled per image; the judge pairs the best with the worst.' },
+] as const satisfies readonly Control[];
+
+export type ControlKey = (typeof CONTROLS)[number]['key'];
+export type PlaygroundConfig = { [K in ControlKey]: Extract<(typeof CONTROLS)[number], { key: K }>['default'] extends number ? number : string };
+
+export function defaultConfig(): PlaygroundConfig {
+  return Object.fromEntries(CONTROLS.map((c) => [c.key, c.default])) as PlaygroundConfig;
+}
+
+/** A clear message for a bad value of one control, or undefined when it is fine. */
+export function controlProblem(control: Control, raw: string): string | undefined {
+  switch (control.kind) {
+    case 'number':
+    case 'int': {
+      const value = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(value)) return `${control.label} must be a number (got "${raw}")`;
+      if (control.kind === 'int' && !Number.isInteger(value)) return `${control.label} must be a whole number (got ${raw})`;
+      const exclusive = control.kind === 'number' && control.exclusiveMin;
+      if (exclusive ? value <= control.min : value < control.min) return `${control.label} must be ${exclusive ? 'greater than' : 'at least'} ${control.min} (got ${raw})`;
+      if (value > control.max) return `${control.label} must be at most ${control.max} (got ${raw})`;
+      return undefined;
+    }
+    case 'choice':
+      return control.choices.includes(raw) ? undefined : `${control.label} must be one of ${control.choices.join(', ')} (got "${raw}")`;
+    case 'text': {
+      const problem = control.check(raw);
+      return problem && `${control.label}: ${problem}`;
+    }
+  }
+}

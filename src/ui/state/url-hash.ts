@@ -1,0 +1,62 @@
+/**
+ * The experiment in the address: "#v=1&seed=0&beta=0.05&hide=beta,lr". Only non-default values are
+ * written (plus the version and the seed), so a link stays short and readable. A tampered or old
+ * link never throws: each bad part is dropped with a message and the rest is kept.
+ */
+import { CONTROLS, controlProblem, defaultConfig, type ControlKey, type PlaygroundConfig } from './controls';
+
+export const HASH_VERSION = 1;
+
+export interface DecodedHash {
+  config: PlaygroundConfig;
+  /** Controls an instructor hid from students. */
+  hidden: ControlKey[];
+  /** One plain-words message per ignored part of the link. */
+  problems: string[];
+}
+
+const byKey = new Map<string, (typeof CONTROLS)[number]>(CONTROLS.map((c) => [c.key, c]));
+
+export function encodeHash(config: PlaygroundConfig, hidden: readonly ControlKey[] = []): string {
+  const params = new URLSearchParams({ v: String(HASH_VERSION), seed: String(config.seed) });
+  for (const control of CONTROLS) {
+    const value = config[control.key];
+    if (control.key !== 'seed' && value !== control.default) params.set(control.key, String(value));
+  }
+  if (hidden.length > 0) params.set('hide', hidden.join(','));
+  return `#${params.toString()}`;
+}
+
+export function decodeHash(hash: string): DecodedHash {
+  const config = defaultConfig() as Record<string, string | number>;
+  const problems: string[] = [];
+  const hidden: ControlKey[] = [];
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  if (params.size === 0) return { config: config as PlaygroundConfig, hidden, problems };
+  const version = params.get('v');
+  if (version !== String(HASH_VERSION)) {
+    problems.push(version === null ? 'the link has no version (v=…); its settings were read as version 1' : `the link is from version ${version} of the playground; this is version ${HASH_VERSION}, so its settings were read as well as possible`);
+  }
+  for (const [key, raw] of params) {
+    if (key === 'v') continue;
+    if (key === 'hide') {
+      for (const name of raw.split(',').filter(Boolean)) {
+        if (byKey.has(name)) hidden.push(name as ControlKey);
+        else problems.push(`cannot hide unknown control "${name}"`);
+      }
+      continue;
+    }
+    const control = byKey.get(key);
+    if (!control) {
+      problems.push(`unknown setting "${key}" in the link was ignored`);
+      continue;
+    }
+    const problem = controlProblem(control, raw);
+    if (problem) {
+      problems.push(`${problem}; using the default ${control.default}`);
+      continue;
+    }
+    config[key] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : raw;
+  }
+  return { config: config as PlaygroundConfig, hidden, problems };
+}
