@@ -25,7 +25,7 @@ export interface JudgeOptions {
 export const DEFAULT_JUDGE: JudgeOptions = { coverageBonus: 1, missingEosPenalty: 1 };
 
 /** What the existence prompt asks about, if it is one. */
-function askedShape(prompt: string): string | undefined {
+export function askedShape(prompt: string): string | undefined {
   const match = /^is there a (\w+) \?$/.exec(prompt);
   return match && (SHAPES as readonly string[]).includes(match[1]!) ? match[1] : undefined;
 }

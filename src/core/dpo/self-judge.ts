@@ -4,7 +4,8 @@ import type { Weights } from '../model/weights';
 import { parseClaims } from '../world/claims';
 import { COUNT_PROMPT, colourPrompt, existsPrompt } from '../world/tasks';
 import { tokenId } from '../world/tokenizer';
-import type { JudgeVerdicts } from './judges';
+import { askedShape, type JudgeVerdicts } from './judges';
+import { COLOURS } from '../world/vocabulary';
 
 /**
  * RLAIF-V self-alignment: the model itself checks each claim of a response by answering a
@@ -20,10 +21,10 @@ export async function selfJudgeVerdicts(
   const questions: { item: number; prompt: string; check: (logProbs: Float32Array) => boolean }[] = [];
   const yes = tokenId('yes');
   const no = tokenId('no');
+  const colourIds = COLOURS.map(tokenId);
   items.forEach(({ prompt, response }, item) => {
     const claims = parseClaims(response);
-    const asked = /^is there a (\w+) \?$/.exec(prompt)?.[1];
-    if (asked) {
+    if (askedShape(prompt)) {
       // A yes/no answer is checked by asking the same question without the answer.
       questions.push({ item, prompt, check: (lp) => (lp[yes]! > lp[no]! ? 'yes' : 'no') === claims.answer });
       return;
@@ -36,12 +37,8 @@ export async function selfJudgeVerdicts(
       questions.push({ item, prompt: existsPrompt(claim.shape), check: (lp) => lp[yes]! > lp[no]! });
       const colour = claim.colour;
       if (colour) {
-        const colourIds = ['red', 'green', 'blue', 'yellow', 'purple', 'orange'].map(tokenId);
-        questions.push({
-          item,
-          prompt: colourPrompt(claim.shape),
-          check: (lp) => colourIds.every((id) => lp[tokenId(colour)]! >= lp[id]!),
-        });
+        const stated = tokenId(colour);
+        questions.push({ item, prompt: colourPrompt(claim.shape), check: (lp) => colourIds.every((id) => lp[stated]! >= lp[id]!) });
       }
     }
   });

@@ -113,11 +113,12 @@ export class DpoTrainer {
     this.offlineCursor = 0;
   }
 
-  private preparePair(pair: PreferencePair): PreparedPair {
+  /** Responses are encoded from the pair's text, or from exact token ids when sampled (online). */
+  private preparePair(pair: PreferencePair, ids?: { chosen: number[]; rejected: number[] }): PreparedPair {
     return {
       pair,
-      chosen: encodeText(pair.prompt, pair.chosen),
-      rejected: encodeText(pair.prompt, pair.rejected),
+      chosen: encodeText(pair.prompt, ids?.chosen ?? pair.chosen),
+      rejected: encodeText(pair.prompt, ids?.rejected ?? pair.rejected),
       corrupted: this.options.loss.mdpoWeight > 0 ? corruptImage(pair.image, pair.scene, this.rng) : undefined,
     };
   }
@@ -194,11 +195,8 @@ export class DpoTrainer {
         rejected: candidates[worst]!.response,
         source: `online (${this.options.judge.kind}: ${scores[best]} vs ${scores[worst]})`,
       };
-      const p = this.preparePair(pair);
       // Score the sampled ids exactly, <eos> included only if the model produced it.
-      p.chosen = encodeText(DESCRIBE_PROMPT, candidates[best]!.ids);
-      p.rejected = encodeText(DESCRIBE_PROMPT, candidates[worst]!.ids);
-      prepared.push(p);
+      prepared.push(this.preparePair(pair, { chosen: candidates[best]!.ids, rejected: candidates[worst]!.ids }));
     }
     return prepared;
   }
