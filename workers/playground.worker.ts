@@ -17,6 +17,14 @@ import type { BackendName } from './backend-names';
 import { startBackend, type BackendInfo } from './backends';
 import { deleteFromBrowser, listBrowserCheckpoints, loadFromBrowser, packWeights, readPacked, saveToBrowser, type StoredCheckpointInfo } from './checkpoint-store';
 import type { DecodedCheckpoint } from '../src/core/model/checkpoint';
+import type { PlaygroundConfig } from '../src/core/playground/controls';
+import { previewScenes, type PreviewScene } from '../src/core/playground/data-preview';
+import { drawScene, inspectScene, type DrawnScene, type SceneInspection } from '../src/core/playground/inspect-scene';
+import { RunSession } from '../src/core/playground/run-session';
+import { worldFromConfig } from '../src/core/playground/run-options';
+import { trlDatasetZip } from '../src/core/playground/trl-dataset';
+import type { Scene } from '../src/core/world/scene';
+import { RunControl, type RunListener, type StartOptions } from './run-control';
 import shippedHeaderUrl from '../models/sft-base/checkpoint.json?url';
 import shippedWeightsUrl from '../models/sft-base/weights.bin?url';
 
@@ -33,10 +41,14 @@ export interface GalleryItem {
   truth: string;
 }
 
+const runs = new RunControl();
 let model: { weights: TrainableWeights; config: ModelConfig; meta: Record<string, unknown> } | undefined;
 
 /** Replace the current model by a validated checkpoint. */
 function install(decoded: DecodedCheckpoint): ModelSummary {
+  if (runs.active) throw new Error('stop the run in progress before loading another model');
+  runs.release();
+  runs.modelVersion++;
   const next = { weights: weightsFromCheckpoint(decoded), config: decoded.header.config, meta: decoded.header.meta };
   if (model) disposeWeights(model.weights);
   model = next;
@@ -48,6 +60,13 @@ function requireModel() {
   return model;
 }
 
+/** What "save" and "download" mean: the latest run's trained policy, else the loaded model. */
+function modelToSave() {
+  const base = requireModel();
+  const policy = runs.policy;
+  return policy ? { weights: policy.weights, config: policy.config, meta: { ...base.meta, trainedBy: 'dpo-playground', run: runs.currentRunId } } : base;
+}
+
 async function fetchBytes(url: string): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`could not download ${url} (HTTP ${response.status})`);
@@ -55,8 +74,14 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
 }
 
 const api = {
-  async init(preferred?: BackendName): Promise<BackendInfo> {
-    return startBackend(preferred);
+  /** Start a backend; `onFatal` hears of a lost GPU device (the page then restarts the worker). */
+  async init(preferred?: BackendName, onFatal?: (message: string) => void): Promise<BackendInfo> {
+    const info = await startBackend(preferred);
+    if (info.name === 'webgpu' && onFatal) {
+      const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+      void device?.lost.then((lost) => onFatal(`the GPU device was lost (${lost.reason}: ${lost.message || 'no details'})`));
+    }
+    return info;
   },
 
   async loadShippedModel(): Promise<ModelSummary> {
@@ -66,7 +91,7 @@ const api = {
 
   /** The current model as one .dpock file (for download). */
   async exportCheckpoint(): Promise<Uint8Array> {
-    const { weights, config, meta } = requireModel();
+    const { weights, config, meta } = modelToSave();
     const file = await packWeights(weights, config, { ...meta, exportedAt: new Date().toISOString() });
     return Comlink.transfer(file, [file.buffer as ArrayBuffer]);
   },
@@ -77,7 +102,7 @@ const api = {
   },
 
   async saveCheckpoint(name: string): Promise<StoredCheckpointInfo> {
-    const { weights, config, meta } = requireModel();
+    const { weights, config, meta } = modelToSave();
     const trimmed = name.trim();
     if (!trimmed) throw new Error('give the checkpoint a name');
     return saveToBrowser(trimmed, await packWeights(weights, config, meta), describeConfig(config));
@@ -104,9 +129,64 @@ const api = {
     return Comlink.transfer(items, items.map((i) => i.rgba.buffer as ArrayBuffer));
   },
 
+  /** Throughput on this backend; SwiftShader-sized work so a software adapter finishes too. */
   async benchmark(): Promise<BenchResult> {
-    // SFT and generation only: DPO in the browser arrives with the playground UI (issue 4).
-    return benchmark(PRESETS.default, { sftSteps: 5, batchSize: 32, generationBatch: 32, includeDpo: false });
+    if (runs.active) throw new Error('stop the run in progress before benchmarking');
+    return benchmark(PRESETS.default, { sftSteps: 5, batchSize: 16, generationBatch: 16, includeDpo: true });
+  },
+
+  /** Start a run from the current model; progress arrives through listener.update. */
+  async startRun(runId: string, config: PlaygroundConfig, listener: RunListener, options: StartOptions = {}): Promise<number> {
+    return runs.start(runId, config, requireModel(), listener, options, toRgba);
+  },
+  pauseRun: () => runs.pause(),
+  resumeRun: () => runs.resume(),
+  stepRun: () => runs.step(),
+  stopRun: () => runs.stop(),
+  setLearningRate: (lr: number) => runs.setLearningRate(lr),
+  setBeta: (beta: number) => runs.setBeta(beta),
+  /** Forget the trained policy: the scene editor and gallery go back to the starting model. */
+  resetRun(): void {
+    runs.release();
+  },
+
+  /** Scenes of a world with the annotator's (flawed) captions. */
+  previewData(config: PlaygroundConfig, seed: number, count: number): PreviewScene[] {
+    const items = previewScenes(worldFromConfig(config), seed, count);
+    return Comlink.transfer(items, items.map((i) => i.rgba.buffer as ArrayBuffer));
+  },
+
+  /** The scene editor: both models' captions and yes/no answers for a hand-made scene. */
+  async inspectScene(scene: Scene): Promise<{ drawn: DrawnScene; policy?: SceneInspection; reference: SceneInspection }> {
+    const world = DEFAULT_WORLD;
+    const base = requireModel();
+    const reference = runs.reference ?? { weights: base.weights, config: base.config };
+    const policy = runs.policy;
+    return {
+      drawn: drawScene(scene, world),
+      reference: await inspectScene(reference, scene, world),
+      policy: policy && (await inspectScene(policy, scene, world)),
+    };
+  },
+
+  /**
+   * The current preference pairs as a TRL dataset zip: the latest run's pairs, or, before any
+   * run, the pairs this configuration would train on.
+   */
+  async exportTrlDataset(config: PlaygroundConfig): Promise<Uint8Array> {
+    let pairs = runs.current?.exportablePairs() ?? [];
+    if (pairs.length === 0) {
+      if (config.mode === 'sft' || config.mode === 'online') throw new Error('there are no preference pairs yet: SFT has none, and online pairs appear once an online run has trained a few steps');
+      const session = new RunSession(requireModel(), config);
+      try {
+        await session.prepare();
+        pairs = session.exportablePairs();
+      } finally {
+        session.dispose();
+      }
+    }
+    const zip = trlDatasetZip(pairs, DEFAULT_WORLD.imageSize);
+    return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
   },
 
   memory(): { tensors: number; bytes: number } {

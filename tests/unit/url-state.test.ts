@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROLS, controlProblem, defaultConfig } from '../../src/ui/state/controls';
-import { decodeHash, encodeHash } from '../../src/ui/state/url-hash';
+import { CONTROLS, controlProblem, defaultConfig } from '../../src/core/playground/controls';
+import { decodeHash, encodeHash } from '../../src/core/playground/url-hash';
+import { findLesson, lessonConfig, LESSONS } from '../../src/core/playground/lessons';
+import { runConfigProblems } from '../../src/core/playground/run-options';
 
 describe('configuration in the URL hash', () => {
   it('writes only the version, the seed and non-default values', () => {
@@ -27,14 +29,31 @@ describe('configuration in the URL hash', () => {
     expect(config.beta).toBe(0.1);
     expect(config.mode).toBe('offline');
     expect(problems).toEqual([
-      'Beta must be greater than 0 (got -2); using the default 0.1',
-      'Mode must be one of offline, online, mixed (got "sideways"); using the default offline',
-      'Learning rate must be a number (got "abc"); using the default 0.0002',
-      'Samples K must be at least 2 (got 1); using the default 4',
-      'Loss types: unknown loss type "dpo" (known: sigmoid, hinge, ipo, robust, bco_pair, nca_pair, sppo_hard, apo_zero, apo_down, sigmoid_norm, sft); using the default sigmoid,sft:1',
+      'Beta must be greater than 0 (got -2); using 0.1 instead',
+      'Method must be one of sft, offline, online, mixed (got "sideways"); using offline instead',
+      'Learning rate must be a number (got "abc"); using 0.0002 instead',
+      'Samples K must be at least 2 (got 1); using 4 instead',
+      'Loss types: unknown loss type "dpo" (known: sigmoid, hinge, ipo, robust, bco_pair, nca_pair, sppo_hard, apo_zero, apo_down, sigmoid_norm, sft); using sigmoid,sft:1 instead',
       'unknown setting "colour" in the link was ignored',
       'cannot hide unknown control "bogus"',
     ]);
+  });
+
+  it('opens a lesson: its settings are the base, the link only adds what differs', () => {
+    const lesson = findLesson('beta-too-small')!;
+    const decoded = decodeHash('#v=1&lesson=beta-too-small&seed=0&steps=40');
+    expect(decoded.lesson).toBe('beta-too-small');
+    expect(decoded.config).toEqual({ ...lessonConfig(lesson), steps: 40 });
+    expect(decoded.problems).toEqual([]);
+    expect(encodeHash(decoded.config, [], 'beta-too-small')).toBe('#v=1&lesson=beta-too-small&seed=0&steps=40');
+    // Setting a lesson value back to the default must survive the round trip.
+    const back = { ...decoded.config, beta: 0.1 };
+    expect(decodeHash(encodeHash(back, [], 'beta-too-small')).config.beta).toBe(0.1);
+    expect(decodeHash('#v=1&lesson=nope').problems[0]).toMatch(/unknown lesson "nope"/);
+  });
+
+  it('every lesson is a configuration that can run', () => {
+    for (const lesson of LESSONS) expect(runConfigProblems(lessonConfig(lesson)), lesson.id).toEqual([]);
   });
 
   it('reads a link from another version as well as it can, and says so', () => {

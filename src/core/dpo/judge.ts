@@ -2,19 +2,10 @@ import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
 import type { Weights } from '../model/weights';
 import type { Scene } from '../world/scene';
-import { DEFAULT_JUDGE, flipVerdicts, oracleVerdicts, scoreFromVerdicts, type JudgeOptions } from './judges';
+import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, type JudgeConfig } from './judges';
+
+export { DEFAULT_JUDGE_CONFIG, JUDGE_KINDS, type JudgeConfig, type JudgeKind } from './judges';
 import { selfJudgeVerdicts } from './self-judge';
-
-export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human'] as const;
-export type JudgeKind = (typeof JUDGE_KINDS)[number];
-
-export interface JudgeConfig extends JudgeOptions {
-  kind: JudgeKind;
-  /** Noisy oracle: probability that each verdict flips. */
-  noise: number;
-}
-
-export const DEFAULT_JUDGE_CONFIG: JudgeConfig = { ...DEFAULT_JUDGE, kind: 'oracle', noise: 0.2 };
 
 export interface Candidate {
   scene: Scene;
@@ -66,4 +57,4 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
   }
 }
 
-export { DEFAULT_JUDGE };
+export { DEFAULT_JUDGE } from './judges';

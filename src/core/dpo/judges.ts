@@ -59,3 +59,14 @@ export function scoreFromVerdicts(v: JudgeVerdicts, endedWithEos: boolean, optio
 export function flipVerdicts(v: JudgeVerdicts, eps: number, rng: Rng): JudgeVerdicts {
   return { ...v, verdicts: v.verdicts.map((ok) => (rng.chance(eps) ? !ok : ok)) };
 }
+
+export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human'] as const;
+export type JudgeKind = (typeof JUDGE_KINDS)[number];
+
+export interface JudgeConfig extends JudgeOptions {
+  kind: JudgeKind;
+  /** Noisy oracle: probability that each verdict flips. */
+  noise: number;
+}
+
+export const DEFAULT_JUDGE_CONFIG: JudgeConfig = { ...DEFAULT_JUDGE, kind: 'oracle', noise: 0.2 };

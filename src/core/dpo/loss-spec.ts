@@ -1,4 +1,4 @@
-import { isLossType, LOSS_TYPES, type LossTerm } from './losses';
+import { isLossType, LOSS_TYPES, type LossTerm } from './loss-options';
 
 /** "sigmoid,sft:0.5" -> [{sigmoid, 1}, {sft, 0.5}]; throws a readable error on anything else. */
 export function parseLossSpec(spec: string): LossTerm[] {

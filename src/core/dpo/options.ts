@@ -1,7 +1,7 @@
 /** Everything a DPO run is configured by; the CLI flags (and later the app's controls) map onto it. */
-import { DEFAULT_JUDGE_CONFIG, type JudgeConfig } from './judge';
-import { DEFAULT_LOSS, type DpoLossOptions } from './losses';
-import type { PairSource } from './pair-builders';
+import { DEFAULT_JUDGE_CONFIG, type JudgeConfig } from './judges';
+import { DEFAULT_LOSS, type DpoLossOptions } from './loss-options';
+import type { PairSource } from './pairs';
 
 /** Where pairs come from: fixed data, the current policy, or a per-example mix (Apple 2024). */
 export const DPO_MODES = ['offline', 'online', 'mixed'] as const;

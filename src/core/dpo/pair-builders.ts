@@ -9,10 +9,9 @@ import { sampleScene, type Scene } from '../world/scene';
 import { DESCRIBE_PROMPT, groundTruthCaption } from '../world/tasks';
 import { encode, splitWords } from '../world/tokenizer';
 import { scoreCandidates, type Candidate, type JudgeConfig, type JudgeContext } from './judge';
-import { groundTruthCorruptionPair, type PreferencePair } from './pairs';
+import { groundTruthCorruptionPair, type PairSource, type PreferencePair } from './pairs';
 
-export const PAIR_SOURCES = ['gt-corrupt', 'bdhs', 'self-samples'] as const;
-export type PairSource = (typeof PAIR_SOURCES)[number];
+export { PAIR_SOURCES, type PairSource } from './pairs';
 
 interface Model {
   weights: Weights;

@@ -5,6 +5,10 @@ import { partnerOf, sampleScene, sceneShapes, type Scene } from '../world/scene'
 import { COUNT_PROMPT, DESCRIBE_PROMPT, describeMentions, existsPrompt, groundTruthCaption, type Mention } from '../world/tasks';
 import { CELL_COUNT, COLOURS, CONFUSABLE_COLOURS, NUMBER_WORDS, SHAPES, type Shape } from '../world/vocabulary';
 
+/** Where offline pairs come from (pair-builders.ts builds each). */
+export const PAIR_SOURCES = ['gt-corrupt', 'bdhs', 'self-samples'] as const;
+export type PairSource = (typeof PAIR_SOURCES)[number];
+
 /** One preference pair on one image: TRL's {images, prompt, chosen, rejected}, plus what we know. */
 export interface PreferencePair {
   scene: Scene;

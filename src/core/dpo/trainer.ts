@@ -50,13 +50,15 @@ export class DpoTrainer {
   private offline: PreparedPair[] = [];
   private offlineOrder: number[] = [];
   private offlineCursor = 0;
-  private readonly refusedSteps = tf.variable(tf.scalar(0), false);
+  private readonly refusedSteps = tf.tidy(() => tf.variable(tf.scalar(0), false));
   /** Device-side sums of each metric since the last log: logs report the interval mean, as TRL does. */
   private readonly metricSums = new Map<string, tf.Variable>();
   private stepsSinceLog = 0;
   private refusedReported = 0;
   private onlineStats: { scores: number[]; margins: number[]; eos: number[] } = { scores: [], margins: [], eos: [] };
   private lastPairs: DpoLog['pairs'] = [];
+  /** The latest online pairs with their images (for dataset export), newest last. */
+  private onlineHistory: PreferencePair[] = [];
   /** Test hook: a value added to the loss (NaN to inject a fault). */
   lossOffset = 0;
 
@@ -127,7 +129,9 @@ export class DpoTrainer {
     const chunk = 64;
     for (let start = 0; start < prepared.length; start += chunk) {
       const part = prepared.slice(start, start + chunk);
-      const values = await this.referenceLogProbs(part).data();
+      const logProbs = this.referenceLogProbs(part);
+      const values = await logProbs.data();
+      logProbs.dispose();
       const n = part.length;
       part.forEach((p, i) => {
         p.reference = { chosen: values[i]!, rejected: values[n + i]!, chosenCorrupt: this.options.loss.mdpoWeight > 0 ? values[2 * n + i]! : undefined };
@@ -195,10 +199,17 @@ export class DpoTrainer {
         rejected: candidates[worst]!.response,
         source: `online (${this.options.judge.kind}: ${scores[best]} vs ${scores[worst]})`,
       };
+      this.onlineHistory.push(pair);
       // Score the sampled ids exactly, <eos> included only if the model produced it.
       prepared.push(this.preparePair(pair, { chosen: candidates[best]!.ids, rejected: candidates[worst]!.ids }));
     }
     return prepared;
+  }
+
+  /** The pairs this run learns from: the offline dataset and the latest online pairs (at most 1024). */
+  exportablePairs(): PreferencePair[] {
+    this.onlineHistory = this.onlineHistory.slice(-1024);
+    return [...this.offline.map((p) => p.pair), ...this.onlineHistory];
   }
 
   private async nextBatch(): Promise<PreparedPair[]> {

@@ -3,12 +3,16 @@
  * URL key, default, range, explanation for students, and group. The URL hash, the defaults, the
  * validation messages and instructor-mode hiding all come from this one list.
  */
-import { DPO_MODES } from '../../core/dpo/options';
-import { PAIR_SOURCES } from '../../core/dpo/pair-builders';
-import { JUDGE_KINDS } from '../../core/dpo/judge';
-import { parseLossSpec } from '../../core/dpo/loss-spec';
+import { DPO_MODES } from '../dpo/options';
+import { PAIR_SOURCES } from '../dpo/pairs';
+import { JUDGE_KINDS } from '../dpo/judges';
+import { parseLossSpec } from '../dpo/loss-spec';
 
 export type ControlGroup = 'data' | 'method' | 'loss' | 'sampling' | 'training';
+
+/** Methods the playground runs: plain SFT on the annotators' captions, or one of the DPO modes. */
+export const METHODS = ['sft', ...DPO_MODES] as const;
+export type Method = (typeof METHODS)[number];
 
 interface Base {
   key: string;
@@ -25,8 +29,9 @@ export type Control =
 export const CONTROLS = [
   { key: 'cooc', kind: 'number', default: 0.75, min: 0, max: 1, group: 'data', label: 'Co-occurrence bias', help: 'How often a shape brings its usual companion (triangle and star, like fork and knife). This is the language prior the model picks up.' },
   { key: 'halluc', kind: 'number', default: 0.7, min: 0, max: 1, group: 'data', label: 'Annotator hallucination', help: "How often the SFT annotators named a shape's companion even when it was missing. The SFT model imitates it." },
-  { key: 'mode', kind: 'choice', default: 'offline', choices: DPO_MODES, group: 'method', label: 'Mode', help: 'Offline: fixed pairs made before training. Online: each step the current model writes K captions and a judge picks best and worst. Mixed: each example offline with probability p, else online.' },
+  { key: 'mode', kind: 'choice', default: 'offline', choices: METHODS, group: 'method', label: 'Method', help: 'SFT: keep imitating the flawed captions (hallucination stays). Offline: fixed pairs made before training. Online: each step the current model writes K captions and a judge picks best and worst. Mixed: each example offline with probability p, else online.' },
   { key: 'pairs', kind: 'choice', default: 'gt-corrupt', choices: PAIR_SOURCES, group: 'method', label: 'Pair source', help: 'gt-corrupt: true caption vs the same caption with one plausible error. BDHS: the reference model, mostly blindfolded, finishes a cut true caption. self-samples: RLAIF-V, the model samples several captions and a judge ranks them.' },
+  { key: 'npairs', kind: 'int', default: 256, min: 4, max: 20000, group: 'method', label: 'Offline pairs', help: 'Size of the fixed offline dataset (offline and mixed). Built before the first step.' },
   { key: 'judge', kind: 'choice', default: 'oracle', choices: JUDGE_KINDS, group: 'method', label: 'Judge', help: 'oracle: checks every claim against the scene. noisy: the oracle, but each verdict flips with probability eps. self: the model answers a yes/no question per claim. human: you pick.' },
   { key: 'noise', kind: 'number', default: 0.2, min: 0, max: 0.5, group: 'method', label: 'Judge noise eps', help: 'Noisy judge only: probability that each verdict is flipped. Robust and cDPO losses exist for this.' },
   { key: 'cover', kind: 'number', default: 1, min: 0, max: 5, group: 'method', label: 'Coverage bonus', help: 'Judge score per object mentioned that is really there. At 0, saying nothing is a perfect score: watch length gaming appear.' },
@@ -37,6 +42,10 @@ export const CONTROLS = [
   { key: 'batch', kind: 'int', default: 16, min: 1, max: 256, group: 'training', label: 'Batch (pairs)', help: 'Preference pairs per step.' },
   { key: 'steps', kind: 'int', default: 100, min: 1, max: 100000, group: 'training', label: 'Steps', help: 'Optimizer steps of the run.' },
   { key: 'seed', kind: 'int', default: 0, min: 0, max: 2 ** 31 - 1, group: 'training', label: 'Seed', help: 'Same seed, same run: data, sampling and initialisation all derive from it.' },
+  { key: 'sync', kind: 'int', default: 0, min: 0, max: 100000, group: 'training', label: 'Reference sync', help: 'TR-DPO: every N steps the reference moves halfway to the policy (0 = fixed reference).' },
+  { key: 'rounds', kind: 'int', default: 0, min: 0, max: 20, group: 'training', label: 'Iterative rounds', help: 'RLAIF-V: split the run into rounds; each round the current policy becomes the reference and regenerates the data (0 = off).' },
+  { key: 'evalevery', kind: 'int', default: 25, min: 0, max: 100000, group: 'training', label: 'Eval every', help: 'Measure hallucination (CHAIR, Cover, POPE) on held-out scenes every N steps, and at the end (0 = only at the end).' },
+  { key: 'evaln', kind: 'int', default: 64, min: 4, max: 1000, group: 'training', label: 'Eval scenes', help: 'Held-out scenes per evaluation. More is steadier and slower.' },
   { key: 'temp', kind: 'number', default: 0.7, min: 0, max: 5, group: 'sampling', label: 'Temperature', help: 'Sampling temperature for online and self-sampled captions. 0 is greedy.' },
   { key: 'topk', kind: 'int', default: 0, min: 0, max: 64, group: 'sampling', label: 'Top-k', help: 'Sample only among the k most likely words (0 = off).' },
   { key: 'topp', kind: 'number', default: 1, min: 0, max: 1, exclusiveMin: true, group: 'sampling', label: 'Top-p', help: 'Sample among the most likely words that together reach probability p (1 = off).' },

@@ -4,6 +4,7 @@
  * link never throws: each bad part is dropped with a message and the rest is kept.
  */
 import { CONTROLS, controlProblem, defaultConfig, type ControlKey, type PlaygroundConfig } from './controls';
+import { findLesson, lessonConfig, LESSONS } from './lessons';
 
 export const HASH_VERSION = 1;
 
@@ -13,32 +14,48 @@ export interface DecodedHash {
   hidden: ControlKey[];
   /** One plain-words message per ignored part of the link. */
   problems: string[];
+  /** The lesson the link opens, if any. */
+  lesson?: string;
 }
 
 const byKey = new Map<string, (typeof CONTROLS)[number]>(CONTROLS.map((c) => [c.key, c]));
 
-export function encodeHash(config: PlaygroundConfig, hidden: readonly ControlKey[] = []): string {
-  const params = new URLSearchParams({ v: String(HASH_VERSION), seed: String(config.seed) });
+/** Values are written when they differ from the base: the lesson's configuration, else the defaults. */
+export function encodeHash(config: PlaygroundConfig, hidden: readonly ControlKey[] = [], lessonId?: string): string {
+  const params = new URLSearchParams({ v: String(HASH_VERSION) });
+  const lesson = lessonId ? findLesson(lessonId) : undefined;
+  if (lesson) params.set('lesson', lesson.id);
+  params.set('seed', String(config.seed));
+  const base = lesson ? lessonConfig(lesson) : defaultConfig();
   for (const control of CONTROLS) {
     const value = config[control.key];
-    if (control.key !== 'seed' && value !== control.default) params.set(control.key, String(value));
+    if (control.key !== 'seed' && value !== base[control.key]) params.set(control.key, String(value));
   }
   if (hidden.length > 0) params.set('hide', hidden.join(','));
   return `#${params.toString()}`;
 }
 
 export function decodeHash(hash: string): DecodedHash {
-  const config = defaultConfig() as Record<string, string | number>;
+  let config = defaultConfig() as Record<string, string | number>;
   const problems: string[] = [];
   const hidden: ControlKey[] = [];
   const params = new URLSearchParams(hash.replace(/^#/, ''));
+  let lesson: string | undefined;
+  const lessonId = params.get('lesson');
+  if (lessonId !== null) {
+    const found = findLesson(lessonId);
+    if (found) {
+      lesson = found.id;
+      config = lessonConfig(found) as Record<string, string | number>;
+    } else problems.push(`unknown lesson "${lessonId}" (known: ${LESSONS.map((l) => l.id).join(', ')}); the default settings were used`);
+  }
   if (params.size === 0) return { config: config as PlaygroundConfig, hidden, problems };
   const version = params.get('v');
   if (version !== String(HASH_VERSION)) {
     problems.push(version === null ? 'the link has no version (v=…); its settings were read as version 1' : `the link is from version ${version} of the playground; this is version ${HASH_VERSION}, so its settings were read as well as possible`);
   }
   for (const [key, raw] of params) {
-    if (key === 'v') continue;
+    if (key === 'v' || key === 'lesson') continue;
     if (key === 'hide') {
       for (const name of raw.split(',').filter(Boolean)) {
         if (byKey.has(name)) hidden.push(name as ControlKey);
@@ -53,10 +70,10 @@ export function decodeHash(hash: string): DecodedHash {
     }
     const problem = controlProblem(control, raw);
     if (problem) {
-      problems.push(`${problem}; using the default ${control.default}`);
+      problems.push(`${problem}; using ${config[key]} instead`);
       continue;
     }
     config[key] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : raw;
   }
-  return { config: config as PlaygroundConfig, hidden, problems };
+  return { config: config as PlaygroundConfig, hidden, problems, lesson };
 }

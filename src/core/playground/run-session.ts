@@ -1,0 +1,167 @@
+/**
+ * One training run of the playground, DOM-free: a private copy of the starting model trained by
+ * SFT or DPO, with hallucination evals and a policy-vs-reference gallery. The worker and the tests
+ * drive it through TrainingLoop; nothing here knows about pages or messages.
+ */
+import * as tf from '../tf';
+import { markCaption, type MarkedCaption } from '../eval/annotate';
+import { captionScenes, evaluateModel, heldOutScenes } from '../eval/evaluate';
+import type { HumanChooser } from '../dpo/judge';
+import { DpoTrainer } from '../dpo/trainer';
+import type { PreferencePair } from '../dpo/pairs';
+import type { ModelConfig } from '../model/config';
+import { disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
+import { SftTrainer } from '../train/sft';
+import type { WorldConfig } from '../world/config';
+import { toRgba } from '../world/render';
+import { groundTruthCaption } from '../world/tasks';
+import type { PlaygroundConfig } from './controls';
+import { dpoOptionsFromConfig, EVAL_SEED, sftOptionsFromConfig, worldFromConfig } from './run-options';
+import { summarizeEval, type EvalSummary, type MetricPoint } from './runs';
+
+export interface Model {
+  weights: Weights;
+  config: ModelConfig;
+}
+
+/** A held-out scene with what the policy and the reference say about it. */
+export interface ComparedCaption {
+  rgba: Uint8ClampedArray;
+  size: number;
+  truth: string;
+  policy: MarkedCaption;
+  reference: MarkedCaption;
+}
+
+export interface InspectedPair {
+  prompt: string;
+  chosen: string;
+  rejected: string;
+  source: string;
+}
+
+export interface StepResult {
+  point?: MetricPoint;
+  events: string[];
+  pairs: InspectedPair[];
+}
+
+/** Seed of the gallery's scenes: held out, and different from the eval's so both are seen. */
+const GALLERY_SEED = EVAL_SEED + 100;
+
+export class RunSession {
+  readonly world: WorldConfig;
+  readonly policy: TrainableWeights;
+  private readonly sft?: SftTrainer;
+  private readonly dpo?: DpoTrainer;
+  private readonly startingModel: Weights;
+
+  constructor(
+    start: Model,
+    readonly config: PlaygroundConfig,
+    human?: HumanChooser,
+  ) {
+    this.world = worldFromConfig(config);
+    // The run trains a copy: the starting model stays as it was for the next run.
+    this.policy = Object.fromEntries(Object.entries(start.weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
+    this.startingModel = frozenCopy(start.weights);
+    if (config.mode === 'sft') this.sft = new SftTrainer(this.policy, start.config, this.world, sftOptionsFromConfig(config));
+    else this.dpo = new DpoTrainer(this.policy, start.config, this.world, dpoOptionsFromConfig(config), human);
+    this.modelConfig = start.config;
+  }
+
+  private readonly modelConfig: ModelConfig;
+
+  get step(): number {
+    return (this.sft ?? this.dpo)!.step;
+  }
+
+  get totalSteps(): number {
+    return this.config.steps;
+  }
+
+  get done(): boolean {
+    return this.step >= this.config.steps;
+  }
+
+  /** The model the policy is compared with: DPO's reference, or the starting model for SFT. */
+  get reference(): Weights {
+    return this.dpo?.referenceWeights ?? this.startingModel;
+  }
+
+  /** The model the run started from (its step-0 evaluation is the baseline). */
+  get startingWeights(): Weights {
+    return this.startingModel;
+  }
+
+  get model(): Model {
+    return { weights: this.policy, config: this.modelConfig };
+  }
+
+  /** Build offline pairs and cache reference log-probs (DPO); nothing to do for SFT. */
+  async prepare(onProgress?: (message: string) => void): Promise<void> {
+    await this.dpo?.prepare(onProgress);
+  }
+
+  /** Continue from a saved policy (after a crash or device loss): weights and step count. */
+  restore(policy: Weights, step: number): void {
+    for (const [name, variable] of Object.entries(this.policy)) variable.assign(policy[name]!);
+    (this.sft ?? this.dpo)!.step = step;
+  }
+
+  async trainStep(): Promise<StepResult> {
+    if (this.sft) {
+      const log = await this.sft.trainStep();
+      const point = log && { step: log.step, metrics: { loss: log.loss, grad_norm: log.gradNorm, learning_rate: log.learningRate } };
+      return { point, events: [], pairs: [] };
+    }
+    const log = await this.dpo!.trainStep();
+    if (!log) return { events: [], pairs: [] };
+    const point = Object.keys(log.metrics).length > 0 ? { step: log.step, metrics: log.metrics } : undefined;
+    return { point, events: log.events, pairs: log.pairs };
+  }
+
+  /** Pairs with images for dataset export (offline data and the latest online pairs). */
+  exportablePairs(): PreferencePair[] {
+    return this.dpo?.exportablePairs() ?? [];
+  }
+
+  setLearningRate(lr: number): void {
+    if (this.dpo) this.dpo.setLearningRate(lr);
+    else this.sft!.options.learningRate = lr;
+  }
+
+  setBeta(beta: number): void {
+    this.dpo?.setBeta(beta);
+  }
+
+  /** CHAIR, Cover and POPE of the policy on the run's held-out scenes. */
+  async evaluate(weights: Weights = this.policy): Promise<EvalSummary> {
+    const scenes = this.config.evaln;
+    const report = await evaluateModel(weights, this.modelConfig, this.world, { scenes, seed: EVAL_SEED, batchSize: Math.min(scenes, 64) });
+    return summarizeEval(report);
+  }
+
+  /** Policy and reference captions of the same held-out scenes, marked against the truth. */
+  async compare(count: number, seed = GALLERY_SEED): Promise<ComparedCaption[]> {
+    const scenes = heldOutScenes(this.world, seed, count);
+    const [policy, reference] = await Promise.all([
+      captionScenes(this.policy, this.modelConfig, this.world, scenes, count),
+      captionScenes(this.reference, this.modelConfig, this.world, scenes, count),
+    ]);
+    return policy.map(({ scene, image, text }, i) => ({
+      rgba: toRgba(image),
+      size: this.world.imageSize,
+      truth: groundTruthCaption(scene),
+      policy: markCaption(text, scene),
+      reference: markCaption(reference[i]!.text, scene),
+    }));
+  }
+
+  dispose(): void {
+    this.sft?.dispose();
+    this.dpo?.dispose();
+    disposeWeights(this.policy);
+    disposeWeights(this.startingModel);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * Runs out of and back into the playground: a CSV table (one row per run, for spreadsheets and
+ * reports), a JSON file that holds everything, and the checked import of that JSON.
+ */
+import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
+import { EVAL_KEYS, nextRunColour, type EvalPoint, type EvalSummary, type MetricPoint, type RunRecord, type RunStatus } from './runs';
+
+export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
+export const RUNS_FILE_VERSION = 1;
+
+/** The training metrics whose latest value the CSV carries (TRL names). */
+export const CSV_METRICS = ['loss', 'rewards/margins', 'rewards/accuracies'] as const;
+
+/** Controls whose value differs between any of the runs, in CONTROLS order. */
+export function configDiff(runs: readonly Pick<RunRecord, 'config'>[]): ControlKey[] {
+  const first = runs[0];
+  if (!first) return [];
+  return CONTROLS.map((c) => c.key).filter((key) => runs.some((r) => r.config[key] !== first.config[key]));
+}
+
+/** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
+function csvField(value: string | number | undefined): string {
+  if (value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function latestMetric(history: readonly MetricPoint[], name: string): number | undefined {
+  // Not every point logs every metric, so take the latest one that has it.
+  return history.findLast((p) => p.metrics[name] !== undefined)?.metrics[name];
+}
+
+export function csvHeader(): string[] {
+  return [
+    'id',
+    'name',
+    'status',
+    'step',
+    ...CONTROLS.map((c) => c.key),
+    ...EVAL_KEYS.map((k) => `final_${k}`),
+    ...EVAL_KEYS.map((k) => `start_${k}`),
+    // final_ prefix: a bare "loss" column would clash with the loss-types control.
+    ...CSV_METRICS.map((m) => `final_${m}`),
+  ];
+}
+
+export function runsToCsv(runs: readonly RunRecord[]): string {
+  const rows = runs.map((run) => {
+    const final = run.evals.at(-1)?.summary;
+    const start = run.evals[0]?.summary;
+    return [
+      run.id,
+      run.name,
+      run.status,
+      run.step,
+      ...CONTROLS.map((c) => run.config[c.key]),
+      ...EVAL_KEYS.map((k) => final?.[k]),
+      ...EVAL_KEYS.map((k) => start?.[k]),
+      ...CSV_METRICS.map((m) => latestMetric(run.history, m)),
+    ];
+  });
+  return [csvHeader(), ...rows].map((row) => row.map(csvField).join(',') + '\n').join('');
+}
+
+export function runsToJson(runs: readonly RunRecord[]): string {
+  return JSON.stringify({ format: RUNS_FILE_FORMAT, version: RUNS_FILE_VERSION, exportedAt: new Date().toISOString(), runs }, null, 2);
+}
+
+const RUN_STATUSES: readonly RunStatus[] = ['queued', 'preparing', 'running', 'paused', 'done', 'stopped', 'failed'];
+/** An imported run has no trainer behind it, so one that was in progress is now stopped. */
+const FINISHED_STATUSES: readonly RunStatus[] = ['done', 'stopped', 'failed'];
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON writes NaN and Infinity as null; read them back as NaN so the non-finite diagnosis still shows. */
+function readNumber(value: unknown): number | undefined {
+  if (value === null) return Number.NaN;
+  return typeof value === 'number' ? value : undefined;
+}
+
+function readConfig(raw: Json, where: string): PlaygroundConfig {
+  const config: Record<string, string | number> = {};
+  for (const control of CONTROLS) {
+    const value = raw[control.key];
+    if (value === undefined) {
+      // Files from before a control existed: it ran with the default.
+      config[control.key] = control.default;
+      continue;
+    }
+    const numeric = control.kind === 'number' || control.kind === 'int';
+    if (numeric ? typeof value !== 'number' && typeof value !== 'string' : typeof value !== 'string') {
+      throw new Error(`${where}: ${control.label} has a value of the wrong type (${JSON.stringify(value)})`);
+    }
+    const problem = controlProblem(control, String(value));
+    if (problem) throw new Error(`${where}: ${problem}`);
+    config[control.key] = numeric ? Number(value) : String(value);
+  }
+  return config as PlaygroundConfig;
+}
+
+function readHistory(raw: unknown, where: string): MetricPoint[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new Error(`${where}: history is not a list`);
+  return raw.map((point: unknown, i) => {
+    if (!isObject(point) || typeof point.step !== 'number' || !isObject(point.metrics)) throw new Error(`${where}: history point ${i + 1} is malformed`);
+    const metrics: Record<string, number> = {};
+    for (const [name, value] of Object.entries(point.metrics)) {
+      const n = readNumber(value);
+      if (n === undefined) throw new Error(`${where}: metric "${name}" at step ${point.step} is not a number`);
+      metrics[name] = n;
+    }
+    return { step: point.step, metrics };
+  });
+}
+
+function readEvals(raw: unknown, where: string): EvalPoint[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new Error(`${where}: evals is not a list`);
+  return raw.map((point: unknown, i) => {
+    if (!isObject(point) || typeof point.step !== 'number' || !isObject(point.summary)) throw new Error(`${where}: evaluation ${i + 1} is malformed`);
+    const summary = {} as EvalSummary;
+    for (const key of EVAL_KEYS) {
+      const n = readNumber(point.summary[key]);
+      if (n === undefined) throw new Error(`${where}: evaluation ${i + 1} has no ${key}`);
+      summary[key] = n;
+    }
+    return { step: point.step, summary };
+  });
+}
+
+/** Reads a file written by runsToJson; throws a message fit to show the student on anything else. */
+export function parseRunsJson(text: string): RunRecord[] {
+  let file: unknown;
+  try {
+    file = JSON.parse(text);
+  } catch {
+    throw new Error('not a DPO Playground runs file (it is not valid JSON)');
+  }
+  if (!isObject(file) || file.format !== RUNS_FILE_FORMAT) throw new Error('not a DPO Playground runs file');
+  if (file.version !== RUNS_FILE_VERSION) {
+    throw new Error(typeof file.version === 'number' && file.version > RUNS_FILE_VERSION
+      ? `this runs file is from a newer playground (version ${file.version}); this one reads version ${RUNS_FILE_VERSION}`
+      : `unsupported runs file version ${JSON.stringify(file.version)}`);
+  }
+  if (!Array.isArray(file.runs)) throw new Error('the runs file has no list of runs');
+
+  const runs: RunRecord[] = [];
+  const seen = new Map<string, number>();
+  file.runs.forEach((raw: unknown, i) => {
+    const where = `run ${i + 1}`;
+    if (!isObject(raw)) throw new Error(`${where} is not a run`);
+    if (typeof raw.id !== 'string' || raw.id === '') throw new Error(`${where} has no id`);
+    const twin = seen.get(raw.id);
+    if (twin !== undefined) throw new Error(`${where} has the same id as run ${twin}`);
+    seen.set(raw.id, i + 1);
+    if (!isObject(raw.config)) throw new Error(`${where} has no config`);
+    const config = readConfig(raw.config, where);
+    if (raw.status !== undefined && !RUN_STATUSES.includes(raw.status as RunStatus)) throw new Error(`${where} has an unknown status ${JSON.stringify(raw.status)}`);
+    const status = raw.status as RunStatus | undefined;
+    const history = readHistory(raw.history, where);
+    const evals = readEvals(raw.evals, where);
+    const run: RunRecord = {
+      id: raw.id,
+      name: typeof raw.name === 'string' ? raw.name : raw.id,
+      colour: typeof raw.colour === 'string' ? raw.colour : nextRunColour(runs),
+      config,
+      status: status && FINISHED_STATUSES.includes(status) ? status : 'stopped',
+      createdAt: typeof raw.createdAt === 'number' && Number.isFinite(raw.createdAt) ? raw.createdAt : Date.now(),
+      step: typeof raw.step === 'number' && Number.isFinite(raw.step) ? raw.step : (history.at(-1)?.step ?? 0),
+      history,
+      evals,
+      events: Array.isArray(raw.events) ? raw.events.filter((e): e is string => typeof e === 'string') : [],
+      visible: typeof raw.visible === 'boolean' ? raw.visible : true,
+    };
+    if (typeof raw.sweepId === 'string') run.sweepId = raw.sweepId;
+    if (typeof raw.error === 'string') run.error = raw.error;
+    runs.push(run);
+  });
+  return runs;
+}

@@ -1,0 +1,83 @@
+/**
+ * What the playground keeps of every run: its configuration, the metric history streamed from the
+ * trainer, the hallucination evaluations, and plain-words events. Plain data (structured-clone and
+ * JSON safe) so runs persist in IndexedDB and export as JSON/CSV.
+ */
+import type { EvalReport } from '../eval/evaluate';
+import type { ControlKey, PlaygroundConfig } from './controls';
+
+/** One logging step: TRL metric names (loss, rewards/margins, ...) and their interval means. */
+export interface MetricPoint {
+  step: number;
+  metrics: Record<string, number>;
+}
+
+/** The hallucination panel's numbers; POPE is the adversarial split (where co-occurrence bites). */
+export interface EvalSummary {
+  chair_i: number;
+  chair_s: number;
+  cover: number;
+  attr_error: number;
+  count_error: number;
+  pope_acc: number;
+  pope_f1: number;
+  pope_yes_ratio: number;
+}
+
+export const EVAL_KEYS = ['chair_i', 'chair_s', 'cover', 'attr_error', 'count_error', 'pope_acc', 'pope_f1', 'pope_yes_ratio'] as const satisfies readonly (keyof EvalSummary)[];
+
+export interface EvalPoint {
+  step: number;
+  summary: EvalSummary;
+}
+
+export type RunStatus = 'queued' | 'preparing' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+
+export interface RunRecord {
+  id: string;
+  name: string;
+  /** CSS colour used for this run in every chart and table. */
+  colour: string;
+  config: PlaygroundConfig;
+  status: RunStatus;
+  createdAt: number;
+  /** Last completed step. */
+  step: number;
+  history: MetricPoint[];
+  /** evals[0] is the starting model (step 0), the baseline drawn on the hallucination panel. */
+  evals: EvalPoint[];
+  events: string[];
+  /** Set when the run belongs to a sweep. */
+  sweepId?: string;
+  error?: string;
+  /** Shown in charts when true. */
+  visible: boolean;
+}
+
+export function summarizeEval(report: EvalReport): EvalSummary {
+  const pope = report.pope.adversarial;
+  return {
+    chair_i: report.chair_i,
+    chair_s: report.chair_s,
+    cover: report.cover,
+    attr_error: report.attr_error,
+    count_error: report.count_error,
+    pope_acc: pope.acc,
+    pope_f1: pope.f1,
+    pope_yes_ratio: pope.yes_ratio,
+  };
+}
+
+/** A palette that stays distinguishable for the first ten runs (Tableau 10). */
+export const RUN_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+export function nextRunColour(existing: readonly RunRecord[]): string {
+  const used = new Set(existing.map((r) => r.colour));
+  return RUN_COLOURS.find((c) => !used.has(c)) ?? RUN_COLOURS[existing.length % RUN_COLOURS.length]!;
+}
+
+export function latestEval(run: RunRecord): EvalSummary | undefined {
+  return run.evals.at(-1)?.summary;
+}
+
+export type { ControlKey };

@@ -1,0 +1,43 @@
+/**
+ * Chart series from runs, DOM-free: one line per (run, metric) in the run's colour, dashed for
+ * the second metric of a chart, and the baseline (the starting model's eval) as a flat line.
+ */
+import type { EvalSummary, RunRecord } from '../../core/playground/runs';
+
+export interface SeriesSpec {
+  /** A TRL metric name from the history, or an eval key (`eval:chair_i`). */
+  key: string;
+  label: string;
+}
+
+export interface LineSeries {
+  label: string;
+  colour: string;
+  dash: number[];
+  points: { x: number; y: number }[];
+}
+
+const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+
+export function seriesFor(runs: readonly RunRecord[], specs: readonly SeriesSpec[], withBaseline = false): LineSeries[] {
+  const lines: LineSeries[] = [];
+  for (const run of runs) {
+    specs.forEach((spec, i) => {
+      const label = runs.length > 1 || specs.length > 1 ? `${run.name} ${spec.label}` : spec.label;
+      if (spec.key.startsWith('eval:')) {
+        const key = spec.key.slice(5) as keyof EvalSummary;
+        const points = run.evals.map((e) => ({ x: e.step, y: e.summary[key] }));
+        lines.push({ label, colour: run.colour, dash: DASHES[i % DASHES.length]!, points });
+        const baseline = run.evals.find((e) => e.step === 0);
+        if (withBaseline && baseline) {
+          const end = Math.max(run.config.steps, run.step);
+          lines.push({ label: `${label} (SFT start)`, colour: `${run.colour}88`, dash: [1, 4], points: [{ x: 0, y: baseline.summary[key] }, { x: end, y: baseline.summary[key] }] });
+        }
+      } else {
+        const points = run.history.filter((p) => Number.isFinite(p.metrics[spec.key])).map((p) => ({ x: p.step, y: p.metrics[spec.key]! }));
+        lines.push({ label, colour: run.colour, dash: DASHES[i % DASHES.length]!, points });
+      }
+    });
+  }
+  return lines;
+}

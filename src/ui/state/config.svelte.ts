@@ -1,0 +1,73 @@
+/**
+ * The configuration being edited, as runes: the text in each field, the last valid value, and a
+ * message per bad field. Valid values are mirrored into the URL hash (a shareable link) and into
+ * localStorage (the last session resumes).
+ */
+import { CONTROLS, controlProblem, defaultConfig, type Control, type ControlKey, type PlaygroundConfig } from '../../core/playground/controls';
+import { decodeHash, encodeHash } from '../../core/playground/url-hash';
+import { runConfigProblems } from '../../core/playground/run-options';
+
+const LAST_SESSION = 'dpo-playground:last-config';
+
+function rawOf(config: PlaygroundConfig): Record<ControlKey, string> {
+  return Object.fromEntries(CONTROLS.map((c) => [c.key, String(config[c.key])])) as Record<ControlKey, string>;
+}
+
+class ConfigState {
+  values = $state<PlaygroundConfig>(defaultConfig());
+  raw = $state<Record<ControlKey, string>>(rawOf(defaultConfig()));
+  problems = $state<Partial<Record<ControlKey, string>>>({});
+  hidden = $state<ControlKey[]>([]);
+  lesson = $state<string | null>(null);
+  /** Messages about a link that could not be read in full. */
+  linkProblems = $state<string[]>([]);
+
+  /** Problems across fields (e.g. the human judge offline); empty when a run can start. */
+  readonly crossProblems = $derived(Object.keys(this.problems).length > 0 ? [] : runConfigProblems(this.values));
+  readonly valid = $derived(Object.keys(this.problems).length === 0 && this.crossProblems.length === 0);
+
+  /** Read the address (a shared link) or, without one, the last session. */
+  load(hash: string): void {
+    const fromLink = hash.replace(/^#/, '') !== '';
+    let source = hash;
+    if (!fromLink) source = localStorage.getItem(LAST_SESSION) ?? '';
+    const decoded = decodeHash(source);
+    this.replace(decoded.config);
+    this.hidden = decoded.hidden;
+    this.lesson = decoded.lesson ?? null;
+    this.linkProblems = fromLink ? decoded.problems : [];
+    this.persist();
+  }
+
+  replace(config: PlaygroundConfig): void {
+    this.values = { ...config };
+    this.raw = rawOf(config);
+    this.problems = {};
+  }
+
+  /** A field changed: keep the text, take the value only if it is valid. */
+  set(control: Control, raw: string): void {
+    const key = control.key as ControlKey;
+    this.raw[key] = raw;
+    const problem = controlProblem(control, raw);
+    if (problem) {
+      this.problems[key] = problem;
+      return;
+    }
+    delete this.problems[key];
+    (this.values as Record<string, number | string>)[key] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : raw;
+    this.persist();
+  }
+
+  link(hidden: readonly ControlKey[] = this.hidden): string {
+    return encodeHash(this.values, hidden, this.lesson ?? undefined);
+  }
+
+  persist(): void {
+    const hash = this.link();
+    history.replaceState(null, '', hash);
+    localStorage.setItem(LAST_SESSION, hash);
+  }
+}
+
+export const configState = new ConfigState();

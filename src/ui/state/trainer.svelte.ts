@@ -1,0 +1,190 @@
+/**
+ * The page's side of the training worker: starts it, loads the shipped model, starts and controls
+ * runs, folds their batched updates into the runs state, asks the user for human-judge choices,
+ * runs sweep queues one run after another, and recovers from a crashed worker or a lost GPU.
+ */
+import * as Comlink from 'comlink';
+import type { BackendName } from '../../../workers/backend-names';
+import type { BackendInfo } from '../../../workers/backends';
+import type { ModelSummary, PlaygroundApi } from '../../../workers/playground.worker';
+import type { RunListener } from '../../../workers/run-control';
+import type { PlaygroundConfig } from '../../core/playground/controls';
+import type { ComparedCaption, InspectedPair } from '../../core/playground/run-session';
+import type { RunUpdate } from '../../core/playground/training-loop';
+import { connectWorker } from '../worker-client';
+import { runsState } from './runs.svelte';
+
+export interface HumanChoice {
+  rgba: Uint8ClampedArray;
+  size: number;
+  prompt: string;
+  responses: string[];
+  resolve: (index: number) => void;
+}
+
+interface Live {
+  status: RunUpdate['status'] | 'idle';
+  step: number;
+  totalSteps: number;
+  stepsPerSecond: number;
+  activity: string;
+}
+
+const IDLE: Live = { status: 'idle', step: 0, totalSteps: 0, stepsPerSecond: 0, activity: '' };
+const FINISHED = new Set(['done', 'stopped', 'failed']);
+
+class TrainerState {
+  backend = $state<BackendInfo | null>(null);
+  model = $state<ModelSummary | null>(null);
+  error = $state<string | null>(null);
+  activeRunId = $state<string | null>(null);
+  live = $state<Live>({ ...IDLE });
+  pairs = $state.raw<InspectedPair[]>([]);
+  gallery = $state.raw<ComparedCaption[]>([]);
+  humanChoice = $state.raw<HumanChoice | null>(null);
+  /** Set when the worker died mid-run: the run can resume from its last evaluation. */
+  crashed = $state<{ runId: string; message: string } | null>(null);
+  queue = $state<{ config: PlaygroundConfig; name: string; sweepId: string }[]>([]);
+  /** Bumped when the trained policy changes, so views that ask the worker refresh. */
+  policyVersion = $state(0);
+
+  api!: Comlink.Remote<PlaygroundApi>;
+  private worker?: Worker;
+  private preferred?: BackendName;
+
+  get busy(): boolean {
+    return this.activeRunId !== null;
+  }
+
+  async start(preferred?: BackendName): Promise<void> {
+    this.preferred = preferred;
+    this.connect();
+    this.backend = await this.api.init(preferred, Comlink.proxy((message: string) => this.fatal(message)));
+    this.model = await this.api.loadShippedModel();
+  }
+
+  private connect(): void {
+    this.worker?.terminate();
+    const { api, worker } = connectWorker();
+    this.api = api;
+    this.worker = worker;
+    worker.addEventListener('error', (event) => this.fatal(`the training worker crashed (${event.message || 'no details'})`));
+  }
+
+  private fatal(message: string): void {
+    const runId = this.activeRunId;
+    this.humanChoice = null;
+    if (runId) {
+      runsState.update(runId, { status: 'failed', error: message });
+      this.crashed = { runId, message };
+      this.activeRunId = null;
+      this.live = { ...IDLE };
+    } else this.error = `${message}. Reload the page to start again.`;
+  }
+
+  private listener(runId: string): RunListener {
+    return Comlink.proxy({
+      update: (update: RunUpdate) => this.onUpdate(runId, update),
+      chooseBest: (choice) => new Promise<number>((resolve) => (this.humanChoice = { ...choice, resolve })),
+    } satisfies RunListener);
+  }
+
+  private onUpdate(runId: string, update: RunUpdate): void {
+    runsState.apply(runId, update);
+    if (runId !== this.activeRunId) return;
+    this.live = { status: update.status, step: update.step, totalSteps: update.totalSteps, stepsPerSecond: update.stepsPerSecond, activity: update.activity ?? '' };
+    if (update.pairs) this.pairs = update.pairs;
+    if (update.gallery) {
+      this.gallery = update.gallery;
+      this.policyVersion++;
+    }
+    if (FINISHED.has(update.status)) {
+      this.activeRunId = null;
+      this.humanChoice = null;
+      void runsState.flush();
+      void this.startNextQueued();
+    }
+  }
+
+  /** Start a new run; throws (with the reason) if the worker refuses the configuration. */
+  async train(config: PlaygroundConfig, name: string, options: { sweepId?: string; startPaused?: boolean } = {}): Promise<string> {
+    if (this.activeRunId) throw new Error('a run is already in progress');
+    const run = runsState.create(config, name, options.sweepId);
+    this.activeRunId = run.id;
+    this.live = { ...IDLE, status: 'preparing', totalSteps: config.steps, activity: 'starting' };
+    try {
+      await this.api.startRun(run.id, $state.snapshot(config) as PlaygroundConfig, this.listener(run.id), { startPaused: options.startPaused });
+    } catch (error) {
+      runsState.update(run.id, { status: 'failed', error: (error as Error).message });
+      this.activeRunId = null;
+      this.live = { ...IDLE };
+      throw error;
+    }
+    return run.id;
+  }
+
+  pause = () => this.api.pauseRun();
+  resume = () => this.api.resumeRun();
+  step = () => this.api.stepRun();
+
+  // Arrow functions: the top bar passes these as callbacks.
+  stop = async (): Promise<void> => {
+    this.queue = [];
+    await this.api.stopRun();
+  };
+
+  /** Stop everything and go back to the starting model. */
+  reset = async (): Promise<void> => {
+    await this.stop();
+    await this.api.resetRun();
+    this.pairs = [];
+    this.gallery = [];
+    this.live = { ...IDLE };
+    this.policyVersion++;
+  };
+
+  setLive(key: 'lr' | 'beta', value: number): Promise<void> {
+    return key === 'lr' ? this.api.setLearningRate(value) : this.api.setBeta(value);
+  }
+
+  /** Continue a crashed or interrupted run from its recovery checkpoint, in a fresh worker if needed. */
+  async resumeRun(runId: string): Promise<void> {
+    const run = runsState.get(runId);
+    if (!run) throw new Error('that run no longer exists');
+    if (this.activeRunId) throw new Error('stop the run in progress first');
+    if (this.crashed) {
+      this.crashed = null;
+      this.connect();
+      this.backend = await this.api.init(this.preferred, Comlink.proxy((message: string) => this.fatal(message)));
+      this.model = await this.api.loadShippedModel();
+    }
+    this.activeRunId = runId;
+    try {
+      const step = await this.api.startRun(runId, $state.snapshot(run.config) as PlaygroundConfig, this.listener(runId), { resume: true });
+      runsState.rewind(runId, step);
+      runsState.update(runId, { status: 'running' });
+    } catch (error) {
+      this.activeRunId = null;
+      runsState.update(runId, { status: 'failed', error: (error as Error).message });
+      throw error;
+    }
+  }
+
+  /** Queue runs (a sweep) and start the first if idle. */
+  enqueue(items: { config: PlaygroundConfig; name: string; sweepId: string }[]): void {
+    this.queue.push(...items);
+    if (!this.activeRunId) void this.startNextQueued();
+  }
+
+  private async startNextQueued(): Promise<void> {
+    const next = this.queue.shift();
+    if (!next) return;
+    try {
+      await this.train(next.config, next.name, { sweepId: next.sweepId });
+    } catch {
+      void this.startNextQueued();
+    }
+  }
+}
+
+export const trainer = new TrainerState();

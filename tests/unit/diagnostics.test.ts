@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
+import { diagnose } from '../../src/core/playground/diagnostics';
+import type { EvalPoint, EvalSummary, MetricPoint } from '../../src/core/playground/runs';
+
+const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
+  chair_i: 0.3, chair_s: 0.5, cover: 0.8, attr_error: 0.1, count_error: 0.1, pope_acc: 0.8, pope_f1: 0.8, pope_yes_ratio: 0.5, ...over,
+});
+
+function run(history: MetricPoint[], opts: { evals?: EvalPoint[]; config?: Partial<PlaygroundConfig> } = {}) {
+  return { history, evals: opts.evals ?? [], config: { ...defaultConfig(), ...opts.config } };
+}
+
+const ids = (r: ReturnType<typeof run>) => diagnose(r).map((d) => d.id);
+const point = (step: number, metrics: Record<string, number>): MetricPoint => ({ step, metrics });
+
+describe('stuck-at-ln2', () => {
+  const flat = [point(10, { 'rewards/margins': 0.002 }), point(15, { 'rewards/margins': -0.005 }), point(20, { 'rewards/margins': 0.009 })];
+
+  it('fires when the last three margins are ~0 by step 20', () => {
+    const found = diagnose(run(flat));
+    expect(found.map((d) => d.id)).toEqual(['stuck-at-ln2']);
+    expect(found[0]!.severity).toBe('warning');
+  });
+
+  it('does not fire when a margin moved, too early, for SFT, or without a sigmoid term', () => {
+    expect(ids(run([...flat.slice(0, 2), point(20, { 'rewards/margins': 0.02 })]))).toEqual([]);
+    expect(ids(run(flat.map((p) => ({ ...p, step: p.step - 5 }))))).toEqual([]);
+    expect(ids(run(flat.slice(1)))).toEqual([]);
+    expect(ids(run(flat, { config: { mode: 'sft' } }))).toEqual([]);
+    expect(ids(run(flat, { config: { loss: 'ipo' } }))).toEqual([]);
+    expect(ids(run(flat, { config: { loss: 'sigmoid:0,sft' } }))).toEqual([]);
+  });
+});
+
+describe('both-logps-falling', () => {
+  const falling = [
+    point(1, { 'logps/chosen': -10, 'logps/rejected': -12, 'rewards/margins': 0 }),
+    point(50, { 'logps/chosen': -11.5, 'logps/rejected': -15, 'rewards/margins': 0.2 }),
+  ];
+
+  it('is a warning without an sft term and only info with one', () => {
+    const plain = diagnose(run(falling, { config: { loss: 'sigmoid' } }));
+    expect(plain.map((d) => [d.id, d.severity])).toEqual([['both-logps-falling', 'warning']]);
+    const rpo = diagnose(run(falling, { config: { loss: 'sigmoid,sft:1' } }));
+    expect(rpo.map((d) => [d.id, d.severity])).toEqual([['both-logps-falling', 'info']]);
+  });
+
+  it('does not fire when chosen fell by only 1 nat or the margin did not grow', () => {
+    const chosenSteady = [falling[0]!, point(50, { 'logps/chosen': -11, 'logps/rejected': -15, 'rewards/margins': 0.2 })];
+    expect(ids(run(chosenSteady))).toEqual([]);
+    const marginFlat = [falling[0]!, point(50, { 'logps/chosen': -12, 'logps/rejected': -15, 'rewards/margins': 0 })];
+    expect(ids(run(marginFlat))).toEqual([]);
+  });
+});
+
+describe('margins-exploding', () => {
+  it('fires on margin > 10, accuracy >= 0.99 and loss < 0.05 together', () => {
+    expect(ids(run([point(100, { 'rewards/margins': 12, 'rewards/accuracies': 1, loss: 0.01 })]))).toEqual(['margins-exploding']);
+  });
+
+  it('does not fire when any one condition fails', () => {
+    expect(ids(run([point(100, { 'rewards/margins': 10, 'rewards/accuracies': 1, loss: 0.01 })]))).toEqual([]);
+    expect(ids(run([point(100, { 'rewards/margins': 12, 'rewards/accuracies': 0.98, loss: 0.01 })]))).toEqual([]);
+    expect(ids(run([point(100, { 'rewards/margins': 12, 'rewards/accuracies': 1, loss: 0.05 })]))).toEqual([]);
+  });
+});
+
+describe('coverage-collapsing', () => {
+  it('fires when cover fell by more than 0.10 while chair_i fell', () => {
+    const evals = [{ step: 0, summary: summary() }, { step: 50, summary: summary({ cover: 0.65, chair_i: 0.1 }) }];
+    expect(ids(run([], { evals }))).toEqual(['coverage-collapsing']);
+  });
+
+  it('does not fire on a 0.10 drop, when chair_i rose, or with only the baseline', () => {
+    expect(ids(run([], { evals: [{ step: 0, summary: summary() }, { step: 50, summary: summary({ cover: 0.7, chair_i: 0.1 }) }] }))).toEqual([]);
+    expect(ids(run([], { evals: [{ step: 0, summary: summary() }, { step: 50, summary: summary({ cover: 0.5, chair_i: 0.4 }) }] }))).toEqual([]);
+    expect(ids(run([], { evals: [{ step: 0, summary: summary() }] }))).toEqual([]);
+  });
+});
+
+describe('non-finite', () => {
+  it('fires on any NaN or infinite value and names it', () => {
+    const found = diagnose(run([point(1, { loss: 0.69 }), point(2, { loss: Number.NaN }), point(3, { loss: 0.6 })]));
+    expect(found.map((d) => d.id)).toEqual(['non-finite']);
+    expect(found[0]!.explanation).toContain('"loss" was NaN at step 2');
+    expect(ids(run([point(1, { grad_norm: Number.POSITIVE_INFINITY })]))).toEqual(['non-finite']);
+  });
+
+  it('fires on refused steps at the latest point, not on zero', () => {
+    expect(ids(run([point(5, { loss: 0.6, refused_steps: 2 })]))).toEqual(['non-finite']);
+    expect(ids(run([point(5, { loss: 0.6, refused_steps: 0 })]))).toEqual([]);
+  });
+});
+
+it('lists several diagnoses in a fixed order', () => {
+  const history = [
+    point(1, { 'logps/chosen': -10, 'logps/rejected': -12, 'rewards/margins': 0, loss: 0.69 }),
+    point(200, { 'logps/chosen': -20, 'logps/rejected': -60, 'rewards/margins': 15, 'rewards/accuracies': 1, loss: 0.001, refused_steps: 1 }),
+  ];
+  const evals = [{ step: 0, summary: summary() }, { step: 200, summary: summary({ cover: 0.3, chair_i: 0.05 }) }];
+  expect(ids(run(history, { evals }))).toEqual(['both-logps-falling', 'margins-exploding', 'coverage-collapsing', 'non-finite']);
+  expect(ids(run([]))).toEqual([]);
+});

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CONTROLS, defaultConfig } from '../../src/core/playground/controls';
+import type { EvalSummary, RunRecord } from '../../src/core/playground/runs';
+import { configDiff, parseRunsJson, runsToCsv, runsToJson } from '../../src/core/playground/runs-export';
+
+const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
+  chair_i: 0.3, chair_s: 0.5, cover: 0.8, attr_error: 0.1, count_error: 0.2, pope_acc: 0.7, pope_f1: 0.6, pope_yes_ratio: 0.5, ...over,
+});
+
+function makeRun(over: Partial<RunRecord> = {}): RunRecord {
+  return {
+    id: 'r1',
+    name: 'baseline',
+    colour: '#4e79a7',
+    config: defaultConfig(),
+    status: 'done',
+    createdAt: 1700000000000,
+    step: 100,
+    history: [
+      { step: 50, metrics: { loss: 0.5, 'rewards/margins': 0.4, 'rewards/accuracies': 0.75 } },
+      { step: 100, metrics: { loss: 0.25, 'rewards/margins': 1.5 } },
+    ],
+    evals: [{ step: 0, summary: summary() }, { step: 100, summary: summary({ chair_i: 0.1, cover: 0.75 }) }],
+    events: ['started'],
+    visible: true,
+    ...over,
+  };
+}
+
+afterEach(() => vi.useRealTimers());
+
+describe('configDiff', () => {
+  it('lists keys that differ between any runs, in CONTROLS order', () => {
+    const a = makeRun();
+    const b = makeRun({ config: { ...defaultConfig(), seed: 2, beta: 0.5 } });
+    const c = makeRun({ config: { ...defaultConfig(), mode: 'online' } });
+    expect(configDiff([a, b, c])).toEqual(['mode', 'beta', 'seed']);
+    expect(configDiff([a, makeRun()])).toEqual([]);
+    expect(configDiff([])).toEqual([]);
+  });
+});
+
+describe('runsToCsv', () => {
+  it('has the id, status, every control, final and start evals, and the latest metrics as columns', () => {
+    const [header] = runsToCsv([]).split('\n');
+    const columns = header!.split(',');
+    expect(columns.slice(0, 4)).toEqual(['id', 'name', 'status', 'step']);
+    expect(columns.slice(4, 4 + CONTROLS.length)).toEqual(CONTROLS.map((c) => c.key));
+    expect(columns.slice(4 + CONTROLS.length)).toEqual([
+      'final_chair_i', 'final_chair_s', 'final_cover', 'final_attr_error', 'final_count_error', 'final_pope_acc', 'final_pope_f1', 'final_pope_yes_ratio',
+      'start_chair_i', 'start_chair_s', 'start_cover', 'start_attr_error', 'start_count_error', 'start_pope_acc', 'start_pope_f1', 'start_pope_yes_ratio',
+      'final_loss', 'final_rewards/margins', 'final_rewards/accuracies',
+    ]);
+    expect(runsToCsv([])).toBe(`${header}\n`);
+  });
+
+  it('writes one row per run with RFC 4180 quoting and a trailing newline', () => {
+    const csv = runsToCsv([makeRun({ name: 'a, "b"' })]);
+    expect(csv.endsWith('\n')).toBe(true);
+    const lines = csv.split('\n');
+    expect(lines).toHaveLength(3);
+    const row = lines[1]!;
+    expect(row.startsWith('r1,"a, ""b""",done,100,0.75,0.7,offline,')).toBe(true);
+    // The loss-types control holds a comma, so it is quoted too.
+    expect(row).toContain(',"sigmoid,sft:1",0.1,');
+    // final evals, then start evals, then latest loss, margins, and the accuracy from the earlier point.
+    expect(row.endsWith(',0.1,0.5,0.75,0.1,0.2,0.7,0.6,0.5,0.3,0.5,0.8,0.1,0.2,0.7,0.6,0.5,0.25,1.5,0.75')).toBe(true);
+  });
+
+  it('quotes line breaks and leaves missing values empty', () => {
+    const csv = runsToCsv([makeRun({ name: 'two\nlines', history: [], evals: [] })]);
+    expect(csv).toContain('r1,"two\nlines",done,');
+    expect(csv.endsWith(',' + ','.repeat(18) + '\n')).toBe(true);
+  });
+});
+
+describe('runs JSON', () => {
+  it('round-trips runs through runsToJson and parseRunsJson', () => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date('2025-01-02T03:04:05.000Z'));
+    const runs = [makeRun(), makeRun({ id: 'r2', name: 'sweep', sweepId: 's1', config: { ...defaultConfig(), beta: 0.5 }, visible: false })];
+    const text = runsToJson(runs);
+    const file = JSON.parse(text);
+    expect(file).toMatchObject({ format: 'dpo-playground-runs', version: 1, exportedAt: '2025-01-02T03:04:05.000Z' });
+    expect(text).toContain('\n  "version": 1');
+    expect(parseRunsJson(text)).toEqual(runs);
+  });
+
+  it('brings NaN back (JSON writes it as null), fills missing controls and stops unfinished runs', () => {
+    const raw = JSON.parse(runsToJson([makeRun({ status: 'running', history: [{ step: 1, metrics: { loss: Number.NaN } }] })]));
+    delete raw.runs[0].config.topp;
+    delete raw.runs[0].colour;
+    const [run] = parseRunsJson(JSON.stringify(raw));
+    expect(run!.history[0]!.metrics.loss).toBeNaN();
+    expect(run!.config.topp).toBe(1);
+    expect(run!.status).toBe('stopped');
+    expect(run!.colour).toBe('#4e79a7');
+  });
+
+  it('rejects garbage with a clear message', () => {
+    const good = JSON.parse(runsToJson([makeRun(), makeRun({ id: 'r2' })]));
+    const withRun2 = (edit: (run: Record<string, unknown>) => void) => {
+      const copy = structuredClone(good);
+      edit(copy.runs[1]);
+      return JSON.stringify(copy);
+    };
+    expect(() => parseRunsJson('hello')).toThrow('not a DPO Playground runs file');
+    expect(() => parseRunsJson('{"format":"something-else","runs":[]}')).toThrow(/^not a DPO Playground runs file$/);
+    expect(() => parseRunsJson('[1,2]')).toThrow('not a DPO Playground runs file');
+    expect(() => parseRunsJson(JSON.stringify({ ...good, version: 2 }))).toThrow('newer playground (version 2)');
+    expect(() => parseRunsJson(JSON.stringify({ ...good, runs: {} }))).toThrow('the runs file has no list of runs');
+    expect(() => parseRunsJson(withRun2((r) => delete r.config))).toThrow(/^run 2 has no config$/);
+    expect(() => parseRunsJson(withRun2((r) => delete r.id))).toThrow('run 2 has no id');
+    expect(() => parseRunsJson(withRun2((r) => (r.id = 'r1')))).toThrow('run 2 has the same id as run 1');
+    expect(() => parseRunsJson(withRun2((r) => ((r.config as Record<string, unknown>).beta = -1)))).toThrow('run 2: Beta must be greater than 0 (got -1)');
+    expect(() => parseRunsJson(withRun2((r) => ((r.config as Record<string, unknown>).loss = 'dpo')))).toThrow('run 2: Loss types: unknown loss type "dpo"');
+    expect(() => parseRunsJson(withRun2((r) => (r.status = 'exploded')))).toThrow('run 2 has an unknown status "exploded"');
+    expect(() => parseRunsJson(withRun2((r) => (r.history = [{ step: 1, metrics: { loss: 'low' } }])))).toThrow('run 2: metric "loss" at step 1 is not a number');
+    expect(() => parseRunsJson(withRun2((r) => (r.evals = [{ step: 0, summary: { chair_i: 0.1 } }])))).toThrow('run 2: evaluation 1 has no chair_s');
+    expect(parseRunsJson(JSON.stringify(good))).toHaveLength(2);
+  });
+});

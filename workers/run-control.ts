@@ -1,0 +1,139 @@
+/**
+ * The worker's one active run: starts a RunSession + TrainingLoop from the current model, relays
+ * pause/resume/step/stop and mid-run lr/beta changes, forwards batched updates to the page's
+ * proxied listener, and keeps recovery checkpoints for resuming after a crash.
+ */
+import type { PlaygroundConfig } from '../src/core/playground/controls';
+import { runConfigProblems } from '../src/core/playground/run-options';
+import { RunSession, type Model } from '../src/core/playground/run-session';
+import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
+import type { EvalSummary } from '../src/core/playground/runs';
+import { disposeWeights } from '../src/core/model/weights';
+import { weightsFromCheckpoint } from '../src/core/model/checkpoint';
+import { packWeights, readPacked } from './checkpoint-store';
+import { loadRecovery, saveRecoveryLatest, saveRecoveryStart } from './recovery-store';
+
+/** What the page passes (through Comlink.proxy) to hear from a run. */
+export interface RunListener {
+  update(update: RunUpdate): void;
+  /** Human judge: show the captions, resolve with the index of the best one. */
+  chooseBest(choice: { rgba: Uint8ClampedArray; size: number; prompt: string; responses: string[] }): Promise<number>;
+}
+
+export interface StartOptions {
+  /** Continue this run from its recovery checkpoint instead of starting over. */
+  resume?: boolean;
+  startPaused?: boolean;
+}
+
+const GALLERY_COUNT = 6;
+
+export class RunControl {
+  private session?: RunSession;
+  private loop?: TrainingLoop;
+  private runId?: string;
+  private finished?: Promise<void>;
+  /** Starting-model scores by (model, world, eval size): sweeps and re-runs skip re-evaluating it. */
+  private baselines = new Map<string, EvalSummary>();
+  /** Bumped when the starting model changes (a checkpoint was loaded). */
+  modelVersion = 0;
+
+  get active(): boolean {
+    return this.loop !== undefined && ['preparing', 'running', 'paused', 'queued'].includes(this.loop.status);
+  }
+
+  /** The trained policy of the latest run (for the scene editor), if any. */
+  get policy(): Model | undefined {
+    return this.session?.model;
+  }
+
+  get reference(): Model | undefined {
+    return this.session && { weights: this.session.reference, config: this.session.model.config };
+  }
+
+  get current(): RunSession | undefined {
+    return this.session;
+  }
+
+  /** Returns the step the run starts from (0, or the recovery checkpoint's step). */
+  async start(runId: string, config: PlaygroundConfig, start: Model, listener: RunListener, options: StartOptions, toRgba: (image: Float32Array) => Uint8ClampedArray): Promise<number> {
+    const problems = runConfigProblems(config);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    if (this.active) throw new Error('a run is already in progress: stop it first');
+    this.release();
+    let startModel = start;
+    let restored: { policy: ReturnType<typeof weightsFromCheckpoint>; step: number } | undefined;
+    if (options.resume) {
+      const point = await loadRecovery(runId);
+      const base = readPacked(point.start, start.config);
+      startModel = { weights: weightsFromCheckpoint(base), config: start.config };
+      restored = { policy: weightsFromCheckpoint(readPacked(point.latest, start.config)), step: point.step };
+    } else {
+      await saveRecoveryStart(runId, await packWeights(start.weights, start.config, { runId }));
+    }
+    const human = (choice: { image: Float32Array; prompt: string; responses: string[] }) =>
+      listener.chooseBest({ rgba: toRgba(choice.image), size: Math.round(Math.sqrt(choice.image.length / 3)), prompt: choice.prompt, responses: choice.responses });
+    const session = new RunSession(startModel, config, human);
+    if (startModel !== start) disposeWeights(startModel.weights);
+    if (restored) {
+      session.restore(restored.policy, restored.step);
+      disposeWeights(restored.policy);
+    }
+    const baselineKey = JSON.stringify([this.modelVersion, config.cooc, config.halluc, config.evaln]);
+    const loop = new TrainingLoop(session, (update) => listener.update(update), {
+      baseline: this.baselines.get(baselineKey),
+      onBaseline: (summary) => this.baselines.set(baselineKey, summary),
+      evalEvery: config.evalevery,
+      flushMs: 250,
+      galleryCount: GALLERY_COUNT,
+      afterEval: async (step) => {
+        if (step > 0) await saveRecoveryLatest(runId, step, await packWeights(session.policy, session.model.config, { runId, step }));
+      },
+    });
+    this.session = session;
+    this.loop = loop;
+    this.runId = runId;
+    this.finished = loop.run({ startPaused: options.startPaused, skipBaseline: options.resume });
+    return restored?.step ?? 0;
+  }
+
+  pause(): void {
+    this.loop?.pause();
+  }
+
+  resume(): void {
+    this.loop?.resume();
+  }
+
+  async step(): Promise<void> {
+    await this.loop?.stepOnce();
+  }
+
+  async stop(): Promise<void> {
+    this.loop?.stop();
+    await this.finished;
+  }
+
+  setLearningRate(lr: number): void {
+    if (!(lr > 0 && lr <= 1)) throw new Error(`Learning rate must be in (0, 1] (got ${lr})`);
+    this.session?.setLearningRate(lr);
+  }
+
+  setBeta(beta: number): void {
+    if (!(beta > 0 && beta <= 100)) throw new Error(`Beta must be in (0, 100] (got ${beta})`);
+    this.session?.setBeta(beta);
+  }
+
+  get currentRunId(): string | undefined {
+    return this.runId;
+  }
+
+  /** Forget the finished run (and free its weights). */
+  release(): void {
+    if (this.active) return;
+    this.session?.dispose();
+    this.session = undefined;
+    this.loop = undefined;
+    this.runId = undefined;
+  }
+}
