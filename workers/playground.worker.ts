@@ -189,6 +189,13 @@ const api = {
     return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
   },
 
+  /** Crash the worker on purpose (an uncaught error), to exercise crash recovery in tests and demos. */
+  simulateCrash(): void {
+    setTimeout(() => {
+      throw new Error('simulated crash');
+    });
+  },
+
   memory(): { tensors: number; bytes: number } {
     const m = tf.memory();
     return { tensors: m.numTensors, bytes: m.numBytes };

@@ -13,9 +13,9 @@ afterAll(async () => {
 describe('checkpoints in the browser', () => {
   it('downloads the model, refuses a corrupted upload clearly, and keeps a saved checkpoint across a reload', async () => {
     const page = await app.open();
-    await page.getByTestId('caption').nth(7).waitFor({ timeout: 240_000 });
+    await page.getByTestId('gallery').getByTestId('caption').nth(5).waitFor({ timeout: 240_000 });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
     const path = await download.path();
     const file = readFileSync(path!);
     expect(file.subarray(0, 8).toString()).toBe('DPOPCKPT');
@@ -36,7 +36,7 @@ describe('checkpoints in the browser', () => {
     await page.getByTestId('checkpoint-upload').setInputFiles({ name: 'good.dpock', mimeType: 'application/octet-stream', buffer: file });
     await expect.poll(() => message.textContent(), { timeout: 60_000 }).toMatch(/Loaded good\.dpock/);
 
-    await page.getByLabel('Name').fill('kept-across-reload');
+    await page.getByLabel('Name', { exact: true }).fill('kept-across-reload');
     await page.getByRole('button', { name: 'Save in browser' }).click();
     await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/Saved "kept-across-reload"/);
     await page.reload();

@@ -19,7 +19,7 @@ describe('first page, in headless Chromium with WebGPU', () => {
     // Without a GPU Chromium runs WebGPU on SwiftShader, and the badge must admit it.
     expect((await badge.textContent())!.toLowerCase()).toMatch(/swiftshader|software|google/);
 
-    const captions = page.getByTestId('caption');
+    const captions = page.getByTestId('gallery').getByTestId('caption');
     await captions.nth(5).waitFor({ timeout: 240_000 });
     expect(await captions.count()).toBe(6);
     const texts = await captions.allTextContents();

@@ -1,13 +1,24 @@
-/** npm run screenshot : capture the built page (after `npm run build`) for the README. */
+/**
+ * npm run screenshot : train the default offline DPO run in the built app (after `npm run build`)
+ * and capture the page for the README. This machine has no GPU, so it asks for the WASM backend
+ * (SwiftShader's software WebGPU would take far longer for the same 100 steps).
+ * Usage: npm run screenshot [-- out.png [backend]]
+ */
 import { startApp } from './browser';
 
-const out = process.argv[2] ?? 'docs/first-page.png';
+const out = process.argv[2] ?? 'docs/playground.png';
+const backend = process.argv[3] ?? 'wasm';
 const app = await startApp();
 try {
-  const page = await app.open();
-  await page.getByTestId('caption').nth(5).waitFor({ timeout: 240_000 });
+  const page = await app.open(`?backend=${backend}#v=1&seed=0&evalevery=20`);
+  await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
+  const started = Date.now();
+  await page.getByTestId('train').click();
+  await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 1_200_000 });
+  await page.waitForTimeout(500);
   await page.screenshot({ path: out, fullPage: true });
-  console.log(`saved ${out} (backend: ${await page.getByTestId('backend-badge').textContent()})`);
+  const scores = await page.getByTestId('final-chair').first().textContent();
+  console.log(`saved ${out} (backend: ${await page.getByTestId('backend-badge').textContent()}; CHAIR_i ${scores}; ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 } finally {
   await app.close();
 }

@@ -13,7 +13,7 @@ beforeAll(async () => {
   app = await startApp();
   page = await app.open(TINY);
   await page.locator('[data-testid=backend-badge][data-backend=webgpu]').waitFor({ timeout: 120_000 });
-  await page.getByTestId('caption').first().waitFor({ timeout: 240_000 });
+  await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
 });
 afterAll(async () => {
   await app?.close();

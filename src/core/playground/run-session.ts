@@ -55,6 +55,7 @@ export class RunSession {
   private readonly sft?: SftTrainer;
   private readonly dpo?: DpoTrainer;
   private readonly startingModel: Weights;
+  private referenceCaptions?: { weights: Weights; count: number; seed: number; captions: { text: string }[] };
 
   constructor(
     start: Model,
@@ -145,10 +146,14 @@ export class RunSession {
   /** Policy and reference captions of the same held-out scenes, marked against the truth. */
   async compare(count: number, seed = GALLERY_SEED): Promise<ComparedCaption[]> {
     const scenes = heldOutScenes(this.world, seed, count);
-    const [policy, reference] = await Promise.all([
-      captionScenes(this.policy, this.modelConfig, this.world, scenes, count),
-      captionScenes(this.reference, this.modelConfig, this.world, scenes, count),
-    ]);
+    const policy = await captionScenes(this.policy, this.modelConfig, this.world, scenes, count);
+    // The reference only changes with TR-DPO syncs or new rounds (a new weights object): reuse its captions.
+    const cached = this.referenceCaptions;
+    const reference =
+      cached && cached.weights === this.reference && cached.count === count && cached.seed === seed
+        ? cached.captions
+        : await captionScenes(this.reference, this.modelConfig, this.world, scenes, count);
+    this.referenceCaptions = { weights: this.reference, count, seed, captions: reference };
     return policy.map(({ scene, image, text }, i) => ({
       rgba: toRgba(image),
       size: this.world.imageSize,

@@ -48,7 +48,8 @@ class TrainerState {
   /** Bumped when the trained policy changes, so views that ask the worker refresh. */
   policyVersion = $state(0);
 
-  api!: Comlink.Remote<PlaygroundApi>;
+  /** Reactive, so views that need the worker appear once it exists (and after a restart). */
+  api = $state.raw<Comlink.Remote<PlaygroundApi>>(undefined as unknown as Comlink.Remote<PlaygroundApi>);
   private worker?: Worker;
   private preferred?: BackendName;
 
