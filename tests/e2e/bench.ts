@@ -7,7 +7,8 @@
 import { startApp } from './browser';
 
 const backends = (process.argv[2] ?? 'webgpu,webgl,wasm').split(',');
-const RUN = '#v=1&seed=0&npairs=64&batch=4&steps=10&evaln=8&evalevery=0';
+// The default settings (256 offline pairs, 16 per step), shortened to 10 steps and a small eval.
+const RUN = '#v=1&seed=0&steps=10&evaln=8&evalevery=0';
 const app = await startApp();
 const rows: string[] = [];
 try {

@@ -29,6 +29,25 @@ describe('first page, in headless Chromium with WebGPU', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('the scene editor asks the model about a hand-made scene', async () => {
+    const page = await app.open();
+    const editor = page.getByTestId('scene-editor');
+    // The default scene is a lone red triangle in the centre; add a blue heart top-left.
+    await editor.getByLabel('shape at top-left').selectOption('heart');
+    await editor.getByLabel('colour at top-left').selectOption('blue');
+    await editor.getByRole('button', { name: 'Ask the models' }).click({ timeout: 240_000 });
+    const rows = editor.locator('table tbody tr');
+    await rows.nth(6).waitFor({ timeout: 240_000 });
+    expect(await rows.count()).toBe(7);
+    const truth = Object.fromEntries(await rows.evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent])));
+    expect(truth).toMatchObject({ heart: 'yes', triangle: 'yes', star: 'no', circle: 'no' });
+    expect(await editor.getByTestId('caption').first().textContent()).toMatch(/triangle|heart/);
+    // Two triangles are refused with a message.
+    await editor.getByLabel('shape at bottom-right').selectOption('triangle');
+    expect(await editor.getByRole('alert').textContent()).toContain('each shape may appear once');
+    await page.close();
+  });
+
   it('says clearly when the address asks for an unknown backend, and still starts', async () => {
     const page = await app.open('?backend=quantum');
     await page.getByRole('alert').first().waitFor({ timeout: 60_000 });

@@ -65,6 +65,8 @@ describe('training in the browser on WebGPU', () => {
     expect(await points('hallucination')).toBe(6);
     expect(await step()).toBe(4);
     expect(await page.getByTestId('final-chair').textContent()).toMatch(/\d+\.\d% → \d+\.\d%/);
+    const png = await download('chart-loss-png');
+    expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // a PNG of the loss chart
     // The gallery now compares the policy with the reference.
     expect(await page.getByText('Policy vs reference on held-out scenes').count()).toBe(1);
     expect(app.errors).toEqual([]);
