@@ -20,6 +20,8 @@ export interface AppSession {
   /** Messages the page or its worker printed as errors. */
   errors: string[];
   open(path?: string): Promise<Page>;
+  /** Open and wait until the app runs on WebGPU with the model loaded (the gallery shows captions). */
+  openOnWebgpu(path?: string): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -30,18 +32,25 @@ export async function startApp(): Promise<AppSession> {
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
   const errors: string[] = [];
+  const open = async (path = '') => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(new URL(path, baseUrl).href);
+    return page;
+  };
   return {
     browser,
     server,
     baseUrl,
     errors,
-    async open(path = '') {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      page.on('console', (m) => {
-        if (m.type() === 'error') errors.push(m.text());
-      });
-      page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(new URL(path, baseUrl).href);
+    open,
+    async openOnWebgpu(path = '') {
+      const page = await open(path);
+      await page.locator('[data-testid=backend-badge][data-backend=webgpu]').waitFor({ timeout: 120_000 });
+      await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
       return page;
     },
     async close() {

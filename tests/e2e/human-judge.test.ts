@@ -12,9 +12,7 @@ afterAll(async () => {
 describe('human judge', () => {
   it('online DPO asks the user to pick the best caption and trains on the choice', async () => {
     // One prompt per step, two samples each, two steps.
-    const page = await app.open('#v=1&seed=0&mode=online&judge=human&batch=1&k=2&steps=2&evaln=4&evalevery=0');
-    await page.locator('[data-testid=backend-badge][data-backend=webgpu]').waitFor({ timeout: 120_000 });
-    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
+    const page = await app.openOnWebgpu('#v=1&seed=0&mode=online&judge=human&batch=1&k=2&steps=2&evaln=4&evalevery=0');
     await page.getByTestId('train').click();
     for (let choice = 0; choice < 2; choice++) {
       const dialog = page.getByTestId('human-judge');

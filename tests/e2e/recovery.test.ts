@@ -12,9 +12,7 @@ afterAll(async () => {
 describe('crash recovery', () => {
   it('a crashed worker is reported, and the run resumes from its last evaluation to the end', async () => {
     // Every step logged (8 steps), an eval (and recovery checkpoint) every 2 steps.
-    const page = await app.open('#v=1&seed=0&npairs=8&batch=2&steps=8&evaln=4&evalevery=2');
-    await page.locator('[data-testid=backend-badge][data-backend=webgpu]').waitFor({ timeout: 120_000 });
-    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
+    const page = await app.openOnWebgpu('#v=1&seed=0&npairs=8&batch=2&steps=8&evaln=4&evalevery=2');
     await page.getByTestId('train').click();
     // Baseline (3 series x 1 point) + the step-2 eval: 6 points on the hallucination panel.
     await page.locator('[data-testid=chart-hallucination][data-points="6"]').waitFor({ timeout: 300_000 });

@@ -11,9 +11,7 @@ afterAll(async () => {
 
 describe('sweeps', () => {
   it('a two-run sweep (one grid point, two seeds) queues both runs and fills the results table', async () => {
-    const page = await app.open('#v=1&seed=0&npairs=8&batch=2&steps=2&evaln=4&evalevery=0');
-    await page.locator('[data-testid=backend-badge][data-backend=webgpu]').waitFor({ timeout: 120_000 });
-    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
+    const page = await app.openOnWebgpu('#v=1&seed=0&npairs=8&batch=2&steps=2&evaln=4&evalevery=0');
 
     // Bad input first: a clear message, nothing queued.
     await page.getByTestId('sweep-beta').fill('0.1, abc');

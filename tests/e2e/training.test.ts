@@ -11,9 +11,7 @@ let app: AppSession;
 let page: Page;
 beforeAll(async () => {
   app = await startApp();
-  page = await app.open(TINY);
-  await page.locator('[data-testid=backend-badge][data-backend=webgpu]').waitFor({ timeout: 120_000 });
-  await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
+  page = await app.openOnWebgpu(TINY);
 });
 afterAll(async () => {
   await app?.close();

@@ -23,7 +23,7 @@ export function seriesFor(runs: readonly RunRecord[], specs: readonly SeriesSpec
   const lines: LineSeries[] = [];
   for (const run of runs) {
     specs.forEach((spec, i) => {
-      const label = runs.length > 1 || specs.length > 1 ? `${run.name} ${spec.label}` : spec.label;
+      const label = runs.length > 1 ? `${run.name} ${spec.label}` : spec.label;
       if (spec.key.startsWith('eval:')) {
         const key = spec.key.slice(5) as keyof EvalSummary;
         const points = run.evals.map((e) => ({ x: e.step, y: e.summary[key] }));
