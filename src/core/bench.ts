@@ -27,7 +27,8 @@ async function dpoStepsPerSecond(config: ModelConfig, mode: 'offline' | 'online'
   const weights = initWeights(config, 1);
   const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, { mode, batchSize, offlinePairs: 4 * batchSize, samples: 4, steps: 1e9, logEvery: 1e9, sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 12 } });
   await trainer.prepare();
-  await trainer.trainStep();
+  // Warm-up: one epoch offline (the reference log-probs get cached during the first), one step online.
+  for (let i = 0; i < (mode === 'offline' ? 4 : 1); i++) await trainer.trainStep();
   await weights['final.ln.g']!.data();
   const start = performance.now();
   for (let i = 0; i < steps; i++) await trainer.trainStep();

@@ -24,7 +24,7 @@ describe('human judge', () => {
     }
     await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 400_000 });
     // The pair inspector shows the last step's pair, made from the human's pick (score 1 vs 0).
-    expect(await page.getByTestId('pair-inspector').locator('tbody td').nth(3).textContent()).toBe('online (human: 1 vs 0)');
+    expect(await page.getByTestId('pair-inspector').locator('tbody td').nth(4).textContent()).toBe('online (human: 1 vs 0)');
     expect(app.errors).toEqual([]);
   });
 });

@@ -51,7 +51,13 @@ describe('the training loop the worker drives', () => {
     const gallery = updates.filter((u) => u.gallery).at(-1)!.gallery!;
     expect(gallery).toHaveLength(2);
     expect(gallery[0]!.rgba.length).toBe(36 * 36 * 4);
-    expect(updates.some((u) => u.pairs && u.pairs.length === 4)).toBe(true);
+    const firstPairs = updates.find((u) => u.pairs)!.pairs!;
+    expect(firstPairs).toHaveLength(4);
+    // The pair inspector's rewards, beta * (log pi - log pi_ref): zero at step 1, when pi = pi_ref.
+    expect(firstPairs[0]!.chosenReward).toBeCloseTo(0, 5);
+    expect(firstPairs[0]!.rejectedReward).toBeCloseTo(0, 5);
+    const lastPairs = updates.filter((u) => u.pairs).at(-1)!.pairs!;
+    expect(lastPairs.some((p) => Math.abs(p.chosenReward!) > 1e-4)).toBe(true);
     expect(updates.at(-1)!.status).toBe('done');
     session.dispose();
   });

@@ -32,7 +32,7 @@ export interface DpoLog {
   /** Plain-words events since the last log (e.g. a refused non-finite step). */
   events: string[];
   /** The pairs of this step (for the pair inspector). */
-  pairs: { prompt: string; chosen: string; rejected: string; source: string }[];
+  pairs: { prompt: string; chosen: string; rejected: string; source: string; chosenReward?: number; rejectedReward?: number }[];
 }
 
 /**
@@ -109,8 +109,6 @@ export class DpoTrainer {
     );
     if (pairs.length === 0) throw new Error(`the ${this.options.pairSource} builder produced no pairs (the model may already agree with itself everywhere)`);
     this.offline = pairs.map((pair) => this.preparePair(pair));
-    onProgress?.('caching reference log-probs');
-    if (this.options.referenceSync.every === 0) await this.cacheReference(this.offline);
     this.offlineOrder = this.rng.shuffle(this.offline.map((_, i) => i));
     this.offlineCursor = 0;
   }
@@ -125,26 +123,27 @@ export class DpoTrainer {
     };
   }
 
-  private async cacheReference(prepared: PreparedPair[]): Promise<void> {
-    const chunk = 64;
-    for (let start = 0; start < prepared.length; start += chunk) {
-      const part = prepared.slice(start, start + chunk);
-      const logProbs = this.referenceLogProbs(part);
-      const values = await logProbs.data();
-      logProbs.dispose();
-      const n = part.length;
-      part.forEach((p, i) => {
-        p.reference = { chosen: values[i]!, rejected: values[n + i]!, chosenCorrupt: this.options.loss.mdpoWeight > 0 ? values[2 * n + i]! : undefined };
-      });
-    }
-  }
-
-  /** Reference log-probs [chosen x n, rejected x n, (chosen on corrupted image x n)]. */
-  private referenceLogProbs(part: PreparedPair[]): tf.Tensor1D {
-    const batch = this.sequenceBatch(part);
-    const out = tf.tidy(() => sequenceLogProbs(this.reference, this.config, batch));
-    disposeBatch(batch);
-    return out;
+  /**
+   * Cache a batch's reference log-probs as they come back from the device, without waiting for them:
+   * the first epoch computes them inline, later steps reuse them, and step 1 does not wait for the
+   * whole dataset (what keeps the first chart point quick). Only while the reference is fixed.
+   */
+  private rememberReference(part: PreparedPair[], reference: tf.Tensor1D): void {
+    if (this.options.referenceSync.every !== 0) return;
+    const copy = reference.clone();
+    const reference0 = this.reference;
+    const n = part.length;
+    const withCorrupt = this.options.loss.mdpoWeight > 0;
+    void copy
+      .data()
+      .then((values) => {
+        // A new round may have replaced the reference meanwhile: then these values are stale.
+        if (this.reference !== reference0) return;
+        part.forEach((p, i) => {
+          p.reference = { chosen: values[i]!, rejected: values[n + i]!, chosenCorrupt: withCorrupt ? values[2 * n + i]! : undefined };
+        });
+      })
+      .finally(() => copy.dispose());
   }
 
   private sequenceBatch(part: PreparedPair[]) {
@@ -259,8 +258,11 @@ export class DpoTrainer {
     const reference = cached
       ? tf.tensor1d([...part.map((p) => p.reference!.chosen), ...part.map((p) => p.reference!.rejected), ...(withCorrupt ? part.map((p) => p.reference!.chosenCorrupt!) : [])])
       : tf.tidy(() => sequenceLogProbs(this.reference, this.config, batch));
+    if (!cached) this.rememberReference(part, reference);
     const lengths = tf.sum(batch.targetMask, 1);
     let metricTensors: Record<string, tf.Tensor> = {};
+    // Per-pair implicit rewards beta * (log pi - log pi_ref), [chosen..., rejected...], read only when logging.
+    let pairRewards: tf.Tensor | undefined;
     const options = this.options.loss;
     const { loss, gradNorm, applied } = clippedStep(
       this.optimizer,
@@ -282,6 +284,7 @@ export class DpoTrainer {
           options,
         );
         const sampledRatio = tf.sub(policy.slice([0], [2 * n]), reference.slice([0], [2 * n]));
+        pairRewards = tf.keep(tf.mul(options.beta, options.referenceFree ? policy.slice([0], [2 * n]) : sampledRatio));
         metricTensors = Object.fromEntries(
           Object.entries({ ...result.metrics, kl: tf.mean(sampledRatio), entropy: tf.neg(tf.mean(policy.slice([0], [2 * n]))) }).map(([k, t]) => [k, tf.keep(t)]),
         );
@@ -304,11 +307,15 @@ export class DpoTrainer {
 
     let log: DpoLog | undefined;
     if (this.step % this.options.logEvery === 0 || this.step === 1 || this.step === this.options.steps) {
+      if (pairRewards) {
+        const rewards = await pairRewards.data();
+        this.lastPairs = this.lastPairs.map((p, i) => ({ ...p, chosenReward: rewards[i]!, rejectedReward: rewards[n + i]! }));
+      }
       log = await this.readLog(events);
     } else if (events.length > 0) {
       log = { step: this.step, metrics: {}, events, pairs: [] };
     }
-    tf.dispose([loss, gradNorm, applied, ...Object.values(metricTensors)]);
+    tf.dispose([loss, gradNorm, applied, ...Object.values(metricTensors), ...(pairRewards ? [pairRewards] : [])]);
     return log;
   }
 

@@ -38,6 +38,9 @@ export interface InspectedPair {
   chosen: string;
   rejected: string;
   source: string;
+  /** beta * (log pi - log pi_ref) of each response at this step. */
+  chosenReward?: number;
+  rejectedReward?: number;
 }
 
 export interface StepResult {
