@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as tf from '../../src/core/tf';
 import { PRESETS } from '../../src/core/model/config';
 import { CheckpointError, decodeCheckpoint, encodeCheckpoint, packCheckpoint, unpackCheckpoint, weightsFromCheckpoint } from '../../src/core/model/checkpoint';
 import { generate } from '../../src/core/model/generate';
@@ -32,6 +33,16 @@ describe('checkpoints', () => {
     disposeBatch(batch);
     disposeWeights(weights);
     disposeWeights(restored);
+  });
+
+  it('loading and freeing a model leaves no tensor behind (sessions load models many times)', async () => {
+    const before = tf.memory().numTensors;
+    const weights = initWeights(PRESETS.tiny, 3);
+    const { header, data } = await encodeCheckpoint(weights, PRESETS.tiny);
+    const loaded = weightsFromCheckpoint(decodeCheckpoint(header, data, PRESETS.tiny));
+    disposeWeights(weights);
+    disposeWeights(loaded);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('refuses a corrupted file: a flipped byte, a truncated file, a foreign file', async () => {

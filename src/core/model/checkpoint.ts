@@ -122,7 +122,7 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
 
 export function weightsFromCheckpoint(decoded: DecodedCheckpoint): TrainableWeights {
   return Object.fromEntries(
-    Object.entries(decoded.values).map(([name, { shape, data }]) => [name, tf.variable(tf.tensor(data, shape), true)]),
+    Object.entries(decoded.values).map(([name, { shape, data }]) => [name, tf.tidy(() => tf.variable(tf.tensor(data, shape), true))]),
   );
 }
 

@@ -25,7 +25,8 @@ export function initWeights(config: ModelConfig, seed: number): TrainableWeights
       for (let i = 0; i < size; i++) values[i] = gaussian(rng.next, std);
     }
     // tfjs variable names are global: let tfjs make them unique so several models can coexist.
-    weights[name] = tf.variable(tf.tensor(values, shape), true);
+    // Made inside tidy: a variable shares its initial tensor's data, and that tensor would otherwise stay alive.
+    weights[name] = tf.tidy(() => tf.variable(tf.tensor(values, shape), true));
   }
   return weights;
 }
