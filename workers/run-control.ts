@@ -7,7 +7,7 @@ import type { PlaygroundConfig } from '../src/core/playground/controls';
 import { runConfigProblems } from '../src/core/playground/run-options';
 import { RunSession, type Model } from '../src/core/playground/run-session';
 import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
-import type { EvalSummary } from '../src/core/playground/runs';
+import { isFinished, type EvalSummary } from '../src/core/playground/runs';
 import { disposeWeights } from '../src/core/model/weights';
 import { weightsFromCheckpoint } from '../src/core/model/checkpoint';
 import { packWeights, readPacked } from './checkpoint-store';
@@ -39,7 +39,7 @@ export class RunControl {
   modelVersion = 0;
 
   get active(): boolean {
-    return this.loop !== undefined && ['preparing', 'running', 'paused', 'queued'].includes(this.loop.status);
+    return this.loop !== undefined && !isFinished(this.loop.status);
   }
 
   /** The trained policy of the latest run (for the scene editor), if any. */

@@ -3,7 +3,7 @@
  * reports), a JSON file that holds everything, and the checked import of that JSON.
  */
 import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
-import { EVAL_KEYS, nextRunColour, type EvalPoint, type EvalSummary, type MetricPoint, type RunRecord, type RunStatus } from './runs';
+import { EVAL_KEYS, isFinished, nextRunColour, RUN_STATUSES, type EvalPoint, type EvalSummary, type MetricPoint, type RunRecord, type RunStatus } from './runs';
 
 export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
 export const RUNS_FILE_VERSION = 1;
@@ -66,9 +66,6 @@ export function runsToJson(runs: readonly RunRecord[]): string {
   return JSON.stringify({ format: RUNS_FILE_FORMAT, version: RUNS_FILE_VERSION, exportedAt: new Date().toISOString(), runs }, null, 2);
 }
 
-const RUN_STATUSES: readonly RunStatus[] = ['queued', 'preparing', 'running', 'paused', 'done', 'stopped', 'failed'];
-/** An imported run has no trainer behind it, so one that was in progress is now stopped. */
-const FINISHED_STATUSES: readonly RunStatus[] = ['done', 'stopped', 'failed'];
 
 type Json = Record<string, unknown>;
 
@@ -159,7 +156,7 @@ export function parseRunsJson(text: string): RunRecord[] {
     seen.set(raw.id, i + 1);
     if (!isObject(raw.config)) throw new Error(`${where} has no config`);
     const config = readConfig(raw.config, where);
-    if (raw.status !== undefined && !RUN_STATUSES.includes(raw.status as RunStatus)) throw new Error(`${where} has an unknown status ${JSON.stringify(raw.status)}`);
+    if (raw.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(raw.status as string)) throw new Error(`${where} has an unknown status ${JSON.stringify(raw.status)}`);
     const status = raw.status as RunStatus | undefined;
     const history = readHistory(raw.history, where);
     const evals = readEvals(raw.evals, where);
@@ -168,7 +165,8 @@ export function parseRunsJson(text: string): RunRecord[] {
       name: typeof raw.name === 'string' ? raw.name : raw.id,
       colour: typeof raw.colour === 'string' ? raw.colour : nextRunColour(runs),
       config,
-      status: status && FINISHED_STATUSES.includes(status) ? status : 'stopped',
+      // An imported run has no trainer behind it, so one that was in progress is now stopped.
+      status: status && isFinished(status) ? status : 'stopped',
       createdAt: typeof raw.createdAt === 'number' && Number.isFinite(raw.createdAt) ? raw.createdAt : Date.now(),
       step: typeof raw.step === 'number' && Number.isFinite(raw.step) ? raw.step : (history.at(-1)?.step ?? 0),
       history,

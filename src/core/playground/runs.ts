@@ -31,7 +31,15 @@ export interface EvalPoint {
   summary: EvalSummary;
 }
 
-export type RunStatus = 'queued' | 'preparing' | 'running' | 'paused' | 'done' | 'stopped' | 'failed';
+export const RUN_STATUSES = ['queued', 'preparing', 'running', 'paused', 'done', 'stopped', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** Statuses that no trainer will change any more (the others have, or may get, one behind them). */
+const FINISHED_STATUSES: readonly RunStatus[] = ['done', 'stopped', 'failed'];
+
+export function isFinished(status: RunStatus): boolean {
+  return FINISHED_STATUSES.includes(status);
+}
 
 export interface RunRecord {
   id: string;

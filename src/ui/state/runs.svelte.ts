@@ -4,11 +4,10 @@
  */
 import { createStore, del, entries, set } from 'idb-keyval';
 import type { PlaygroundConfig } from '../../core/playground/controls';
-import { nextRunColour, type RunRecord } from '../../core/playground/runs';
+import { isFinished, nextRunColour, type RunRecord } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
 
 const store = () => createStore('dpo-playground-runs', 'runs');
-const LIVE = new Set(['queued', 'preparing', 'running', 'paused']);
 
 class RunsState {
   list = $state<RunRecord[]>([]);
@@ -19,7 +18,7 @@ class RunsState {
   async load(): Promise<void> {
     const saved = (await entries<string, RunRecord>(store())).map(([, run]) => run).sort((a, b) => a.createdAt - b.createdAt);
     for (const run of saved) {
-      if (LIVE.has(run.status)) {
+      if (!isFinished(run.status)) {
         run.status = 'stopped';
         run.events.push(`interrupted at step ${run.step} when the page closed; "Resume" continues from its last evaluation`);
       }

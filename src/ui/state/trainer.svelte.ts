@@ -10,6 +10,7 @@ import type { ModelSummary, PlaygroundApi } from '../../../workers/playground.wo
 import type { RunListener } from '../../../workers/run-control';
 import type { PlaygroundConfig } from '../../core/playground/controls';
 import type { ComparedCaption, InspectedPair } from '../../core/playground/run-session';
+import { isFinished } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
 import { connectWorker } from '../worker-client';
 import { runsState } from './runs.svelte';
@@ -31,7 +32,6 @@ interface Live {
 }
 
 const IDLE: Live = { status: 'idle', step: 0, totalSteps: 0, stepsPerSecond: 0, activity: '' };
-const FINISHED = new Set(['done', 'stopped', 'failed']);
 
 class TrainerState {
   backend = $state<BackendInfo | null>(null);
@@ -99,7 +99,7 @@ class TrainerState {
       this.gallery = update.gallery;
       this.policyVersion++;
     }
-    if (FINISHED.has(update.status)) {
+    if (isFinished(update.status)) {
       this.activeRunId = null;
       this.humanChoice = null;
       void runsState.flush();
