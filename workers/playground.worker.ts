@@ -137,7 +137,7 @@ const api = {
 
   /** Start a run from the current model; progress arrives through listener.update. */
   async startRun(runId: string, config: PlaygroundConfig, listener: RunListener, options: StartOptions = {}): Promise<number> {
-    return runs.start(runId, config, requireModel(), listener, options, toRgba);
+    return runs.start(runId, config, requireModel(), listener, options);
   },
   pauseRun: () => runs.pause(),
   resumeRun: () => runs.resume(),

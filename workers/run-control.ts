@@ -3,13 +3,14 @@
  * pause/resume/step/stop and mid-run lr/beta changes, forwards batched updates to the page's
  * proxied listener, and keeps recovery checkpoints for resuming after a crash.
  */
-import type { PlaygroundConfig } from '../src/core/playground/controls';
+import { CONTROLS, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
 import { runConfigProblems } from '../src/core/playground/run-options';
 import { RunSession, type Model } from '../src/core/playground/run-session';
 import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
 import { isFinished, type EvalSummary } from '../src/core/playground/runs';
 import { disposeWeights } from '../src/core/model/weights';
 import { weightsFromCheckpoint } from '../src/core/model/checkpoint';
+import { toRgba } from '../src/core/world/render';
 import { packWeights, readPacked } from './checkpoint-store';
 import { loadRecovery, saveRecoveryLatest, saveRecoveryStart } from './recovery-store';
 
@@ -27,6 +28,12 @@ export interface StartOptions {
 }
 
 const GALLERY_COUNT = 6;
+
+/** A mid-run change is checked against the same range as the control that sends it. */
+function checkLive(key: 'lr' | 'beta', value: number): void {
+  const problem = controlProblem(CONTROLS.find((c) => c.key === key)!, String(value));
+  if (problem) throw new Error(problem);
+}
 
 export class RunControl {
   private session?: RunSession;
@@ -56,7 +63,7 @@ export class RunControl {
   }
 
   /** Returns the step the run starts from (0, or the recovery checkpoint's step). */
-  async start(runId: string, config: PlaygroundConfig, start: Model, listener: RunListener, options: StartOptions, toRgba: (image: Float32Array) => Uint8ClampedArray): Promise<number> {
+  async start(runId: string, config: PlaygroundConfig, start: Model, listener: RunListener, options: StartOptions): Promise<number> {
     const problems = runConfigProblems(config);
     if (problems.length > 0) throw new Error(problems.join('; '));
     if (this.active) throw new Error('a run is already in progress: stop it first');
@@ -71,9 +78,9 @@ export class RunControl {
     } else {
       await saveRecoveryStart(runId, await packWeights(start.weights, start.config, { runId }));
     }
-    const human = (choice: { image: Float32Array; prompt: string; responses: string[] }) =>
-      listener.chooseBest({ rgba: toRgba(choice.image), size: Math.round(Math.sqrt(choice.image.length / 3)), prompt: choice.prompt, responses: choice.responses });
-    const session = new RunSession(startModel, config, human);
+    const session: RunSession = new RunSession(startModel, config, (choice) =>
+      listener.chooseBest({ rgba: toRgba(choice.image), size: session.world.imageSize, prompt: choice.prompt, responses: choice.responses }),
+    );
     if (startModel !== start) disposeWeights(startModel.weights);
     if (restored) {
       session.restore(restored.policy, restored.step);
@@ -115,12 +122,12 @@ export class RunControl {
   }
 
   setLearningRate(lr: number): void {
-    if (!(lr > 0 && lr <= 1)) throw new Error(`Learning rate must be in (0, 1] (got ${lr})`);
+    checkLive('lr', lr);
     this.session?.setLearningRate(lr);
   }
 
   setBeta(beta: number): void {
-    if (!(beta > 0 && beta <= 100)) throw new Error(`Beta must be in (0, 100] (got ${beta})`);
+    checkLive('beta', beta);
     this.session?.setBeta(beta);
   }
 

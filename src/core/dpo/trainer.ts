@@ -93,7 +93,7 @@ export class DpoTrainer {
     return this.options.mode !== 'online';
   }
 
-  /** Build (or rebuild, for a new round) the offline dataset and cache its reference log-probs. */
+  /** Build (or rebuild, for a new round) the offline dataset; reference log-probs are cached during the first epoch. */
   async prepare(onProgress?: (message: string) => void): Promise<void> {
     if (!this.usesOffline) return;
     onProgress?.(`building ${this.options.offlinePairs} ${this.options.pairSource} pairs`);
@@ -130,15 +130,14 @@ export class DpoTrainer {
    */
   private rememberReference(part: PreparedPair[], reference: tf.Tensor1D): void {
     if (this.options.referenceSync.every !== 0) return;
+    // A clone: the step disposes `reference` before the values arrive. (A new round builds new pair
+    // objects, so values that arrive after it land on pairs no longer used.)
     const copy = reference.clone();
-    const reference0 = this.reference;
     const n = part.length;
     const withCorrupt = this.options.loss.mdpoWeight > 0;
     void copy
       .data()
       .then((values) => {
-        // A new round may have replaced the reference meanwhile: then these values are stale.
-        if (this.reference !== reference0) return;
         part.forEach((p, i) => {
           p.reference = { chosen: values[i]!, rejected: values[n + i]!, chosenCorrupt: withCorrupt ? values[2 * n + i]! : undefined };
         });
@@ -283,10 +282,11 @@ export class DpoTrainer {
           },
           options,
         );
-        const sampledRatio = tf.sub(policy.slice([0], [2 * n]), reference.slice([0], [2 * n]));
-        pairRewards = tf.keep(tf.mul(options.beta, options.referenceFree ? policy.slice([0], [2 * n]) : sampledRatio));
+        const responses = policy.slice([0], [2 * n]);
+        const sampledRatio = tf.sub(responses, reference.slice([0], [2 * n]));
+        pairRewards = tf.keep(tf.mul(options.beta, options.referenceFree ? responses : sampledRatio));
         metricTensors = Object.fromEntries(
-          Object.entries({ ...result.metrics, kl: tf.mean(sampledRatio), entropy: tf.neg(tf.mean(policy.slice([0], [2 * n]))) }).map(([k, t]) => [k, tf.keep(t)]),
+          Object.entries({ ...result.metrics, kl: tf.mean(sampledRatio), entropy: tf.neg(tf.mean(responses)) }).map(([k, t]) => [k, tf.keep(t)]),
         );
         return tf.add(result.loss, this.lossOffset) as tf.Scalar;
       },

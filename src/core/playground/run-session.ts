@@ -10,7 +10,7 @@ import type { HumanChooser } from '../dpo/judge';
 import { DpoTrainer } from '../dpo/trainer';
 import type { PreferencePair } from '../dpo/pairs';
 import type { ModelConfig } from '../model/config';
-import { disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
+import { assignWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
 import { SftTrainer } from '../train/sft';
 import type { WorldConfig } from '../world/config';
 import { toRgba } from '../world/render';
@@ -57,7 +57,9 @@ export class RunSession {
   readonly policy: TrainableWeights;
   private readonly sft?: SftTrainer;
   private readonly dpo?: DpoTrainer;
-  private readonly startingModel: Weights;
+  /** The model the run started from (its step-0 evaluation is the baseline). */
+  readonly startingWeights: Weights;
+  private readonly modelConfig: ModelConfig;
   private referenceCaptions?: { weights: Weights; count: number; seed: number; captions: { text: string }[] };
 
   constructor(
@@ -68,13 +70,11 @@ export class RunSession {
     this.world = worldFromConfig(config);
     // The run trains a copy: the starting model stays as it was for the next run.
     this.policy = Object.fromEntries(Object.entries(start.weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
-    this.startingModel = frozenCopy(start.weights);
+    this.startingWeights = frozenCopy(start.weights);
+    this.modelConfig = start.config;
     if (config.mode === 'sft') this.sft = new SftTrainer(this.policy, start.config, this.world, sftOptionsFromConfig(config));
     else this.dpo = new DpoTrainer(this.policy, start.config, this.world, dpoOptionsFromConfig(config), human);
-    this.modelConfig = start.config;
   }
-
-  private readonly modelConfig: ModelConfig;
 
   get step(): number {
     return (this.sft ?? this.dpo)!.step;
@@ -90,26 +90,21 @@ export class RunSession {
 
   /** The model the policy is compared with: DPO's reference, or the starting model for SFT. */
   get reference(): Weights {
-    return this.dpo?.referenceWeights ?? this.startingModel;
-  }
-
-  /** The model the run started from (its step-0 evaluation is the baseline). */
-  get startingWeights(): Weights {
-    return this.startingModel;
+    return this.dpo?.referenceWeights ?? this.startingWeights;
   }
 
   get model(): Model {
     return { weights: this.policy, config: this.modelConfig };
   }
 
-  /** Build offline pairs and cache reference log-probs (DPO); nothing to do for SFT. */
+  /** Build the offline pairs (DPO; their reference log-probs are cached during the first epoch); nothing for SFT. */
   async prepare(onProgress?: (message: string) => void): Promise<void> {
     await this.dpo?.prepare(onProgress);
   }
 
   /** Continue from a saved policy (after a crash or device loss): weights and step count. */
   restore(policy: Weights, step: number): void {
-    for (const [name, variable] of Object.entries(this.policy)) variable.assign(policy[name]!);
+    assignWeights(this.policy, policy);
     (this.sft ?? this.dpo)!.step = step;
   }
 
@@ -170,6 +165,6 @@ export class RunSession {
     this.sft?.dispose();
     this.dpo?.dispose();
     disposeWeights(this.policy);
-    disposeWeights(this.startingModel);
+    disposeWeights(this.startingWeights);
   }
 }

@@ -61,7 +61,7 @@ export class TrainingLoop {
     private readonly options: LoopOptions,
   ) {}
 
-  /** Prepare, evaluate the starting model, then train until done or stopped (resolves then). */
+  /** Prepare, then train until done or stopped (resolves then); the starting model is evaluated after step 1. */
   async run(options: { startPaused?: boolean; skipBaseline?: boolean } = {}): Promise<void> {
     this.pauseRequested = options.startPaused ?? false;
     try {

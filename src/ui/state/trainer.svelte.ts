@@ -59,17 +59,18 @@ class TrainerState {
 
   async start(preferred?: BackendName): Promise<void> {
     this.preferred = preferred;
-    this.connect();
-    this.backend = await this.api.init(preferred, Comlink.proxy((message: string) => this.fatal(message)));
-    this.model = await this.api.loadShippedModel();
+    await this.boot();
   }
 
-  private connect(): void {
+  /** A fresh worker (replacing any old one) with the backend started and the shipped model loaded. */
+  private async boot(): Promise<void> {
     this.worker?.terminate();
     const { api, worker } = connectWorker();
     this.api = api;
     this.worker = worker;
     worker.addEventListener('error', (event) => this.fatal(`the training worker crashed (${event.message || 'no details'})`));
+    this.backend = await api.init(this.preferred, Comlink.proxy((message: string) => this.fatal(message)));
+    this.model = await api.loadShippedModel();
   }
 
   private fatal(message: string): void {
@@ -155,9 +156,7 @@ class TrainerState {
     if (this.activeRunId) throw new Error('stop the run in progress first');
     if (this.crashed) {
       this.crashed = null;
-      this.connect();
-      this.backend = await this.api.init(this.preferred, Comlink.proxy((message: string) => this.fatal(message)));
-      this.model = await this.api.loadShippedModel();
+      await this.boot();
     }
     this.activeRunId = runId;
     try {
