@@ -1,9 +1,39 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
+/**
+ * Cross-origin isolation: with these two headers the page may use SharedArrayBuffer, so tfjs's
+ * WASM backend loads its threaded SIMD build (the badge shows the thread count). Static hosts
+ * need the same headers: public/_headers sets them on Netlify and Cloudflare Pages.
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+/**
+ * tfjs-backend-wasm starts its threads from a Blob holding the Emscripten factory's source text
+ * (`factory.toString()`). The factory checks `typeof _scriptDir !== "undefined"`, a variable of the
+ * closure around it; the bundler knows that variable exists and folds the check away, so in the
+ * thread's Blob, where the closure is gone, the name is undefined and every thread dies ("e is not
+ * defined"). Threads never need the script directory (the page sends them the compiled module).
+ */
+function wasmThreadsSurviveBundling(): Plugin {
+  return {
+    name: 'tfjs-wasm-threads-survive-bundling',
+    transform(code, id) {
+      if (!id.includes('tfjs-backend-wasm-threaded-simd.js')) return undefined;
+      const guard = 'typeof _scriptDir !== "undefined" && _scriptDir';
+      if (!code.includes(guard)) throw new Error('tfjs-backend-wasm changed: revisit wasmThreadsSurviveBundling in vite.config.ts');
+      return code.replace(guard, 'false');
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [svelte()],
-  worker: { format: 'es' },
+  plugins: [svelte(), wasmThreadsSurviveBundling()],
+  worker: { format: 'es', plugins: () => [wasmThreadsSurviveBundling()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
-  preview: { port: 4173 },
+  server: { headers: ISOLATION_HEADERS },
+  preview: { port: 4173, headers: ISOLATION_HEADERS },
 });

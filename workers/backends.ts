@@ -1,10 +1,25 @@
 /**
- * Backend selection inside the worker: WebGPU, else WebGL, else WASM, else CPU; each loaded only
- * when tried. Reports what really runs (tf.getBackend()) and whether the adapter is software.
+ * Backend choice inside the worker. Every candidate must first pass the self-check (the
+ * checkpoint's golden log-probs, computed on the cpu backend when it was written); then, unless
+ * the address or the menu forces one, a short probe of the real workload runs on WebGPU and WASM
+ * (WebGL only without WebGPU) and the fastest wins. Reports what really runs and why.
  */
 import * as tf from '../src/core/tf';
-
+import { checkGolden, goldenLogProbs } from '../src/core/checks/golden';
+import { probeThroughput, samplesEveryStep, secondsPerStep, type ThroughputProbe } from '../src/core/checks/throughput-probe';
+import { weightsFromCheckpoint, type DecodedCheckpoint } from '../src/core/model/checkpoint';
+import { disposeWeights } from '../src/core/model/weights';
+import type { PlaygroundConfig } from '../src/core/playground/controls';
+import { registerGroupedWebgpuAddN } from '../src/core/ops/webgpu-addn';
 import { BACKEND_ORDER, type BackendName } from './backend-names';
+
+export interface BackendMeasurement {
+  name: BackendName;
+  /** The self-check's verdict in words. */
+  check: string;
+  ok: boolean;
+  probe?: ThroughputProbe;
+}
 
 export interface BackendInfo {
   name: BackendName;
@@ -12,17 +27,24 @@ export interface BackendInfo {
   adapter: string;
   /** A software rasteriser (SwiftShader, llvmpipe...) stands in for a GPU: slow. */
   software: boolean;
-  /** Backends tried before this one and why they failed. */
+  /** Backends that could not start, or failed the self-check, and why. */
   skipped: string[];
+  /** Self-checks and probes of every backend tried. */
+  measured: BackendMeasurement[];
+  /** Why this backend, in one line for the badge ("WebGPU 0.3 steps/s, WASM 17 steps/s: using WASM"). */
+  reason: string;
+  /** WASM: threads XNNPACK runs on (1 unless the page is cross-origin isolated). */
+  threads?: number;
 }
 
 const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|basic render|microsoft basic/i;
+export const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
-async function webgpuAdapter(): Promise<{ adapter: string; software: boolean } | string> {
+async function webgpuAdapter(): Promise<{ adapter: string; software: boolean }> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return 'WebGPU is not available in this browser';
+  if (!gpu) throw new Error('WebGPU is not available in this browser');
   const adapter = await gpu.requestAdapter();
-  if (!adapter) return 'no WebGPU adapter';
+  if (!adapter) throw new Error('no WebGPU adapter');
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
   return { adapter: text, software: info.isFallbackAdapter === true || SOFTWARE.test(text) };
@@ -40,39 +62,171 @@ function webglAdapter(): { adapter: string; software: boolean } {
 }
 
 async function register(name: BackendName): Promise<void> {
-  if (name === 'webgpu') await import('@tensorflow/tfjs-backend-webgpu');
+  if (name === 'webgpu') {
+    await import('@tensorflow/tfjs-backend-webgpu');
+    registerGroupedWebgpuAddN();
+  }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const { default: simd } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url');
     const { default: plain } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url');
     const { default: threaded } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url');
     wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded });
+    // tfjs's WASM build caps its thread pool at navigator.hardwareConcurrency / 2 (it assumes two
+    // hyperthreads per core), which is 1 thread on a 2-core machine. The worker is the page's only
+    // heavy thread, so offer every logical core: the cap reads the doubled value during start-up.
+    const cores = Math.max(1, navigator.hardwareConcurrency || 1);
+    wasm.setThreadsCount(cores);
+    const proto = Object.getPrototypeOf(navigator) as object;
+    const original = Object.getOwnPropertyDescriptor(proto, 'hardwareConcurrency');
+    if (original && !wasmCoresDoubled) {
+      wasmCoresDoubled = true;
+      Object.defineProperty(proto, 'hardwareConcurrency', { ...original, get: () => 2 * cores });
+      restoreCores = () => Object.defineProperty(proto, 'hardwareConcurrency', original);
+    }
   }
 }
 
-/** Try `preferred` (or the best available) and fall down the list; never lies about the result. */
-export async function startBackend(preferred?: BackendName): Promise<BackendInfo> {
-  const order = preferred ? [preferred, ...BACKEND_ORDER.filter((b) => b !== preferred)] : [...BACKEND_ORDER];
-  const skipped: string[] = [];
-  for (const name of order) {
-    try {
-      let details = { adapter: '', software: false };
-      if (name === 'webgpu') {
-        const probe = await webgpuAdapter();
-        if (typeof probe === 'string') throw new Error(probe);
-        details = probe;
+let wasmCoresDoubled = false;
+let restoreCores = () => {};
+
+/** Make `name` the active backend (registering it on first use); throws when it cannot start. */
+export async function switchBackend(name: BackendName): Promise<void> {
+  await register(name);
+  try {
+    if (!(await tf.setBackend(name))) throw new Error(`${name} failed to initialise`);
+    await tf.ready();
+  } finally {
+    restoreCores();
+  }
+  if (tf.getBackend() !== name) throw new Error(`tfjs is running ${tf.getBackend()} instead of ${name}`);
+}
+
+async function describe(name: BackendName): Promise<{ adapter: string; software: boolean; threads?: number }> {
+  if (name === 'webgpu') return webgpuAdapter();
+  if (name === 'webgl') return webglAdapter();
+  if (name === 'wasm') {
+    const threads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+    return { adapter: `WebAssembly SIMD on the CPU, ${threads} thread${threads === 1 ? '' : 's'}`, software: false, threads };
+  }
+  return { adapter: 'plain JavaScript on the CPU', software: false };
+}
+
+/** WebGPU validation errors (a kernel that could not run leaves its output stale): counted, never silent. */
+function watchGpuErrors(): { errors: string[]; stop(): void } {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  const errors: string[] = [];
+  const onError = (event: Event) => errors.push((event as GPUUncapturedErrorEvent).error.message);
+  device?.addEventListener('uncapturederror', onError);
+  return { errors, stop: () => device?.removeEventListener('uncapturederror', onError) };
+}
+
+/** The bar a GPU must clear: the best backend so far, its forward pass and its probe. */
+interface Bar {
+  forwardMs: number;
+  probe: ThroughputProbe;
+}
+
+/**
+ * A GPU whose (compiled) forward pass over the self-check sequences is this many times slower
+ * than the bar's is not probed further: its rate is estimated from that ratio. This keeps a
+ * software adapter's probe to seconds; a real GPU is never this far behind on a forward pass.
+ */
+const FORWARD_GAP = 8;
+
+/**
+ * Self-check of the active backend on a fresh copy of the weights, then (when `settings` are
+ * given) the throughput probe, or an estimate when the backend is far behind `bar`.
+ */
+async function measure(name: BackendName, checkpoint: DecodedCheckpoint, settings?: PlaygroundConfig, bar?: Bar): Promise<BackendMeasurement & { forwardMs: number }> {
+  const weights = weightsFromCheckpoint(checkpoint);
+  const config = checkpoint.header.config;
+  const gpuErrors = watchGpuErrors();
+  try {
+    const golden = checkpoint.header.golden;
+    let { ok, message } = golden
+      ? await checkGolden(weights, config, golden)
+      : await goldenLogProbs(weights, config).then((v) => ({ ok: v.every(Number.isFinite), message: `${name}: the checkpoint has no golden values; log-probs are ${v.every(Number.isFinite) ? 'finite' : 'NOT finite'}` }));
+    // The self-check compiled the forward pass; time it again.
+    const start = performance.now();
+    await goldenLogProbs(weights, config);
+    const forwardMs = performance.now() - start;
+    if (gpuErrors.errors.length > 0) {
+      ok = false;
+      message = `${name} reported GPU errors: ${gpuErrors.errors[0]}`;
+    }
+    let probe: ThroughputProbe | undefined;
+    if (ok && settings) {
+      if (bar && forwardMs > FORWARD_GAP * bar.forwardMs) {
+        const ratio = forwardMs / bar.forwardMs;
+        probe = { dpoStepsPerSecond: bar.probe.dpoStepsPerSecond / ratio, tokensPerSecond: bar.probe.tokensPerSecond / ratio, warmupMs: NaN, estimate: `est.: forward pass ${ratio.toFixed(0)}x slower` };
+      } else {
+        const warmupBudgetMs = bar ? Math.max(5000, settings.steps * 1000 * secondsPerStep(bar.probe, settings)) : Infinity;
+        probe = await probeThroughput({ weights, config }, settings, { warmupBudgetMs, withGeneration: samplesEveryStep(settings) });
       }
-      await register(name);
-      if (!(await tf.setBackend(name))) throw new Error('failed to initialise');
-      await tf.ready();
-      if (tf.getBackend() !== name) throw new Error(`tfjs is running ${tf.getBackend()} instead`);
-      if (name === 'webgl') details = webglAdapter();
-      if (name === 'wasm') details = { adapter: 'WebAssembly SIMD on the CPU', software: false };
-      if (name === 'cpu') details = { adapter: 'plain JavaScript on the CPU', software: false };
-      return { name, ...details, skipped };
+    }
+    if (gpuErrors.errors.length > 0) return { name, ok: false, check: `${name} reported GPU errors while training: ${gpuErrors.errors[0]}`, forwardMs };
+    return { name, ok, check: message, probe, forwardMs };
+  } finally {
+    gpuErrors.stop();
+    disposeWeights(weights);
+  }
+}
+
+function rate(m: BackendMeasurement, settings: PlaygroundConfig): string {
+  const value = `${BACKEND_LABELS[m.name]} ${(1 / secondsPerStep(m.probe!, settings)).toPrecision(2)} steps/s`;
+  return m.probe!.estimate ? `${value} (${m.probe!.estimate})` : value;
+}
+
+/**
+ * Pick the backend. `forced` (from ?backend= or the menu) is used if it starts and passes the
+ * self-check; otherwise, or without it, WebGPU and WASM (WebGL when WebGPU is missing) are
+ * self-checked and probed at `settings`, and the fastest is kept. CPU is the last resort.
+ */
+export async function chooseBackend(forced: BackendName | undefined, checkpoint: DecodedCheckpoint, settings: PlaygroundConfig): Promise<BackendInfo> {
+  const skipped: string[] = [];
+  const measured: BackendMeasurement[] = [];
+  const tryBackend = async (name: BackendName, probe: boolean, bar?: Bar): Promise<(BackendMeasurement & { forwardMs: number }) | undefined> => {
+    try {
+      if (name === 'webgpu') await webgpuAdapter();
+      await switchBackend(name);
+      const { forwardMs, ...m } = await measure(name, checkpoint, probe ? settings : undefined, bar);
+      measured.push(m);
+      if (!m.ok) skipped.push(`${name}: failed its self-check (${m.check})`);
+      return m.ok ? { ...m, forwardMs } : undefined;
     } catch (error) {
       skipped.push(`${name}: ${(error as Error).message}`);
+      return undefined;
     }
+  };
+  const finish = async (name: BackendName, reason: string): Promise<BackendInfo> => {
+    await switchBackend(name);
+    return { name, ...(await describe(name)), skipped, measured, reason };
+  };
+
+  if (forced) {
+    if (await tryBackend(forced, false)) return finish(forced, `${BACKEND_LABELS[forced]} forced by the address or the Backend menu (self-check passed)`);
+    for (const name of BACKEND_ORDER.filter((b) => b !== forced)) {
+      if (await tryBackend(name, false)) return finish(name, `${BACKEND_LABELS[forced]} could not be used (${skipped.at(-1)}): using ${BACKEND_LABELS[name]}`);
+    }
+  } else {
+    // WASM first: it is quick to measure and sets the bar (and the time budget) for the GPU.
+    const probed: (BackendMeasurement & { forwardMs: number })[] = [];
+    const bar = (): Bar | undefined => (probed[0] ? { forwardMs: probed[0].forwardMs, probe: probed[0].probe! } : undefined);
+    for (const name of ['wasm', 'webgpu'] as const) {
+      const m = await tryBackend(name, true, bar());
+      if (m) probed.push(m);
+    }
+    if (!probed.some((m) => m.name === 'webgpu')) {
+      const m = await tryBackend('webgl', true, bar());
+      if (m) probed.push(m);
+    }
+    if (probed.length > 0) {
+      const best = probed.reduce((a, b) => (secondsPerStep(b.probe!, settings) < secondsPerStep(a.probe!, settings) ? b : a));
+      const listed = [...probed].sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name));
+      return finish(best.name, `${listed.map((m) => rate(m, settings)).join(', ')}: using ${BACKEND_LABELS[best.name]}`);
+    }
+    if (await tryBackend('cpu', false)) return finish('cpu', 'no faster backend passed its self-check: using plain JavaScript');
   }
-  throw new Error(`no TensorFlow.js backend could start (${skipped.join('; ')})`);
+  throw new Error(`no TensorFlow.js backend passed its self-check (${skipped.join('; ')})`);
 }

@@ -14,7 +14,10 @@ import { DEFAULT_WORLD } from '../src/core/world/config';
 import { toRgba } from '../src/core/world/render';
 import { groundTruthCaption } from '../src/core/world/tasks';
 import type { BackendName } from './backend-names';
-import { startBackend, type BackendInfo } from './backends';
+import { chooseBackend, switchBackend, type BackendInfo } from './backends';
+import { measureStepCost, type StepCost } from '../src/core/checks/step-cost';
+import { gpuCounters } from './gpu-counters';
+import { numericsReport, type NumericsOptions, type NumericsReport } from '../src/core/checks/numerics';
 import { deleteFromBrowser, listBrowserCheckpoints, loadFromBrowser, packWeights, readPacked, saveToBrowser, type StoredCheckpointInfo } from './checkpoint-store';
 import type { DecodedCheckpoint } from '../src/core/model/checkpoint';
 import type { PlaygroundConfig } from '../src/core/playground/controls';
@@ -73,10 +76,21 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
+let shipped: Promise<DecodedCheckpoint> | undefined;
+/** The shipped SFT checkpoint, downloaded and validated once. */
+function shippedCheckpoint(): Promise<DecodedCheckpoint> {
+  shipped ??= Promise.all([fetch(shippedHeaderUrl).then((r) => r.json()), fetchBytes(shippedWeightsUrl)]).then(([header, data]) => decodeCheckpoint(header, data));
+  return shipped;
+}
+
 const api = {
-  /** Start a backend; `onFatal` hears of a lost GPU device (the page then restarts the worker). */
-  async init(preferred?: BackendName, onFatal?: (message: string) => void): Promise<BackendInfo> {
-    const info = await startBackend(preferred);
+  /**
+   * Choose the backend: `forced` if given and it passes the self-check, else the fastest of those
+   * that pass, measured at `settings`. `onFatal` hears of a lost GPU device (the page then restarts
+   * the worker).
+   */
+  async init(forced: BackendName | undefined, settings: PlaygroundConfig, onFatal?: (message: string) => void): Promise<BackendInfo> {
+    const info = await chooseBackend(forced, await shippedCheckpoint(), settings);
     if (info.name === 'webgpu' && onFatal) {
       const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
       void device?.lost.then((lost) => onFatal(`the GPU device was lost (${lost.reason}: ${lost.message || 'no details'})`));
@@ -85,8 +99,24 @@ const api = {
   },
 
   async loadShippedModel(): Promise<ModelSummary> {
-    const [header, data] = await Promise.all([fetch(shippedHeaderUrl).then((r) => r.json()), fetchBytes(shippedWeightsUrl)]);
-    return install(decodeCheckpoint(header, data));
+    return install(await shippedCheckpoint());
+  },
+
+  /**
+   * The equivalence suite's numbers for the shipped model on `backend` (a fresh copy of the
+   * weights made on that backend); the worker's active backend is restored afterwards.
+   */
+  async numericsReport(backend: BackendName, options: NumericsOptions): Promise<NumericsReport> {
+    const previous = tf.getBackend() as BackendName;
+    await switchBackend(backend);
+    const decoded = await shippedCheckpoint();
+    const weights = weightsFromCheckpoint(decoded);
+    try {
+      return await numericsReport({ weights, config: decoded.header.config }, options);
+    } finally {
+      disposeWeights(weights);
+      await switchBackend(previous);
+    }
   },
 
   /** The current model as one .dpock file (for download). */
@@ -133,6 +163,14 @@ const api = {
   async benchmark(): Promise<BenchResult> {
     if (runs.active) throw new Error('stop the run in progress before benchmarking');
     return benchmark(PRESETS.default, { sftSteps: 5, batchSize: 16, generationBatch: 16, includeDpo: true });
+  },
+
+  /** Kernels per DPO step and per generated token here; on WebGPU also dispatches and readbacks. */
+  async stepCost(): Promise<StepCost> {
+    if (runs.active) throw new Error('stop the run in progress before measuring');
+    const onGpu = tf.getBackend() === 'webgpu';
+    if (onGpu) gpuCounters();
+    return measureStepCost(requireModel(), onGpu ? gpuCounters : undefined);
   },
 
   /** Start a run from the current model; progress arrives through listener.update. */

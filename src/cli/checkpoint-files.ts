@@ -3,10 +3,29 @@ import { join } from 'node:path';
 import { decodeCheckpoint, encodeCheckpoint, weightsFromCheckpoint, CheckpointError, type CheckpointMeta } from '../core/model/checkpoint';
 import type { ModelConfig } from '../core/model/config';
 import type { TrainableWeights, Weights } from '../core/model/weights';
+import { computeGolden, type GoldenValues } from '../core/checks/golden';
+import * as tf from '../core/tf';
 
 /** Node storage of a checkpoint: DIR/checkpoint.json (header) + DIR/weights.bin (float32). */
+/**
+ * Golden values on the cpu backend (tfjs's reference kernels), from a copy of the weights made
+ * there; the previous backend is restored. Nothing else runs in the CLI meanwhile.
+ */
+export async function goldenOnCpu(weights: Weights, config: ModelConfig): Promise<GoldenValues> {
+  const previous = tf.getBackend();
+  const values = await Promise.all(Object.entries(weights).map(async ([name, w]) => [name, { shape: w.shape, data: (await w.data()) as Float32Array }] as const));
+  await tf.setBackend('cpu');
+  const copy = Object.fromEntries(values.map(([name, { shape, data }]) => [name, tf.tensor(data, shape)]));
+  try {
+    return await computeGolden(copy, config);
+  } finally {
+    tf.dispose(Object.values(copy));
+    await tf.setBackend(previous);
+  }
+}
+
 export async function saveCheckpointDir(dir: string, weights: Weights, config: ModelConfig, meta: CheckpointMeta): Promise<void> {
-  const { header, data } = await encodeCheckpoint(weights, config, meta);
+  const { header, data } = await encodeCheckpoint(weights, config, meta, await goldenOnCpu(weights, config));
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'weights.bin'), data);
   await writeFile(join(dir, 'checkpoint.json'), JSON.stringify(header, null, 2) + '\n');

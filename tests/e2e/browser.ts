@@ -20,7 +20,10 @@ export interface AppSession {
   /** Messages the page or its worker printed as errors. */
   errors: string[];
   open(path?: string): Promise<Page>;
-  /** Open and wait until the app runs on WebGPU with the model loaded (the gallery shows captions). */
+  /**
+   * Open with WebGPU forced (?backend=webgpu: the automatic choice would pick WASM on
+   * SwiftShader) and wait until the model is loaded (the gallery shows captions).
+   */
   openOnWebgpu(path?: string): Promise<Page>;
   close(): Promise<void>;
 }
@@ -48,7 +51,7 @@ export async function startApp(): Promise<AppSession> {
     errors,
     open,
     async openOnWebgpu(path = '') {
-      const page = await open(path);
+      const page = await open(path.startsWith('?') ? path : `?backend=webgpu${path}`);
       await page.locator('[data-testid=backend-badge][data-backend=webgpu]').waitFor({ timeout: 120_000 });
       await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
       return page;

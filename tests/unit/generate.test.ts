@@ -10,6 +10,8 @@ import { sampleScenes } from '../../src/core/world/scene';
 import * as tf from '../../src/core/tf';
 import { IMAGE_TOKENS } from '../../src/core/model/config';
 import { sequenceLogProbs } from '../../src/core/model/logprobs';
+import { CachedDecoder } from '../../src/core/model/cached-decoder';
+import { encodeImages, forwardLogits } from '../../src/core/model/network';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
 
 describe('sampling from logits', () => {
@@ -75,6 +77,33 @@ describe('batched generation', () => {
     tf.dispose([keepAll, keepNone]);
     disposeBatch(batch);
     disposeBatch(blindSame);
+    disposeWeights(weights);
+  });
+});
+
+describe('cached decoding', () => {
+  it('gives the logits of a full forward pass at each row own position, with and without a BDHS image mask', async () => {
+    const config = PRESETS.tiny;
+    const weights = initWeights(config, 5);
+    const rng = createRng(9);
+    const scenes = sampleScenes(rng, DEFAULT_WORLD, 3);
+    const texts = [encodeText('describe .', 'red circle top-left .'), encodeText('describe .', 'blue star centre and green heart bottom-right .'), encodeText('is there a star ?', 'no .')];
+    const batch = makeSequenceBatch(scenes.map((s) => renderScene(s, DEFAULT_WORLD.imageSize, 0)), texts);
+    const positions = [4, 9, 7];
+    for (const imageKeep of [undefined, tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1], [3, IMAGE_TOKENS])]) {
+      const imageTokens = encodeImages(weights, config, batch.images);
+      const full = forwardLogits(weights, config, batch.images, batch.tokens, imageKeep);
+      const decoder = new CachedDecoder(weights, config, imageTokens, batch.tokens, imageKeep);
+      // Step once at each row's position: the cache holds the prefill's keys and values there.
+      const ids = positions.map((p, b) => texts[b]!.tokens[p]!);
+      const cached = decoder.step(tf.tensor1d(ids, 'int32'), tf.tensor1d(positions, 'int32'));
+      const expected = tf.stack(positions.map((p, b) => full.slice([b, p, 0], [1, 1, -1]).reshape([-1])));
+      const diff = (await tf.max(tf.abs(tf.sub(cached, expected))).data())[0]!;
+      expect(diff).toBeLessThan(1e-4);
+      decoder.dispose();
+      tf.dispose([imageTokens, full, cached, expected, imageKeep]);
+    }
+    disposeBatch(batch);
     disposeWeights(weights);
   });
 });

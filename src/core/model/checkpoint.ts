@@ -1,6 +1,7 @@
 import * as tf from '../tf';
 import { architectureDifferences, weightShapes, type ModelConfig } from './config';
 import type { TrainableWeights, Weights } from './weights';
+import type { GoldenValues } from '../checks/golden';
 
 /**
  * Checkpoint = a JSON header (format, version, architecture, tensor table, checksum, provenance)
@@ -25,6 +26,8 @@ export interface CheckpointHeader {
   /** FNV-1a 32-bit of the weight bytes, hex. */
   checksum: string;
   meta: CheckpointMeta;
+  /** Log-probs of fixed sequences computed on the cpu backend when written: the startup self-check. */
+  golden?: GoldenValues;
 }
 
 export interface DecodedCheckpoint {
@@ -45,7 +48,12 @@ export function fnv1a(bytes: Uint8Array): string {
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-export async function encodeCheckpoint(weights: Weights, config: ModelConfig, meta: CheckpointMeta = {}): Promise<{ header: CheckpointHeader; data: Uint8Array }> {
+export async function encodeCheckpoint(
+  weights: Weights,
+  config: ModelConfig,
+  meta: CheckpointMeta = {},
+  golden?: GoldenValues,
+): Promise<{ header: CheckpointHeader; data: Uint8Array }> {
   const shapes = weightShapes(config);
   const names = Object.keys(shapes);
   const total = names.reduce((sum, n) => sum + weights[n]!.size, 0);
@@ -68,6 +76,7 @@ export async function encodeCheckpoint(weights: Weights, config: ModelConfig, me
     byteLength: data.byteLength,
     checksum: fnv1a(data),
     meta,
+    ...(golden ? { golden } : {}),
   };
   return { header, data };
 }
@@ -94,6 +103,11 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     if (differences.length > 0) {
       throw new CheckpointError(`checkpoint is for another architecture (${differences.join('; ')}; checkpoint vs this model)`);
     }
+  }
+  const golden = header.golden;
+  if (golden !== undefined) {
+    const valid = golden && typeof golden === 'object' && typeof golden.backend === 'string' && Number.isInteger(golden.seed) && Array.isArray(golden.logProbs) && golden.logProbs.length <= 64 && golden.logProbs.every((v) => typeof v === 'number' && Number.isFinite(v));
+    if (!valid) throw new CheckpointError('checkpoint "golden" self-check values are malformed (expected backend, seed and up to 64 finite log-probs)');
   }
   if (data.byteLength !== header.byteLength) {
     throw new CheckpointError(`checkpoint weights are ${data.byteLength} bytes but the header says ${header.byteLength}: the file is truncated or corrupted`);

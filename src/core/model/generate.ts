@@ -2,7 +2,8 @@ import * as tf from '../tf';
 import { createRng } from '../random';
 import { BOS_ID, EOS_ID, PAD_ID, SEP_ID, decode } from '../world/tokenizer';
 import { IMAGE_TOKENS, MAX_RESPONSE_TOKENS, type ModelConfig } from './config';
-import { decodeText, encodeImages, logitsFromStates } from './network';
+import { CachedDecoder } from './cached-decoder';
+import { encodeImages } from './network';
 import { sampleFromLogits, GREEDY, type SamplingOptions } from './sampling';
 import { encodePrompt, imagesTensor } from './sequence';
 import type { Weights } from './weights';
@@ -29,8 +30,8 @@ export interface Generation {
 /**
  * Batched decoding. Each row may have a prompt of its own length (and an optional forced prefix
  * of the response); all rows advance together, each writing at its own cursor. The image is
- * encoded once; every step re-runs the small decoder over the fixed-length text (no KV cache:
- * at 30 positions recomputing is cheaper than the bookkeeping).
+ * encoded once and the prompt decoded once; each new word then runs the decoder for one position
+ * per row against a key/value cache (CachedDecoder).
  */
 export async function generate(
   weights: Weights,
@@ -57,20 +58,18 @@ export async function generate(
     done[b] = cursor[b]! >= length || cursor[b]! - responseStart[b]! >= opts.maxNewTokens;
   });
 
+  const imageKeep = opts.imageKeepProb < 1 ? imageKeepMask(batch, opts.imageKeepProb, rng) : undefined;
   const imageInput = imagesTensor(images);
   const imageTokens = tf.tidy(() => encodeImages(weights, config, imageInput));
-  imageInput.dispose();
-  const imageKeep = opts.imageKeepProb < 1 ? imageKeepMask(batch, opts.imageKeepProb, rng) : undefined;
+  const tokenInput = tf.tensor2d(tokens, [batch, length], 'int32');
+  const decoder = new CachedDecoder(weights, config, imageTokens, tokenInput, imageKeep);
+  tf.dispose([imageInput, imageTokens, tokenInput]);
 
   try {
     while (done.some((d) => !d)) {
-      const rows = Array.from({ length: batch }, (_, b) => b * length + Math.max(0, cursor[b]! - 1));
-      const logits = tf.tidy(() => {
-        const tokenTensor = tf.tensor2d(tokens, [batch, length], 'int32');
-        const states = decodeText(weights, config, imageTokens, tokenTensor, imageKeep);
-        const lastStates = tf.gather(states.reshape([batch * length, -1]), rows);
-        return logitsFromStates(weights, lastStates);
-      });
+      const positions = Int32Array.from({ length: batch }, (_, b) => Math.max(0, cursor[b]! - 1));
+      const lastIds = Int32Array.from({ length: batch }, (_, b) => tokens[b * length + positions[b]!]!);
+      const logits = tf.tidy(() => decoder.step(tf.tensor1d(lastIds, 'int32'), tf.tensor1d(positions, 'int32')));
       const values = await logits.data();
       logits.dispose();
       const vocab = config.vocabSize;
@@ -83,7 +82,7 @@ export async function generate(
       }
     }
   } finally {
-    imageTokens.dispose();
+    decoder.dispose();
     imageKeep?.dispose();
   }
 

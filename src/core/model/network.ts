@@ -1,5 +1,6 @@
 import * as tf from '../tf';
 import { IMAGE_TOKENS, PATCH_SIZE, type ModelConfig } from './config';
+import { dense, dense3, gelu, layerNorm } from './layers';
 import { matMul, swapLastAxes } from './matmul';
 import { tokenId } from '../world/tokenizer';
 import { POSITIONS } from '../world/vocabulary';
@@ -13,28 +14,6 @@ import type { Weights } from './weights';
  */
 
 const NEG_INF = -1e9;
-
-function dense(x: tf.Tensor, weights: Weights, name: string): tf.Tensor {
-  return tf.add(dense3(x, weights[`${name}.w`] as tf.Tensor2D), weights[`${name}.b`]!);
-}
-
-/** [B, T, in] x [in, out] -> [B, T, out] without bias. */
-function dense3(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
-  const inner = x.shape[x.shape.length - 1]!;
-  const out = matMul(x.reshape([-1, inner]), w);
-  return out.reshape([...x.shape.slice(0, -1), w.shape[1]]);
-}
-
-function layerNorm(x: tf.Tensor, weights: Weights, name: string): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const normalised = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
-  return tf.add(tf.mul(normalised, weights[`${name}.g`]!), weights[`${name}.b`]!);
-}
-
-/** GELU, sigmoid approximation x * sigmoid(1.702 x): two cheap ops instead of tanh's six. */
-function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
-}
 
 /**
  * [B, H, W, C] -> [B, H/k, W/k, k*k*C]: cut into k x k blocks, each flattened (a ViT patchify
@@ -88,20 +67,32 @@ function attentionBias(length: number, imageKeep?: tf.Tensor2D): tf.Tensor {
   return bias;
 }
 
-function attention(x: tf.Tensor3D, weights: Weights, config: ModelConfig, name: string, bias: tf.Tensor): tf.Tensor3D {
+/** Keys and values of one layer, [B, heads, L, headDim]: what a generation cache keeps. */
+export interface LayerKeyValues {
+  keys: tf.Tensor4D;
+  values: tf.Tensor4D;
+}
+
+/** [B, L, 3d] -> q, k, v as [B, heads, L, headDim]. */
+export function splitHeads(qkv: tf.Tensor, heads: number): tf.Tensor4D[] {
+  const [batch, length, threeD] = qkv.shape as [number, number, number];
+  const headDim = threeD / 3 / heads;
+  return tf.split(qkv, 3, -1).map((t) => t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D);
+}
+
+function attention(x: tf.Tensor3D, weights: Weights, config: ModelConfig, name: string, bias: tf.Tensor, capture?: LayerKeyValues[]): tf.Tensor3D {
   const [batch, length, d] = x.shape;
-  const heads = config.nHeads;
-  const headDim = d / heads;
-  const qkv = dense(x, weights, `${name}.qkv`);
-  const [q, k, v] = tf.split(qkv, 3, -1).map((t) => t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]));
+  const headDim = d / config.nHeads;
+  const [q, k, v] = splitHeads(dense(x, weights, `${name}.qkv`), config.nHeads);
+  capture?.push({ keys: k!, values: v! });
   const scores = tf.add(tf.mul(matMul(q!, swapLastAxes(k!)), 1 / Math.sqrt(headDim)), bias);
   const mixed = matMul(tf.softmax(scores), v!).transpose([0, 2, 1, 3]).reshape([batch, length, d]);
   return dense(mixed, weights, `${name}.proj`) as tf.Tensor3D;
 }
 
-function block(x: tf.Tensor3D, weights: Weights, config: ModelConfig, index: number, bias: tf.Tensor): tf.Tensor3D {
+function block(x: tf.Tensor3D, weights: Weights, config: ModelConfig, index: number, bias: tf.Tensor, capture?: LayerKeyValues[]): tf.Tensor3D {
   const p = `block${index}.`;
-  const h = tf.add(x, attention(layerNorm(x, weights, `${p}ln1`) as tf.Tensor3D, weights, config, `${p}attn`, bias));
+  const h = tf.add(x, attention(layerNorm(x, weights, `${p}ln1`) as tf.Tensor3D, weights, config, `${p}attn`, bias, capture));
   const mlp = dense(gelu(dense(layerNorm(h, weights, `${p}ln2`), weights, `${p}mlp.fc`)), weights, `${p}mlp.proj`);
   return tf.add(h, mlp) as tf.Tensor3D;
 }
@@ -109,6 +100,7 @@ function block(x: tf.Tensor3D, weights: Weights, config: ModelConfig, index: num
 /**
  * Decoder hidden states for the text positions: [B, T, d].
  * imageTokens [B, 9, d]; tokens [B, T] int32; imageKeep [B, 9] of 0/1 (optional, BDHS masking).
+ * `capture` receives each layer's keys and values (generation's cache).
  */
 export function decodeText(
   weights: Weights,
@@ -116,6 +108,7 @@ export function decodeText(
   imageTokens: tf.Tensor3D,
   tokens: tf.Tensor2D,
   imageKeep?: tf.Tensor2D,
+  capture?: LayerKeyValues[],
 ): tf.Tensor3D {
   const textLength = tokens.shape[1];
   // Embedding lookup as one-hot x matrix: its gradient is a matmul, which every backend has
@@ -125,7 +118,7 @@ export function decodeText(
   const text = tf.add(embedded, weights['text.pos']!.slice([0, 0], [textLength, -1]));
   let x = tf.concat([imageTokens, text], 1) as tf.Tensor3D;
   const bias = attentionBias(IMAGE_TOKENS + textLength, imageKeep);
-  for (let i = 0; i < config.nLayers; i++) x = block(x, weights, config, i, bias);
+  for (let i = 0; i < config.nLayers; i++) x = block(x, weights, config, i, bias, capture);
   const textStates = x.slice([0, IMAGE_TOKENS, 0], [-1, -1, -1]);
   return layerNorm(textStates, weights, 'final.ln') as tf.Tensor3D;
 }

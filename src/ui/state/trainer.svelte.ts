@@ -13,6 +13,7 @@ import type { ComparedCaption, InspectedPair } from '../../core/playground/run-s
 import { isFinished } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
 import { connectWorker } from '../worker-client';
+import { configState } from './config.svelte';
 import { runsState } from './runs.svelte';
 
 export interface HumanChoice {
@@ -69,7 +70,8 @@ class TrainerState {
     this.api = api;
     this.worker = worker;
     worker.addEventListener('error', (event) => this.fatal(`the training worker crashed (${event.message || 'no details'})`));
-    this.backend = await api.init(this.preferred, Comlink.proxy((message: string) => this.fatal(message)));
+    this.backend = null;
+    this.backend = await api.init(this.preferred, $state.snapshot(configState.values) as PlaygroundConfig, Comlink.proxy((message: string) => this.fatal(message)));
     this.model = await api.loadShippedModel();
   }
 

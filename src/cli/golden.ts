@@ -1,0 +1,25 @@
+/**
+ * npm run golden -- --checkpoint DIR : add (or refresh) a checkpoint's golden self-check values,
+ * computed on the cpu backend. New checkpoints get them when written; this is for older ones.
+ */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseFlags, runCli, usage, type FlagSpec } from './args';
+import { useNodeBackend } from './backend';
+import { goldenOnCpu, loadCheckpointDir } from './checkpoint-files';
+
+const FLAGS = {
+  checkpoint: { kind: 'string', help: 'checkpoint directory (checkpoint.json + weights.bin)' },
+} satisfies Record<string, FlagSpec>;
+
+await runCli('golden', FLAGS, async () => {
+  const flags = parseFlags(process.argv.slice(2), FLAGS);
+  if (flags.help) return void console.log(usage('golden', FLAGS));
+  await useNodeBackend('wasm');
+  const { weights, config } = await loadCheckpointDir(flags.checkpoint);
+  const golden = await goldenOnCpu(weights, config);
+  const path = join(flags.checkpoint, 'checkpoint.json');
+  const header = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  await writeFile(path, JSON.stringify({ ...header, golden }, null, 2) + '\n');
+  console.log(`golden values of ${golden.logProbs.length} sequences (cpu backend) written to ${path}`);
+});

@@ -1,0 +1,140 @@
+/**
+ * The numbers that decide whether a backend trains correctly, computed on whatever backend is
+ * active, at the sizes the playground really uses: the default batch of 16 pairs, the default
+ * evaluation batch (64 held-out scenes, greedy) and K = 4 samples per prompt at the default
+ * temperature. Two backends' reports are compared by `compareNumerics`.
+ */
+import * as tf from '../tf';
+import { DpoTrainer } from '../dpo/trainer';
+import { groundTruthCorruptionPair } from '../dpo/pairs';
+import { sampleCandidates } from '../dpo/pair-builders';
+import { captionScenes, heldOutScenes } from '../eval/evaluate';
+import { sequenceLogProbs } from '../model/logprobs';
+import type { ModelConfig } from '../model/config';
+import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
+import type { Weights } from '../model/weights';
+import { defaultConfig, type PlaygroundConfig } from '../playground/controls';
+import { dpoOptionsFromConfig, EVAL_SEED, worldFromConfig } from '../playground/run-options';
+import { createRng } from '../random';
+import { renderScene } from '../world/render';
+
+export interface NumericsReport {
+  backend: string;
+  /** Per-sequence log-probs of 16 gt-corrupt pairs: [chosen x16, rejected x16]. */
+  logProbs: number[];
+  /** The first logged step of the default offline DPO run (TRL names, refused_steps included). */
+  firstStep: Record<string, number>;
+  /** Every trainable weight after that one Adam step, by name. */
+  weightsAfterStep: Record<string, Float32Array>;
+  /** Each weight before the step (to express differences in units of the update). */
+  weightsBeforeStep: Record<string, Float32Array>;
+  /** Refused (non-finite) steps in a short default run, and the events it logged. */
+  shortRun: { steps: number; refused: number; events: string[]; losses: number[] };
+  /** Greedy captions of the default evaluation batch. */
+  greedy: string[];
+  /** K = 4 samples per prompt at the default temperature, 16 prompts, seeded. */
+  sampled: number[][];
+  /** Milliseconds per part, for the record (not compared). */
+  timings: Record<string, number>;
+}
+
+export interface NumericsOptions {
+  /** Steps of the short default run whose every step must be accepted. */
+  shortRunSteps: number;
+  /** Skip generation (the cpu backend is too slow for 64 x 21 tokens in a test). */
+  withGeneration: boolean;
+}
+
+async function readWeights(weights: Weights, names: readonly string[]): Promise<Record<string, Float32Array>> {
+  const out: Record<string, Float32Array> = {};
+  for (const name of names) out[name] = (await weights[name]!.data()) as Float32Array;
+  return out;
+}
+
+export async function numericsReport(model: { weights: Weights; config: ModelConfig }, options: NumericsOptions): Promise<NumericsReport> {
+  const settings: PlaygroundConfig = defaultConfig();
+  const world = worldFromConfig(settings);
+  const timings: Record<string, number> = {};
+  const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const result = await work();
+    timings[label] = performance.now() - start;
+    return result;
+  };
+
+  const logProbs = await timed('logProbs', async () => {
+    const rng = createRng(7);
+    const pairs = Array.from({ length: settings.batch }, () => groundTruthCorruptionPair(rng, world));
+    const batch = makeSequenceBatch(
+      [...pairs.map((p) => p.image), ...pairs.map((p) => p.image)],
+      [...pairs.map((p) => encodeText(p.prompt, p.chosen)), ...pairs.map((p) => encodeText(p.prompt, p.rejected))],
+    );
+    const values = tf.tidy(() => sequenceLogProbs(model.weights, model.config, batch));
+    const result = Array.from(await values.data());
+    values.dispose();
+    disposeBatch(batch);
+    return result;
+  });
+
+  // One step of the default run, exactly as the playground makes it, on a private copy.
+  const { firstStep, weightsBeforeStep, weightsAfterStep } = await timed('dpoStep', () =>
+    withRun(model, settings, 1, async (trainer, policy) => {
+      const names = Object.keys(policy).filter((n) => !n.startsWith('vision.'));
+      const before = await readWeights(policy, names);
+      const log = await trainer.trainStep();
+      return { firstStep: log?.metrics ?? {}, weightsBeforeStep: before, weightsAfterStep: await readWeights(policy, names) };
+    }),
+  );
+
+  const shortRun = await timed('shortRun', () =>
+    withRun(model, settings, options.shortRunSteps, async (trainer) => {
+      const events: string[] = [];
+      const losses: number[] = [];
+      let refused = 0;
+      for (let i = 0; i < options.shortRunSteps; i++) {
+        const log = await trainer.trainStep();
+        if (!log) continue;
+        events.push(...log.events);
+        if (log.metrics.loss !== undefined) losses.push(log.metrics.loss);
+        refused = log.metrics.refused_steps ?? refused;
+      }
+      return { steps: options.shortRunSteps, refused, events, losses };
+    }),
+  );
+
+  let greedy: string[] = [];
+  let sampled: number[][] = [];
+  if (options.withGeneration) {
+    greedy = await timed('greedy', async () => {
+      const scenes = heldOutScenes(world, EVAL_SEED, settings.evaln);
+      const captions = await captionScenes(model.weights, model.config, world, scenes, Math.min(settings.evaln, 64));
+      return captions.map((c) => c.text);
+    });
+    sampled = await timed('sampled', async () => {
+      const scenes = heldOutScenes(world, EVAL_SEED + 1, settings.batch);
+      const images = scenes.map((s) => renderScene(s, world.imageSize, world.noise));
+      const sampling = dpoOptionsFromConfig(settings).sampling;
+      const out = await sampleCandidates(model, scenes, images, settings.k, sampling, 1234);
+      return out.map((c) => c.ids);
+    });
+  }
+  return { backend: tf.getBackend(), logProbs, firstStep, weightsBeforeStep, weightsAfterStep, shortRun, greedy, sampled, timings };
+}
+
+/** A DPO trainer with the playground's options over a trainable copy of the model, disposed after. */
+async function withRun<T>(
+  model: { weights: Weights; config: ModelConfig },
+  settings: PlaygroundConfig,
+  steps: number,
+  work: (trainer: DpoTrainer, policy: Record<string, tf.Variable>) => Promise<T>,
+): Promise<T> {
+  const policy = Object.fromEntries(Object.entries(model.weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
+  const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), { ...dpoOptionsFromConfig({ ...settings, steps }), logEvery: 1 });
+  try {
+    await trainer.prepare();
+    return await work(trainer, policy);
+  } finally {
+    trainer.dispose();
+    for (const v of Object.values(policy)) v.dispose();
+  }
+}
