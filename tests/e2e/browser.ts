@@ -28,9 +28,14 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
-/** Serve the built app (dist/, from `npm run build`) and drive it in headless Chromium. */
-export async function startApp(): Promise<AppSession> {
-  const server = await preview({ preview: { port: 0, strictPort: false, open: false }, logLevel: 'error' });
+/**
+ * Serve the built app (dist/, from `npm run build`) and drive it in headless Chromium. The server
+ * sends vite.config.ts's cross-origin isolation headers unless `isolated` is false (the bench uses
+ * that to measure WASM without threads).
+ */
+export async function startApp(options: { isolated?: boolean } = {}): Promise<AppSession> {
+  const headers = options.isolated === false ? { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' } : undefined;
+  const server = await preview({ preview: { port: 0, strictPort: false, open: false, headers }, logLevel: 'error' });
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
