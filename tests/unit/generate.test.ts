@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { PRESETS } from '../../src/core/model/config';
 import { generate } from '../../src/core/model/generate';
 import { sampleFromLogits } from '../../src/core/model/sampling';
@@ -103,6 +104,49 @@ describe('cached decoding', () => {
       decoder.dispose();
       tf.dispose([imageTokens, full, cached, expected, imageKeep]);
     }
+    disposeBatch(batch);
+    disposeWeights(weights);
+  });
+});
+
+describe('device-side decoding', () => {
+  it('greedy words chosen on the device equal greedy words chosen on the host, prefixes and budgets included', async () => {
+    const config = PRESETS.tiny;
+    const weights = initWeights(config, 8);
+    const scenes = sampleScenes(createRng(4), DEFAULT_WORLD, 5);
+    const images = scenes.map((s) => renderScene(s, DEFAULT_WORLD.imageSize, 0));
+    const prompts = ['describe .', 'describe .', 'is there a star ?', 'describe .', 'how many shapes ?'];
+    const prefixes = [[], [5, 6], [], [7], []];
+    for (const maxNewTokens of [3, 21]) {
+      // top-k equal to the vocabulary keeps every word but takes the host path.
+      const device = await generate(weights, config, images, prompts, { maxNewTokens }, prefixes);
+      const host = await generate(weights, config, images, prompts, { maxNewTokens, topK: config.vocabSize }, prefixes);
+      expect(device).toEqual(host);
+      expect(Math.max(...device.map((g) => g.ids.length))).toBeLessThanOrEqual(maxNewTokens);
+    }
+    disposeWeights(weights);
+  });
+
+  it('temperature sampling on the device follows softmax(logits / T) for the first word', async () => {
+    const { weights, config } = await loadCheckpointDir('models/sft-base');
+    const scene = sampleScenes(createRng(5), DEFAULT_WORLD, 1)[0]!;
+    const image = renderScene(scene, DEFAULT_WORLD.imageSize, 0);
+    const rows = 400;
+    const out = await generate(weights, config, Array(rows).fill(image), Array(rows).fill('describe .'), { temperature: 2, maxNewTokens: 1, seed: 3 });
+    // The same first-word distribution computed directly.
+    const batch = makeSequenceBatch([image], [encodeText('describe .', [])]);
+    const logits = forwardLogits(weights, config, batch.images, batch.tokens);
+    const start = encodeText('describe .', []).responseStart;
+    const probs = await tf.softmax(tf.div(logits.slice([0, start - 1, 0], [1, 1, -1]).reshape([-1]), 2)).data();
+    const counts = new Map<number, number>();
+    for (const g of out) counts.set(g.ids[0]!, (counts.get(g.ids[0]!) ?? 0) + 1);
+    const top = [...probs.keys()].sort((a, b) => probs[b]! - probs[a]!)[0]!;
+    // A real choice between several words (T = 2 flattens the trained model's distribution)...
+    expect(probs[top]).toBeGreaterThan(0.2);
+    expect(probs[top]).toBeLessThan(0.9);
+    // ...sampled at its probability: the binomial standard deviation at n = 400 is at most 0.025.
+    expect(Math.abs((counts.get(top) ?? 0) / rows - probs[top]!)).toBeLessThan(0.075);
+    tf.dispose([logits]);
     disposeBatch(batch);
     disposeWeights(weights);
   });

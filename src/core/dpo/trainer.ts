@@ -4,7 +4,7 @@ import type { ModelConfig } from '../model/config';
 import { sequenceLogProbs } from '../model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch, type EncodedText } from '../model/sequence';
 import { decoderWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
-import { clippedStep } from '../train/optimizer';
+import { PackedAdam } from '../train/optimizer';
 import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
 import { sampleScene } from '../world/scene';
@@ -45,7 +45,7 @@ export class DpoTrainer {
   step = 0;
   private reference: Weights;
   private readonly trainable: TrainableWeights;
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: PackedAdam;
   private readonly rng: Rng;
   private offline: PreparedPair[] = [];
   private offlineOrder: number[] = [];
@@ -72,7 +72,7 @@ export class DpoTrainer {
     this.options = { ...DEFAULT_DPO, ...options };
     this.reference = frozenCopy(policy);
     this.trainable = decoderWeights(policy);
-    this.optimizer = tf.train.adam(this.options.learningRate);
+    this.optimizer = new PackedAdam(this.trainable, this.options.learningRate);
     this.rng = createRng(this.options.seed);
   }
 
@@ -81,7 +81,7 @@ export class DpoTrainer {
   }
 
   setLearningRate(lr: number): void {
-    (this.optimizer as unknown as { learningRate: number }).learningRate = lr;
+    this.optimizer.learningRate = lr;
     this.options.learningRate = lr;
   }
 
@@ -263,9 +263,7 @@ export class DpoTrainer {
     // Per-pair implicit rewards beta * (log pi - log pi_ref), [chosen..., rejected...], read only when logging.
     let pairRewards: tf.Tensor | undefined;
     const options = this.options.loss;
-    const { loss, gradNorm, applied } = clippedStep(
-      this.optimizer,
-      this.trainable,
+    const { loss, gradNorm, applied } = this.optimizer.step(
       () => {
         const policy = sequenceLogProbs(this.policy, this.config, batch);
         const slice = (t: tf.Tensor, k: number) => t.slice([k * n], [n]) as tf.Tensor1D;
@@ -307,11 +305,7 @@ export class DpoTrainer {
 
     let log: DpoLog | undefined;
     if (this.step % this.options.logEvery === 0 || this.step === 1 || this.step === this.options.steps) {
-      if (pairRewards) {
-        const rewards = await pairRewards.data();
-        this.lastPairs = this.lastPairs.map((p, i) => ({ ...p, chosenReward: rewards[i]!, rejectedReward: rewards[n + i]! }));
-      }
-      log = await this.readLog(events);
+      log = await this.readLog(events, pairRewards);
     } else if (events.length > 0) {
       log = { step: this.step, metrics: {}, events, pairs: [] };
     }
@@ -319,15 +313,24 @@ export class DpoTrainer {
     return log;
   }
 
-  /** Read the interval means (one readback per metric) and reset the sums. */
-  private async readLog(events: string[]): Promise<DpoLog> {
-    const read = async (t: tf.Tensor) => (await t.data())[0]!;
+  /**
+   * Read the interval means, the refused-step count and this step's per-pair rewards in one
+   * readback (each readback stalls the GPU pipeline), then reset the sums.
+   */
+  private async readLog(events: string[], pairRewards?: tf.Tensor): Promise<DpoLog> {
     const steps = Math.max(1, this.stepsSinceLog);
-    const means: Record<string, number> = {};
-    for (const [name, sum] of this.metricSums) {
-      means[name] = (await read(sum)) / steps;
-      tf.tidy(() => sum.assign(tf.scalar(0)));
+    const sums = [...this.metricSums];
+    const packed = tf.tidy(() => tf.concat([tf.stack([...sums.map(([, sum]) => sum), this.refusedSteps]), ...(pairRewards ? [pairRewards.reshape([-1])] : [])]));
+    const values = await packed.data();
+    packed.dispose();
+    const means: Record<string, number> = Object.fromEntries(sums.map(([name], i) => [name, values[i]! / steps]));
+    const refused = values[sums.length]!;
+    if (pairRewards) {
+      const rewards = values.subarray(sums.length + 1);
+      const n = rewards.length / 2;
+      this.lastPairs = this.lastPairs.map((p, i) => ({ ...p, chosenReward: rewards[i]!, rejectedReward: rewards[n + i]! }));
     }
+    tf.tidy(() => sums.forEach(([, sum]) => sum.assign(tf.scalar(0))));
     this.stepsSinceLog = 0;
     const metrics: Record<string, number> = { loss: means.loss!, grad_norm: means.grad_norm!, learning_rate: this.options.learningRate, beta: this.options.loss.beta };
     for (const name of ['rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected']) {
@@ -342,7 +345,6 @@ export class DpoTrainer {
       metrics['val/contain_eos_token'] = mean(this.onlineStats.eos);
       this.onlineStats = { scores: [], margins: [], eos: [] };
     }
-    const refused = await read(this.refusedSteps);
     if (refused > this.refusedReported) {
       events.push(`${refused - this.refusedReported} step(s) before step ${this.step} had a non-finite loss or gradient: they were refused and the weights restored`);
       this.refusedReported = refused;

@@ -5,7 +5,7 @@ import type { ModelConfig } from '../model/config';
 import { sftLoss } from '../model/logprobs';
 import { disposeBatch } from '../model/sequence';
 import { decoderWeights, type TrainableWeights } from '../model/weights';
-import { clippedStep } from './optimizer';
+import { PackedAdam } from './optimizer';
 import { sampleSftBatch } from './sft-data';
 
 export interface SftOptions {
@@ -49,7 +49,7 @@ export function learningRateAt(step: number, options: SftOptions): number {
 /** Supervised fine-tuning on the annotator's captions and answers (flaws and all). */
 export class SftTrainer {
   readonly options: SftOptions;
-  private readonly optimizer: tf.AdamOptimizer;
+  private readonly optimizer: PackedAdam;
   private readonly rng: Rng;
   /** Projector and decoder, plus the vision encoder unless it is frozen. */
   private readonly trainable: TrainableWeights;
@@ -62,18 +62,17 @@ export class SftTrainer {
     options: Partial<SftOptions> = {},
   ) {
     this.options = { ...DEFAULT_SFT, ...options };
-    this.optimizer = tf.train.adam(this.options.learningRate, 0.9, 0.98);
     this.rng = createRng(this.options.seed);
     this.trainable = this.options.freezeVision ? decoderWeights(weights) : weights;
+    this.optimizer = new PackedAdam(this.trainable, this.options.learningRate, 0.9, 0.98);
   }
 
   /** One step; returns metrics only on logging steps (and the last step), else undefined. */
   async trainStep(): Promise<SftLog | undefined> {
     const learningRate = learningRateAt(this.step, this.options);
-    // tfjs's Adam keeps its rate in a protected field; schedules set it directly.
-    (this.optimizer as unknown as { learningRate: number }).learningRate = learningRate;
+    this.optimizer.learningRate = learningRate;
     const batch = sampleSftBatch(this.rng, this.world, this.options.batchSize);
-    const { loss, gradNorm, applied } = clippedStep(this.optimizer, this.trainable, () => sftLoss(this.weights, this.config, batch), this.options.maxGradNorm);
+    const { loss, gradNorm, applied } = this.optimizer.step(() => sftLoss(this.weights, this.config, batch), this.options.maxGradNorm);
     disposeBatch(batch);
     this.step++;
     const logging = this.step % this.options.logEvery === 0 || this.step === this.options.steps || this.step === 1;

@@ -8,7 +8,7 @@ import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
 import { sampleScene } from '../world/scene';
 import { COLOURS, SHAPES } from '../world/vocabulary';
-import { clippedStep } from './optimizer';
+import { PackedAdam } from './optimizer';
 
 /**
  * Stage 0, a stand-in for CLIP: LLaVA starts from a vision encoder that already recognises
@@ -30,7 +30,7 @@ export async function pretrainVision(
   };
   const visionWeights = Object.fromEntries(Object.entries(weights).filter(([name]) => name.startsWith('vision.')));
   const trainable = { ...visionWeights, 'probe.w': probe.w, 'probe.b': probe.b };
-  const optimizer = tf.train.adam(options.learningRate);
+  const optimizer = new PackedAdam(trainable, options.learningRate);
   let lastLoss = NaN;
   for (let step = 0; step < options.steps; step++) {
     const scenes = Array.from({ length: options.batchSize }, () => sampleScene(rng, world));
@@ -48,9 +48,7 @@ export async function pretrainVision(
     const shapeTargets = tf.oneHot(tf.tensor1d(shapeLabels, 'int32'), 1 + SHAPES.length);
     const colourTargets = tf.oneHot(tf.tensor1d(colourLabels, 'int32'), COLOURS.length);
     const mask = tf.tensor1d(occupied);
-    const { loss, gradNorm, applied } = clippedStep(
-      optimizer,
-      trainable,
+    const { loss, gradNorm, applied } = optimizer.step(
       () =>
         tf.tidy(() => {
           const features = visionFeatures(weights, config, images).reshape([-1, config.visionChannels[1]]);
