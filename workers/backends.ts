@@ -72,33 +72,17 @@ async function register(name: BackendName): Promise<void> {
     const { default: plain } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url');
     const { default: threaded } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url');
     wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded });
-    // tfjs's WASM build caps its thread pool at navigator.hardwareConcurrency / 2 (it assumes two
-    // hyperthreads per core), which is 1 thread on a 2-core machine. The worker is the page's only
-    // heavy thread, so offer every logical core: the cap reads the doubled value during start-up.
-    const cores = Math.max(1, navigator.hardwareConcurrency || 1);
-    wasm.setThreadsCount(cores);
-    const proto = Object.getPrototypeOf(navigator) as object;
-    const original = Object.getOwnPropertyDescriptor(proto, 'hardwareConcurrency');
-    if (original && !wasmCoresDoubled) {
-      wasmCoresDoubled = true;
-      Object.defineProperty(proto, 'hardwareConcurrency', { ...original, get: () => 2 * cores });
-      restoreCores = () => Object.defineProperty(proto, 'hardwareConcurrency', original);
-    }
+    // Threads: tfjs's build uses half the logical cores (at most 8) when the page is cross-origin
+    // isolated. Measured on a 2-core machine, forcing 2 threads there was 11% slower than 1
+    // (docs/results.md), so the default stays.
   }
 }
-
-let wasmCoresDoubled = false;
-let restoreCores = () => {};
 
 /** Make `name` the active backend (registering it on first use); throws when it cannot start. */
 export async function switchBackend(name: BackendName): Promise<void> {
   await register(name);
-  try {
-    if (!(await tf.setBackend(name))) throw new Error(`${name} failed to initialise`);
-    await tf.ready();
-  } finally {
-    restoreCores();
-  }
+  if (!(await tf.setBackend(name))) throw new Error(`${name} failed to initialise`);
+  await tf.ready();
   if (tf.getBackend() !== name) throw new Error(`tfjs is running ${tf.getBackend()} instead of ${name}`);
 }
 
@@ -107,7 +91,8 @@ async function describe(name: BackendName): Promise<{ adapter: string; software:
   if (name === 'webgl') return webglAdapter();
   if (name === 'wasm') {
     const threads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
-    return { adapter: `WebAssembly SIMD on the CPU, ${threads} thread${threads === 1 ? '' : 's'}`, software: false, threads };
+    const isolation = globalThis.crossOriginIsolated ? '' : ' (page not cross-origin isolated: no threads)';
+    return { adapter: `WebAssembly SIMD on the CPU, ${threads} thread${threads === 1 ? '' : 's'}${isolation}`, software: false, threads };
   }
   return { adapter: 'plain JavaScript on the CPU', software: false };
 }

@@ -12,7 +12,7 @@ import { captionScenes, heldOutScenes } from '../eval/evaluate';
 import { sequenceLogProbs } from '../model/logprobs';
 import type { ModelConfig } from '../model/config';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
-import type { Weights } from '../model/weights';
+import { trainableCopy, type Weights } from '../model/weights';
 import { defaultConfig, type PlaygroundConfig } from '../playground/controls';
 import { dpoOptionsFromConfig, EVAL_SEED, worldFromConfig } from '../playground/run-options';
 import { createRng } from '../random';
@@ -128,7 +128,7 @@ async function withRun<T>(
   steps: number,
   work: (trainer: DpoTrainer, policy: Record<string, tf.Variable>) => Promise<T>,
 ): Promise<T> {
-  const policy = Object.fromEntries(Object.entries(model.weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
+  const policy = trainableCopy(model.weights);
   const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), { ...dpoOptionsFromConfig({ ...settings, steps }), logEvery: 1 });
   try {
     await trainer.prepare();

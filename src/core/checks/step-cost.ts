@@ -8,7 +8,7 @@ import { DpoTrainer } from '../dpo/trainer';
 import { heldOutScenes } from '../eval/evaluate';
 import { generate } from '../model/generate';
 import type { ModelConfig } from '../model/config';
-import type { Weights } from '../model/weights';
+import { trainableCopy, type Weights } from '../model/weights';
 import { defaultConfig } from '../playground/controls';
 import { dpoOptionsFromConfig, worldFromConfig } from '../playground/run-options';
 import { renderScene } from '../world/render';
@@ -46,7 +46,7 @@ export async function measureStepCost(model: { weights: Weights; config: ModelCo
   const backend = tf.getBackend();
   countKernels(backend);
   const settings = defaultConfig();
-  const policy = Object.fromEntries(Object.entries(model.weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
+  const policy = trainableCopy(model.weights);
   const options = { ...dpoOptionsFromConfig(settings), offlinePairs: 2 * settings.batch };
   const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), options);
   const sync = async () => void (await policy['final.ln.b']!.data());

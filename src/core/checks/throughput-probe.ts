@@ -8,7 +8,7 @@ import { DpoTrainer } from '../dpo/trainer';
 import { heldOutScenes } from '../eval/evaluate';
 import { generate } from '../model/generate';
 import type { ModelConfig } from '../model/config';
-import type { Weights } from '../model/weights';
+import { trainableCopy, type Weights } from '../model/weights';
 import type { PlaygroundConfig } from '../playground/controls';
 import { dpoOptionsFromConfig, worldFromConfig } from '../playground/run-options';
 import { renderScene } from '../world/render';
@@ -44,7 +44,7 @@ export async function probeThroughput(
   settings: PlaygroundConfig,
   options: ProbeOptions = { warmupBudgetMs: Infinity, withGeneration: true },
 ): Promise<ThroughputProbe> {
-  const policy = Object.fromEntries(Object.entries(model.weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
+  const policy = trainableCopy(model.weights);
   const dpoOptions = { ...dpoOptionsFromConfig({ ...settings, mode: 'offline', pairs: 'gt-corrupt' }), offlinePairs: settings.batch, steps: 1000, logEvery: 1000 };
   const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), dpoOptions);
   // Waits until the device has finished everything queued so far.

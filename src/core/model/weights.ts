@@ -36,6 +36,14 @@ function gaussian(next: () => number, std: number): number {
   return std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
 }
 
+/**
+ * A trainable copy (a run's policy): variables that start from `weights`, which stay as they are.
+ * Made inside tidy: a variable shares its initial tensor's data.
+ */
+export function trainableCopy(weights: Weights): TrainableWeights {
+  return Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
+}
+
 /** A frozen copy (the DPO reference model): same values, not trainable. */
 export function frozenCopy(weights: Weights): Weights {
   return Object.fromEntries(Object.entries(weights).map(([name, w]) => [name, tf.keep(w.clone())]));

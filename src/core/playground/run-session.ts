@@ -10,7 +10,7 @@ import type { HumanChooser } from '../dpo/judge';
 import { DpoTrainer } from '../dpo/trainer';
 import type { PreferencePair } from '../dpo/pairs';
 import type { ModelConfig } from '../model/config';
-import { assignWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
+import { trainableCopy, assignWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
 import { SftTrainer } from '../train/sft';
 import type { WorldConfig } from '../world/config';
 import { toRgba } from '../world/render';
@@ -69,7 +69,7 @@ export class RunSession {
   ) {
     this.world = worldFromConfig(config);
     // The run trains a copy: the starting model stays as it was for the next run.
-    this.policy = Object.fromEntries(Object.entries(start.weights).map(([name, w]) => [name, tf.tidy(() => tf.variable(w, true))]));
+    this.policy = trainableCopy(start.weights);
     this.startingWeights = frozenCopy(start.weights);
     this.modelConfig = start.config;
     if (config.mode === 'sft') this.sft = new SftTrainer(this.policy, start.config, this.world, sftOptionsFromConfig(config));
