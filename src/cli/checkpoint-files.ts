@@ -6,7 +6,6 @@ import type { TrainableWeights, Weights } from '../core/model/weights';
 import { computeGolden, type GoldenValues } from '../core/checks/golden';
 import * as tf from '../core/tf';
 
-/** Node storage of a checkpoint: DIR/checkpoint.json (header) + DIR/weights.bin (float32). */
 /**
  * Golden values on the cpu backend (tfjs's reference kernels), from a copy of the weights made
  * there; the previous backend is restored. Nothing else runs in the CLI meanwhile.
@@ -24,6 +23,7 @@ export async function goldenOnCpu(weights: Weights, config: ModelConfig): Promis
   }
 }
 
+/** Node storage of a checkpoint: DIR/checkpoint.json (header) + DIR/weights.bin (float32), golden values included. */
 export async function saveCheckpointDir(dir: string, weights: Weights, config: ModelConfig, meta: CheckpointMeta): Promise<void> {
   const { header, data } = await encodeCheckpoint(weights, config, meta, await goldenOnCpu(weights, config));
   await mkdir(dir, { recursive: true });

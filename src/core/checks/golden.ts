@@ -16,7 +16,7 @@ import { DEFAULT_WORLD } from '../world/config';
 export interface GoldenValues {
   /** The backend that computed them (always cpu for shipped checkpoints). */
   backend: string;
-  /** Seed of the fixed sequences (ground-truth vs corrupted answers, see goldenSequences). */
+  /** Seed of the fixed sequences (ground-truth vs corrupted answers, see pairLogProbs). */
   seed: number;
   /** Per-sequence log-probs, [chosen x n, rejected x n]. */
   logProbs: number[];
@@ -30,23 +30,27 @@ export const GOLDEN_TOLERANCE = 1e-3;
 const GOLDEN_SEED = 4242;
 const GOLDEN_PAIRS = 4;
 
-function goldenBatch(seed: number) {
+/**
+ * Per-sequence log-probs on the active backend of `count` seeded gt-corrupt pairs (the default
+ * world): [chosen x count, rejected x count]. The golden values and the equivalence report use it.
+ */
+export async function pairLogProbs(weights: Weights, config: ModelConfig, seed: number, count: number): Promise<number[]> {
   const rng = createRng(seed);
-  const pairs = Array.from({ length: GOLDEN_PAIRS }, () => groundTruthCorruptionPair(rng, DEFAULT_WORLD));
-  return makeSequenceBatch(
+  const pairs = Array.from({ length: count }, () => groundTruthCorruptionPair(rng, DEFAULT_WORLD));
+  const batch = makeSequenceBatch(
     [...pairs.map((p) => p.image), ...pairs.map((p) => p.image)],
     [...pairs.map((p) => encodeText(p.prompt, p.chosen)), ...pairs.map((p) => encodeText(p.prompt, p.rejected))],
   );
-}
-
-/** The golden sequences' log-probs on the active backend. */
-export async function goldenLogProbs(weights: Weights, config: ModelConfig, seed = GOLDEN_SEED): Promise<number[]> {
-  const batch = goldenBatch(seed);
   const values = tf.tidy(() => sequenceLogProbs(weights, config, batch));
   const result = Array.from(await values.data());
   values.dispose();
   disposeBatch(batch);
   return result;
+}
+
+/** The golden sequences' log-probs on the active backend. */
+export function goldenLogProbs(weights: Weights, config: ModelConfig, seed = GOLDEN_SEED): Promise<number[]> {
+  return pairLogProbs(weights, config, seed, GOLDEN_PAIRS);
 }
 
 /** Golden values on the active backend (call with cpu active when writing a checkpoint). */

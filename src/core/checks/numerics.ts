@@ -2,21 +2,18 @@
  * The numbers that decide whether a backend trains correctly, computed on whatever backend is
  * active, at the sizes the playground really uses: the default batch of 16 pairs, the default
  * evaluation batch (64 held-out scenes, greedy) and K = 4 samples per prompt at the default
- * temperature. Two backends' reports are compared by `compareNumerics`.
+ * temperature. tests/e2e/equivalence.test.ts compares two backends' reports.
  */
 import * as tf from '../tf';
-import { DpoTrainer } from '../dpo/trainer';
-import { groundTruthCorruptionPair } from '../dpo/pairs';
 import { sampleCandidates } from '../dpo/pair-builders';
 import { captionScenes, heldOutScenes } from '../eval/evaluate';
-import { sequenceLogProbs } from '../model/logprobs';
 import type { ModelConfig } from '../model/config';
-import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
-import { trainableCopy, type Weights } from '../model/weights';
+import type { Weights } from '../model/weights';
 import { defaultConfig, type PlaygroundConfig } from '../playground/controls';
 import { dpoOptionsFromConfig, EVAL_SEED, worldFromConfig } from '../playground/run-options';
-import { createRng } from '../random';
 import { renderScene } from '../world/render';
+import { pairLogProbs } from './golden';
+import { withScratchRun } from './scratch-run';
 
 export interface NumericsReport {
   backend: string;
@@ -62,23 +59,11 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
     return result;
   };
 
-  const logProbs = await timed('logProbs', async () => {
-    const rng = createRng(7);
-    const pairs = Array.from({ length: settings.batch }, () => groundTruthCorruptionPair(rng, world));
-    const batch = makeSequenceBatch(
-      [...pairs.map((p) => p.image), ...pairs.map((p) => p.image)],
-      [...pairs.map((p) => encodeText(p.prompt, p.chosen)), ...pairs.map((p) => encodeText(p.prompt, p.rejected))],
-    );
-    const values = tf.tidy(() => sequenceLogProbs(model.weights, model.config, batch));
-    const result = Array.from(await values.data());
-    values.dispose();
-    disposeBatch(batch);
-    return result;
-  });
+  const logProbs = await timed('logProbs', () => pairLogProbs(model.weights, model.config, 7, settings.batch));
 
   // One step of the default run, exactly as the playground makes it, on a private copy.
   const { firstStep, weightsBeforeStep, weightsAfterStep } = await timed('dpoStep', () =>
-    withRun(model, settings, 1, async (trainer, policy) => {
+    withScratchRun(model, { ...settings, steps: 1 }, { logEvery: 1 }, async ({ trainer, policy }) => {
       const names = Object.keys(policy).filter((n) => !n.startsWith('vision.'));
       const before = await readWeights(policy, names);
       const log = await trainer.trainStep();
@@ -87,7 +72,7 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
   );
 
   const shortRun = await timed('shortRun', () =>
-    withRun(model, settings, options.shortRunSteps, async (trainer) => {
+    withScratchRun(model, { ...settings, steps: options.shortRunSteps }, { logEvery: 1 }, async ({ trainer }) => {
       const events: string[] = [];
       const losses: number[] = [];
       let refused = 0;
@@ -119,22 +104,4 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
     });
   }
   return { backend: tf.getBackend(), logProbs, firstStep, weightsBeforeStep, weightsAfterStep, shortRun, greedy, sampled, timings };
-}
-
-/** A DPO trainer with the playground's options over a trainable copy of the model, disposed after. */
-async function withRun<T>(
-  model: { weights: Weights; config: ModelConfig },
-  settings: PlaygroundConfig,
-  steps: number,
-  work: (trainer: DpoTrainer, policy: Record<string, tf.Variable>) => Promise<T>,
-): Promise<T> {
-  const policy = trainableCopy(model.weights);
-  const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), { ...dpoOptionsFromConfig({ ...settings, steps }), logEvery: 1 });
-  try {
-    await trainer.prepare();
-    return await work(trainer, policy);
-  } finally {
-    trainer.dispose();
-    for (const v of Object.values(policy)) v.dispose();
-  }
 }

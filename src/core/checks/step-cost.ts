@@ -4,16 +4,16 @@
  * readbacks are what bound a step on a real GPU for a model this small.
  */
 import * as tf from '../tf';
-import { DpoTrainer } from '../dpo/trainer';
 import { heldOutScenes } from '../eval/evaluate';
 import { generate } from '../model/generate';
 import type { ModelConfig } from '../model/config';
-import { trainableCopy, type Weights } from '../model/weights';
+import type { Weights } from '../model/weights';
 import { defaultConfig } from '../playground/controls';
-import { dpoOptionsFromConfig, worldFromConfig } from '../playground/run-options';
+import { worldFromConfig } from '../playground/run-options';
 import { renderScene } from '../world/render';
 import { DESCRIBE_PROMPT } from '../world/tasks';
 import { countKernels, kernelsRun } from '../ops/kernel-counter';
+import { withScratchRun } from './scratch-run';
 
 export interface DeviceCounters {
   dispatches: number;
@@ -46,12 +46,7 @@ export async function measureStepCost(model: { weights: Weights; config: ModelCo
   const backend = tf.getBackend();
   countKernels(backend);
   const settings = defaultConfig();
-  const policy = trainableCopy(model.weights);
-  const options = { ...dpoOptionsFromConfig(settings), offlinePairs: 2 * settings.batch };
-  const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), options);
-  const sync = async () => void (await policy['final.ln.b']!.data());
-  try {
-    await trainer.prepare();
+  return withScratchRun(model, settings, { offlinePairs: 2 * settings.batch }, async ({ trainer, policy, sync }) => {
     // Two epochs of the small dataset: every pair's reference log-probs are cached afterwards.
     for (let i = 0; i < 4; i++) await trainer.trainStep();
     await sync();
@@ -82,8 +77,5 @@ export async function measureStepCost(model: { weights: Weights; config: ModelCo
       generationBatch: images.length,
       device: perDpoStep && perToken ? { perDpoStep, perToken } : undefined,
     };
-  } finally {
-    trainer.dispose();
-    for (const v of Object.values(policy)) v.dispose();
-  }
+  });
 }

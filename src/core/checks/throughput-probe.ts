@@ -3,16 +3,15 @@
  * batch size and a few generated tokens at the current sampling settings. The worker runs it on
  * each backend that passed its self-check and trains on the fastest.
  */
-import * as tf from '../tf';
-import { DpoTrainer } from '../dpo/trainer';
 import { heldOutScenes } from '../eval/evaluate';
 import { generate } from '../model/generate';
 import type { ModelConfig } from '../model/config';
-import { trainableCopy, type Weights } from '../model/weights';
+import type { Weights } from '../model/weights';
 import type { PlaygroundConfig } from '../playground/controls';
-import { dpoOptionsFromConfig, worldFromConfig } from '../playground/run-options';
+import { worldFromConfig } from '../playground/run-options';
 import { renderScene } from '../world/render';
 import { DESCRIBE_PROMPT } from '../world/tasks';
+import { withScratchRun } from './scratch-run';
 
 export interface ThroughputProbe {
   /** Offline DPO steps per second at the settings' batch size, after one warm-up step. */
@@ -44,13 +43,8 @@ export async function probeThroughput(
   settings: PlaygroundConfig,
   options: ProbeOptions = { warmupBudgetMs: Infinity, withGeneration: true },
 ): Promise<ThroughputProbe> {
-  const policy = trainableCopy(model.weights);
-  const dpoOptions = { ...dpoOptionsFromConfig({ ...settings, mode: 'offline', pairs: 'gt-corrupt' }), offlinePairs: settings.batch, steps: 1000, logEvery: 1000 };
-  const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), dpoOptions);
-  // Waits until the device has finished everything queued so far.
-  const sync = async () => void (await policy['final.ln.b']!.data());
-  try {
-    await trainer.prepare();
+  const offline = { ...settings, mode: 'offline', pairs: 'gt-corrupt', steps: 1000 };
+  return withScratchRun(model, offline, { offlinePairs: settings.batch, logEvery: 1000 }, async ({ trainer, policy, sync }) => {
     let start = performance.now();
     await trainer.trainStep();
     await sync();
@@ -77,10 +71,7 @@ export async function probeThroughput(
     await generate(policy, model.config, images, prompts, { ...sampling, maxNewTokens: newTokens });
     const tokensPerSecond = (rows * newTokens) / ((performance.now() - start) / 1000);
     return { dpoStepsPerSecond, tokensPerSecond, warmupMs };
-  } finally {
-    trainer.dispose();
-    for (const v of Object.values(policy)) v.dispose();
-  }
+  });
 }
 
 /** Seconds per training step of the settings' method, from a probe (online steps also sample K captions of up to 21 words). */

@@ -175,7 +175,7 @@ function gumbelNoise(size: number, rng: Rng): Float32Array {
 
 /** Top-k or top-p sampling, done on the host from each step's logits (one readback per word). */
 async function decodeOnHost(decoder: CachedDecoder, state: DecodeState, opts: GenerateOptions, rng: Rng): Promise<void> {
-  const { tokens, cursor, responseStart, done, length, vocab } = state;
+  const { tokens, cursor, done, length, vocab } = state;
   const batch = cursor.length;
   while (done.some((d) => !d)) {
     const { ids, positions } = lastTokens(state);
@@ -187,7 +187,7 @@ async function decodeOnHost(decoder: CachedDecoder, state: DecodeState, opts: Ge
       const next = sampleFromLogits(values.subarray(b * vocab, (b + 1) * vocab), opts, rng);
       tokens[b * length + cursor[b]!] = next;
       cursor[b]!++;
-      if (next === EOS_ID || cursor[b]! >= length || cursor[b]! - responseStart[b]! >= opts.maxNewTokens) done[b] = true;
+      if (next === EOS_ID || budget(state, b, opts.maxNewTokens) === 0) done[b] = true;
     }
   }
 }
