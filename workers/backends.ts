@@ -11,6 +11,7 @@ import { weightsFromCheckpoint, type DecodedCheckpoint } from '../src/core/model
 import { disposeWeights } from '../src/core/model/weights';
 import type { PlaygroundConfig } from '../src/core/playground/controls';
 import { registerGroupedWebgpuAddN } from '../src/core/ops/webgpu-addn';
+import { registerFusedWebgpuKernels } from '../src/core/ops/fused';
 import { BACKEND_ORDER, type BackendName } from './backend-names';
 
 export interface BackendMeasurement {
@@ -65,6 +66,7 @@ async function register(name: BackendName): Promise<void> {
   if (name === 'webgpu') {
     await import('@tensorflow/tfjs-backend-webgpu');
     registerGroupedWebgpuAddN();
+    registerFusedWebgpuKernels();
   }
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');

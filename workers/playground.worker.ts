@@ -10,7 +10,7 @@ import { captionScenes, heldOutScenes } from '../src/core/eval/evaluate';
 import { decodeCheckpoint, weightsFromCheckpoint } from '../src/core/model/checkpoint';
 import { describeConfig, PRESETS, type ModelConfig } from '../src/core/model/config';
 import { disposeWeights, type TrainableWeights } from '../src/core/model/weights';
-import { DEFAULT_WORLD } from '../src/core/world/config';
+import { worldForModel } from '../src/core/world/config';
 import { toRgba } from '../src/core/world/render';
 import { groundTruthCaption } from '../src/core/world/tasks';
 import type { BackendName } from './backend-names';
@@ -148,11 +148,12 @@ const api = {
   /** Held-out scenes with the model's greedy captions, marked against the ground truth. */
   async gallery(count: number, seed: number): Promise<GalleryItem[]> {
     const { weights, config } = requireModel();
-    const scenes = heldOutScenes(DEFAULT_WORLD, seed, count);
-    const captions = await captionScenes(weights, config, DEFAULT_WORLD, scenes, count);
+    const world = worldForModel(config);
+    const scenes = heldOutScenes(world, seed, count);
+    const captions = await captionScenes(weights, config, world, scenes, count);
     const items = captions.map(({ scene, image, text }) => ({
       rgba: toRgba(image),
-      size: DEFAULT_WORLD.imageSize,
+      size: world.imageSize,
       caption: markCaption(text, scene),
       truth: groundTruthCaption(scene),
     }));
@@ -190,14 +191,14 @@ const api = {
 
   /** Scenes of a world with the annotator's (flawed) captions. */
   previewData(config: PlaygroundConfig, seed: number, count: number): PreviewScene[] {
-    const items = previewScenes(worldFromConfig(config), seed, count);
+    const items = previewScenes(worldFromConfig(config, requireModel().config), seed, count);
     return Comlink.transfer(items, items.map((i) => i.rgba.buffer as ArrayBuffer));
   },
 
   /** The scene editor: both models' captions and yes/no answers for a hand-made scene. */
   async inspectScene(scene: Scene): Promise<{ drawn: DrawnScene; policy?: SceneInspection; reference: SceneInspection }> {
-    const world = DEFAULT_WORLD;
     const base = requireModel();
+    const world = worldForModel(base.config);
     const reference = runs.reference ?? { weights: base.weights, config: base.config };
     const policy = runs.policy;
     return {
@@ -223,7 +224,7 @@ const api = {
         session.dispose();
       }
     }
-    const zip = trlDatasetZip(pairs, DEFAULT_WORLD.imageSize);
+    const zip = trlDatasetZip(pairs, requireModel().config.imageSize);
     return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
   },
 

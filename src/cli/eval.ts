@@ -1,5 +1,5 @@
 /** npm run eval -- --checkpoint DIR --scenes N --seed S [--json] : hallucination scores on held-out scenes. */
-import { DEFAULT_WORLD } from '../core/world/config';
+import { worldForModel } from '../core/world/config';
 import { describeConfig } from '../core/model/config';
 import { evaluateModel } from '../core/eval/evaluate';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
@@ -23,7 +23,7 @@ await runCli('eval', FLAGS, async () => {
   const { weights, config } = await loadCheckpointDir(flags.checkpoint);
   if (!flags.json) console.log(`model ${describeConfig(config)} | backend ${backend} | ${flags.scenes} held-out scenes, seed ${flags.seed}`);
   const started = performance.now();
-  const report = await evaluateModel(weights, config, DEFAULT_WORLD, { scenes: flags.scenes, seed: flags.seed, batchSize: flags.batch });
+  const report = await evaluateModel(weights, config, worldForModel(config), { scenes: flags.scenes, seed: flags.seed, batchSize: flags.batch });
   if (flags.json) console.log(JSON.stringify(report));
   else console.log(`${formatReport(report)}\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 });

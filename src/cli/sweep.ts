@@ -4,7 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DEFAULT_WORLD } from '../core/world/config';
+import { worldForModel } from '../core/world/config';
 import { evaluateModel, type EvalReport } from '../core/eval/evaluate';
 import { DpoTrainer } from '../core/dpo/trainer';
 import { DPO_MODES } from '../core/dpo/options';
@@ -47,7 +47,7 @@ await runCli('sweep', SWEEP_FLAGS, async () => {
   console.log(`sweep: ${grid.length} runs (${modes.length} modes x ${betas.length} betas x ${temperatures.length} temperatures x ${samples.length} K x ${flags.seeds} seeds) on ${backend}`);
   const evalOptions = { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 };
   const base = await loadCheckpointDir(flags.checkpoint);
-  const before: EvalReport = await evaluateModel(base.weights, base.config, DEFAULT_WORLD, evalOptions);
+  const before: EvalReport = await evaluateModel(base.weights, base.config, worldForModel(base.config), evalOptions);
   disposeWeights(base.weights);
   const runs: SweepRun[] = [];
   const bar = new ProgressBar(grid.length, 'sweep');
@@ -55,7 +55,7 @@ await runCli('sweep', SWEEP_FLAGS, async () => {
     const options = dpoOptionsFromFlags({ ...flags, ...point, json: false, out: '', 'eval-every': 0 });
     const { weights, config } = await loadCheckpointDir(flags.checkpoint);
     const started = performance.now();
-    const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, options);
+    const trainer = new DpoTrainer(weights, config, worldForModel(config), options);
     await trainer.prepare();
     let metrics: Record<string, number> = {};
     for (let i = 0; i < options.steps; i++) {
@@ -63,7 +63,7 @@ await runCli('sweep', SWEEP_FLAGS, async () => {
       if (log && Object.keys(log.metrics).length > 0) metrics = log.metrics;
     }
     const seconds = (performance.now() - started) / 1000;
-    const after = await evaluateModel(weights, config, DEFAULT_WORLD, evalOptions);
+    const after = await evaluateModel(weights, config, worldForModel(config), evalOptions);
     trainer.dispose();
     disposeWeights(weights);
     runs.push({ ...point, metrics, eval: after, seconds });

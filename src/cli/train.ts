@@ -2,7 +2,7 @@
  * npm run train -- --mode offline|online|mixed --pairs gt-corrupt|bdhs|self-samples --judge ... [--json]
  * DPO from the shipped SFT checkpoint (or --checkpoint), with the hallucination eval before and after.
  */
-import { DEFAULT_WORLD } from '../core/world/config';
+import { worldForModel } from '../core/world/config';
 import { describeConfig } from '../core/model/config';
 import { evaluateModel } from '../core/eval/evaluate';
 import { DpoTrainer } from '../core/dpo/trainer';
@@ -22,9 +22,9 @@ await runCli('train', TRAIN_FLAGS, async () => {
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
   log(`model ${describeConfig(config)} | backend ${backend} | ${options.mode} DPO, ${options.pairSource} pairs, ${options.judge.kind} judge`);
   const evalOptions = { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 };
-  const evalBefore = await evaluateModel(weights, config, DEFAULT_WORLD, evalOptions);
+  const evalBefore = await evaluateModel(weights, config, worldForModel(config), evalOptions);
   const started = performance.now();
-  const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, options);
+  const trainer = new DpoTrainer(weights, config, worldForModel(config), options);
   await trainer.prepare((m) => log(m));
   const bar = new ProgressBar(options.steps, 'dpo');
   let last: Record<string, number> = {};
@@ -34,7 +34,7 @@ await runCli('train', TRAIN_FLAGS, async () => {
     const entry = await trainer.trainStep();
     if (flags['eval-every'] > 0 && trainer.step % flags['eval-every'] === 0 && trainer.step < options.steps) {
       const evalStarted = performance.now();
-      const report = await evaluateModel(weights, config, DEFAULT_WORLD, evalOptions);
+      const report = await evaluateModel(weights, config, worldForModel(config), evalOptions);
       evalSeconds += (performance.now() - evalStarted) / 1000;
       evalHistory.push({ step: trainer.step, report });
       log(`  step ${trainer.step}: CHAIR_i ${(100 * report.chair_i).toFixed(1)}%  Cover ${(100 * report.cover).toFixed(1)}%  POPE adversarial F1 ${(100 * report.pope.adversarial.f1).toFixed(1)}%`);
@@ -47,7 +47,7 @@ await runCli('train', TRAIN_FLAGS, async () => {
   }
   // Training time: pair building, reference caching and steps, without the periodic evals.
   const seconds = (performance.now() - started) / 1000 - evalSeconds;
-  const evalAfter = await evaluateModel(weights, config, DEFAULT_WORLD, evalOptions);
+  const evalAfter = await evaluateModel(weights, config, worldForModel(config), evalOptions);
   if (flags.out) await saveCheckpointDir(flags.out, weights, config, { command: `npm run train -- ${process.argv.slice(2).join(' ')}`, parent: flags.checkpoint, seconds });
   trainer.dispose();
   if (flags.json) {

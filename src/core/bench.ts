@@ -5,7 +5,7 @@ import { generate } from './model/generate';
 import { disposeWeights, initWeights } from './model/weights';
 import { SftTrainer } from './train/sft';
 import { DpoTrainer } from './dpo/trainer';
-import { DEFAULT_WORLD } from './world/config';
+import { worldForModel } from './world/config';
 import { renderScene } from './world/render';
 import { sampleScenes } from './world/scene';
 import { DESCRIBE_PROMPT } from './world/tasks';
@@ -25,7 +25,7 @@ export interface BenchResult {
 
 async function dpoStepsPerSecond(config: ModelConfig, mode: 'offline' | 'online', batchSize: number, steps: number): Promise<number> {
   const weights = initWeights(config, 1);
-  const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, { mode, batchSize, offlinePairs: 4 * batchSize, samples: 4, steps: 1e9, logEvery: 1e9, sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 12 } });
+  const trainer = new DpoTrainer(weights, config, worldForModel(config), { mode, batchSize, offlinePairs: 4 * batchSize, samples: 4, steps: 1e9, logEvery: 1e9, sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 12 } });
   await trainer.prepare();
   // Warm-up: one epoch offline (the reference log-probs get cached during the first), one step online.
   for (let i = 0; i < (mode === 'offline' ? 4 : 1); i++) await trainer.trainStep();
@@ -48,7 +48,7 @@ export async function benchmark(
   options: { sftSteps: number; batchSize: number; generationBatch: number; includeDpo: boolean },
 ): Promise<BenchResult> {
   const weights = initWeights(config, 0);
-  const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: 1e9, batchSize: options.batchSize, logEvery: 1e9 });
+  const trainer = new SftTrainer(weights, config, worldForModel(config), { steps: 1e9, batchSize: options.batchSize, logEvery: 1e9 });
   for (let i = 0; i < 3; i++) await trainer.trainStep();
   await weights['final.ln.g']!.data();
   let start = performance.now();
@@ -57,8 +57,9 @@ export async function benchmark(
   const sftStepsPerSecond = options.sftSteps / ((performance.now() - start) / 1000);
   trainer.dispose();
 
-  const scenes = sampleScenes(createRng(1), DEFAULT_WORLD, options.generationBatch);
-  const images = scenes.map((s) => renderScene(s, DEFAULT_WORLD.imageSize, DEFAULT_WORLD.noise));
+  const world = worldForModel(config);
+  const scenes = sampleScenes(createRng(1), world, options.generationBatch);
+  const images = scenes.map((s) => renderScene(s, world.imageSize, world.noise));
   const prompts = scenes.map(() => DESCRIBE_PROMPT);
   const maxNewTokens = 12;
   await generate(weights, config, images.slice(0, 2), prompts.slice(0, 2), { maxNewTokens: 2 });

@@ -19,8 +19,8 @@ describe('CLI flags', () => {
   });
 
   it('pretrain refuses a missing --out and a zero learning rate', () => {
-    expect(runCli('pretrain', ['--steps', '1']).stderr).toMatch(/--out is required/);
-    const zeroLr = runCli('pretrain', ['--lr', '0', '--out', '/tmp/x']);
+    expect(runCli('sft', ['--steps', '1']).stderr).toMatch(/--out is required/);
+    const zeroLr = runCli('sft', ['--lr', '0', '--out', '/tmp/x']);
     expect(zeroLr.code).toBe(2);
     expect(zeroLr.stderr).toMatch(/--lr must be > 0/);
   });
@@ -31,10 +31,10 @@ describe('pretrain -> eval round trip', () => {
 
   it('pretrain writes a checkpoint, eval.json and a model card; eval --json reproduces eval.json', () => {
     const out = join(dir, 'tiny');
-    const trained = runCli('pretrain', ['--preset', 'tiny', '--steps', '3', '--vision-steps', '2', '--batch', '4', '--out', out, '--eval-scenes', '6']);
+    const trained = runCli('sft', ['--preset', 'tiny', '--steps', '3', '--vision-steps', '2', '--batch', '4', '--out', out, '--eval-scenes', '6']);
     expect(trained.code, trained.stderr).toBe(0);
     const card = readFileSync(join(out, 'README.md'), 'utf8');
-    expect(card).toMatch(/npm run pretrain -- --seed 0 --steps 3/);
+    expect(card).toMatch(/npm run sft -- --seed 0 --steps 3/);
     const saved = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
 
     const evaluated = runCli('eval', ['--checkpoint', out, '--scenes', '6', '--seed', '1', '--json']);

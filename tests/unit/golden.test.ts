@@ -34,12 +34,31 @@ describe('golden self-check values', () => {
     disposeWeights(weights);
   });
 
+  it('a wrong backward kernel fails the check even though the forward pass is right', async () => {
+    const { weights, config } = await loadCheckpointDir('models/sft-base');
+    const golden = await goldenOnCpu(weights, config);
+    expect(golden.gradientNorms).toHaveLength(Object.keys(weights).length);
+    // GELU's sigmoid with a gradient 5% too large: every log-prob is unchanged, training is not.
+    const original = tf.getGradient('Sigmoid')!;
+    tf.registerGradient({ ...original, gradFunc: (dy, saved, attrs) => ({ x: () => tf.mul(original.gradFunc(dy, saved, attrs).x!(), 1.05) }) });
+    try {
+      const check = await checkGolden(weights, config, golden);
+      expect(check.maxDiff).toBeLessThan(GOLDEN_TOLERANCE / 10);
+      expect(check.ok).toBe(false);
+      expect(check.message).toMatch(/^wasm computes other gradients than the cpu golden values \([\w.]+: [\d.]+% off, allowed 0\.1%\)$/);
+    } finally {
+      tf.registerGradient(original);
+    }
+    expect((await checkGolden(weights, config, golden)).ok).toBe(true);
+    disposeWeights(weights);
+  });
+
   it('malformed golden values in a checkpoint header are refused with a clear message', async () => {
     const config = PRESETS.tiny;
     const weights = initWeights(config, 2);
     const { header, data } = await encodeCheckpoint(weights, config, {}, { backend: 'cpu', seed: 1, logProbs: [-1, -2] });
     expect(() => decodeCheckpoint(header, data)).not.toThrow();
-    for (const golden of [{ backend: 'cpu', seed: 1, logProbs: [NaN] }, { backend: 'cpu', seed: 1, logProbs: 'x' }, { backend: 3, seed: 1, logProbs: [] }, null]) {
+    for (const golden of [{ backend: 'cpu', seed: 1, logProbs: [NaN] }, { backend: 'cpu', seed: 1, logProbs: [-1], gradientNorms: [1, 2] }, { backend: 'cpu', seed: 1, logProbs: [-1], gradientNorms: Array(100).fill(-1) }, { backend: 'cpu', seed: 1, logProbs: 'x' }, { backend: 3, seed: 1, logProbs: [] }, null]) {
       expect(() => decodeCheckpoint({ ...header, golden }, data)).toThrow(CheckpointError);
       expect(() => decodeCheckpoint({ ...header, golden }, data)).toThrow(/golden/);
     }

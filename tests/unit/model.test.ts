@@ -6,7 +6,7 @@ import { sequenceLogProbs, sftLoss } from '../../src/core/model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
 import { initWeights, disposeWeights } from '../../src/core/model/weights';
 import { createRng } from '../../src/core/random';
-import { DEFAULT_WORLD } from '../../src/core/world/config';
+import { DEFAULT_WORLD, worldConfigProblems, worldForModel } from '../../src/core/world/config';
 import { renderScene } from '../../src/core/world/render';
 import { sampleScene } from '../../src/core/world/scene';
 import { groundTruthCaption } from '../../src/core/world/tasks';
@@ -32,8 +32,30 @@ describe('model shapes', () => {
     disposeWeights(weights);
   });
 
-  it('the default preset is larger than the tiny one', () => {
+  it('the default preset is larger than the tiny one, the large one several times the default', () => {
     expect(parameterCount(PRESETS.default)).toBeGreaterThan(3 * parameterCount(PRESETS.tiny));
+    expect(parameterCount(PRESETS.large)).toBeGreaterThan(4 * parameterCount(PRESETS.default));
+  });
+
+  it('the large preset reads 48 px images through 8 px patches into the same 9 image tokens', () => {
+    const large = PRESETS.large;
+    expect(weightShapes(large)['vision.patch.w']).toEqual([8 * 8 * 3, large.visionChannels[0]]);
+    const world = worldForModel(large);
+    expect(world.imageSize).toBe(48);
+    expect(worldConfigProblems(world)).toEqual([]);
+    const weights = initWeights(large, 0);
+    const scene = sampleScene(createRng(1), world);
+    const batch = makeSequenceBatch([renderScene(scene, 48, 0)], [encodeText('describe the image', groundTruthCaption(scene))]);
+    const logits = forwardLogits(weights, large, batch.images, batch.tokens);
+    expect(logits.shape).toEqual([1, large.textLength, large.vocabSize]);
+    // An image of another size is refused with the sizes named, not a shape error deep in tfjs.
+    const small = makeSequenceBatch([renderScene(scene, 36, 0)], [encodeText('describe the image', 'yes .')]);
+    expect(() => forwardLogits(weights, large, small.images, small.tokens)).toThrow('images are 36 px; this model reads 48 px');
+    expect(worldConfigProblems({ ...world, imageSize: 40 })).toEqual(['imageSize must be a multiple of 6 between 36 and 96 px (got 40)']);
+    tf.dispose(logits);
+    disposeBatch(batch);
+    disposeBatch(small);
+    disposeWeights(weights);
   });
 });
 

@@ -58,7 +58,7 @@ describe('playground settings to engine options', () => {
     expect(options.sampling.temperature).toBe(1.2);
     expect(options.samples).toBe(6);
     expect(options.referenceSync).toEqual({ every: 10, mix: 0.5 });
-    expect(worldFromConfig(config).cooccurrenceBias).toBe(0.5);
+    expect(worldFromConfig(config, { imageSize: 36 }).cooccurrenceBias).toBe(0.5);
   });
 
   it('logs every step of short runs and every 10th of long ones', () => {

@@ -12,6 +12,7 @@ import type { Weights } from '../model/weights';
 import { defaultConfig, type PlaygroundConfig } from '../playground/controls';
 import { dpoOptionsFromConfig, EVAL_SEED, worldFromConfig } from '../playground/run-options';
 import { renderScene } from '../world/render';
+import { fusedKernelChecks, type FusedKernelCheck } from './fused-check';
 import { pairLogProbs } from './golden';
 import { withScratchRun } from './scratch-run';
 
@@ -31,6 +32,8 @@ export interface NumericsReport {
   greedy: string[];
   /** K = 4 samples per prompt at the default temperature, 16 prompts, seeded. */
   sampled: number[][];
+  /** Each fused kernel against its plain tfjs path on this backend (empty where none are used). */
+  fusedKernels: FusedKernelCheck[];
   /** Milliseconds per part, for the record (not compared). */
   timings: Record<string, number>;
 }
@@ -50,7 +53,7 @@ async function readWeights(weights: Weights, names: readonly string[]): Promise<
 
 export async function numericsReport(model: { weights: Weights; config: ModelConfig }, options: NumericsOptions): Promise<NumericsReport> {
   const settings: PlaygroundConfig = defaultConfig();
-  const world = worldFromConfig(settings);
+  const world = worldFromConfig(settings, model.config);
   const timings: Record<string, number> = {};
   const timed = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
     const start = performance.now();
@@ -103,5 +106,6 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
       return out.map((c) => c.ids);
     });
   }
-  return { backend: tf.getBackend(), logProbs, firstStep, weightsBeforeStep, weightsAfterStep, shortRun, greedy, sampled, timings };
+  const fusedKernels = await timed('fusedKernels', () => fusedKernelChecks());
+  return { backend: tf.getBackend(), logProbs, firstStep, weightsBeforeStep, weightsAfterStep, shortRun, greedy, sampled, fusedKernels, timings };
 }

@@ -25,7 +25,7 @@ export async function withScratchRun<T>(
   work: (run: ScratchRun) => Promise<T>,
 ): Promise<T> {
   const policy = trainableCopy(model.weights);
-  const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings), { ...dpoOptionsFromConfig(settings), ...overrides });
+  const trainer = new DpoTrainer(policy, model.config, worldFromConfig(settings, model.config), { ...dpoOptionsFromConfig(settings), ...overrides });
   const sync = async () => void (await (policy['final.ln.b'] as tf.Tensor).data());
   try {
     await trainer.prepare();

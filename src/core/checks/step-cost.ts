@@ -57,7 +57,7 @@ export async function measureStepCost(model: { weights: Weights; config: ModelCo
     const perDpoStep = deviceBefore && difference(deviceBefore, readDevice!(), STEPS);
     await sync();
 
-    const world = worldFromConfig(settings);
+    const world = worldFromConfig(settings, model.config);
     const images = heldOutScenes(world, 5, settings.batch).map((s) => renderScene(s, world.imageSize, world.noise));
     const prompts = images.map(() => DESCRIBE_PROMPT);
     await generate(policy, model.config, images, prompts, { maxNewTokens: 2 });

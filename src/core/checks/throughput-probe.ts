@@ -60,7 +60,7 @@ export async function probeThroughput(
     const dpoStepsPerSecond = steps / ((performance.now() - start) / 1000);
     if (!options.withGeneration) return { dpoStepsPerSecond, tokensPerSecond: NaN, warmupMs };
 
-    const world = worldFromConfig(settings);
+    const world = worldFromConfig(settings, model.config);
     const rows = Math.min(64, settings.k * settings.batch);
     const images = heldOutScenes(world, 3, rows).map((s) => renderScene(s, world.imageSize, world.noise));
     const prompts = images.map(() => DESCRIBE_PROMPT);

@@ -1,7 +1,7 @@
 import * as tf from '../tf';
 import { IMAGE_TOKENS, type ModelConfig } from './config';
 import { dense, gelu, layerNorm } from './layers';
-import { matMul, swapLastAxes } from './matmul';
+import { matMul } from './matmul';
 import { decodeText, logitsFromStates, splitHeads, type LayerKeyValues } from './network';
 import type { Weights } from './weights';
 
@@ -64,7 +64,7 @@ export class CachedDecoder {
         const keys = tf.add(tf.mul(cache.keys, keep), tf.mul(k!, write)) as tf.Tensor4D;
         const values = tf.add(tf.mul(cache.values, keep), tf.mul(v!, write)) as tf.Tensor4D;
         next.push({ keys: tf.keep(keys), values: tf.keep(values) });
-        const scores = tf.add(tf.mul(matMul(q!, swapLastAxes(keys)), 1 / Math.sqrt(headDim)), bias);
+        const scores = tf.add(tf.mul(matMul(q!, keys, true), 1 / Math.sqrt(headDim)), bias);
         const mixed = matMul(tf.softmax(scores), values).transpose([0, 2, 1, 3]).reshape([batch, 1, d]);
         x = tf.add(x, dense(mixed, weights, `${p}attn.proj`));
         x = tf.add(x, dense(gelu(dense(layerNorm(x, weights, `${p}ln2`), weights, `${p}mlp.fc`)), weights, `${p}mlp.proj`));

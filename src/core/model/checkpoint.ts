@@ -106,8 +106,8 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
   }
   const golden = header.golden;
   if (golden !== undefined) {
-    const valid = golden && typeof golden === 'object' && typeof golden.backend === 'string' && Number.isInteger(golden.seed) && Array.isArray(golden.logProbs) && golden.logProbs.length <= 64 && golden.logProbs.every((v) => typeof v === 'number' && Number.isFinite(v));
-    if (!valid) throw new CheckpointError('checkpoint "golden" self-check values are malformed (expected backend, seed and up to 64 finite log-probs)');
+    const valid = golden && typeof golden === 'object' && typeof golden.backend === 'string' && Number.isInteger(golden.seed) && Array.isArray(golden.logProbs) && golden.logProbs.length <= 64 && golden.logProbs.every((v) => typeof v === 'number' && Number.isFinite(v)) && (golden.gradientNorms === undefined || (Array.isArray(golden.gradientNorms) && golden.gradientNorms.length === header.tensors.length && golden.gradientNorms.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)));
+    if (!valid) throw new CheckpointError('checkpoint "golden" self-check values are malformed (expected backend, seed, up to 64 finite log-probs and optionally one finite gradient norm per tensor)');
   }
   if (data.byteLength !== header.byteLength) {
     throw new CheckpointError(`checkpoint weights are ${data.byteLength} bytes but the header says ${header.byteLength}: the file is truncated or corrupted`);

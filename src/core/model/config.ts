@@ -1,10 +1,26 @@
 import { VOCAB_SIZE } from '../world/tokenizer';
 
-/** Image tokens: the vision encoder turns a 36 px image into a 3x3 grid of feature vectors. */
+/** Image tokens: the vision encoder turns an image into a 3x3 grid of feature vectors. */
 export const IMAGE_TOKENS = 9;
+/** Image side of the default preset, in pixels. */
 export const IMAGE_SIZE = 36;
-/** The encoder cuts the image into 6x6 px patches, then merges 2x2 patches into one grid cell. */
-export const PATCH_SIZE = 6;
+/**
+ * The encoder cuts the image into a 6x6 grid of patches, then merges 2x2 patches into one of the
+ * 3x3 grid cells: an image side must be a multiple of 6 (36 px -> 6 px patches, 48 px -> 8 px).
+ */
+export const PATCHES_PER_SIDE = 6;
+export const MIN_IMAGE_SIZE = 36;
+export const MAX_IMAGE_SIZE = 96;
+
+export function patchSize(config: Pick<ModelConfig, 'imageSize'>): number {
+  return config.imageSize / PATCHES_PER_SIDE;
+}
+
+/** Problems with an image side (empty when fine): the encoder's grid needs a multiple of 6. */
+export function imageSizeProblems(size: number): string[] {
+  if (Number.isInteger(size) && size >= MIN_IMAGE_SIZE && size <= MAX_IMAGE_SIZE && size % PATCHES_PER_SIDE === 0) return [];
+  return [`imageSize must be a multiple of ${PATCHES_PER_SIDE} between ${MIN_IMAGE_SIZE} and ${MAX_IMAGE_SIZE} px (got ${size})`];
+}
 export const MAX_PROMPT_TOKENS = 6;
 /** Response words plus the end token: up to five "colour shape position" mentions joined by "and". */
 export const MAX_RESPONSE_TOKENS = 21;
@@ -16,7 +32,7 @@ export interface ModelConfig {
   preset: string;
   vocabSize: number;
   imageSize: number;
-  /** Width of the 6x6 px patch embedding and of the merged 12x12 px (grid-cell) features. */
+  /** Width of the patch embedding and of the merged 2x2-patch (grid-cell) features. */
   visionChannels: readonly [number, number];
   dModel: number;
   nLayers: number;
@@ -36,6 +52,21 @@ export const PRESETS = {
     nLayers: 2,
     nHeads: 4,
     mlpHidden: 128,
+    textLength: TEXT_LENGTH,
+  },
+  /**
+   * Where a GPU matters: 4.5x the default's parameters, a 48 px image (8 px patches), twice the
+   * width and one more layer.
+   */
+  large: {
+    preset: 'large',
+    vocabSize: VOCAB_SIZE,
+    imageSize: 48,
+    visionChannels: [64, 128],
+    dModel: 128,
+    nLayers: 3,
+    nHeads: 4,
+    mlpHidden: 256,
     textLength: TEXT_LENGTH,
   },
   /** For tests and slow fallbacks. */
@@ -63,7 +94,7 @@ export function weightShapes(config: ModelConfig): Record<string, number[]> {
   const [c1, c2] = config.visionChannels;
   const d = config.dModel;
   const shapes: Record<string, number[]> = {
-    'vision.patch.w': [PATCH_SIZE * PATCH_SIZE * 3, c1],
+    'vision.patch.w': [patchSize(config) ** 2 * 3, c1],
     'vision.patch.b': [c1],
     'vision.merge.w': [4 * c1, c2],
     'vision.merge.b': [c2],

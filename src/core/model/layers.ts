@@ -1,5 +1,6 @@
 import * as tf from '../tf';
 import { matMul } from './matmul';
+import * as fused from '../ops/fused';
 import type { Weights } from './weights';
 
 /** The model's building blocks, shared by the full forward pass and cached generation. */
@@ -16,12 +17,7 @@ export function dense3(x: tf.Tensor, w: tf.Tensor2D): tf.Tensor {
 }
 
 export function layerNorm(x: tf.Tensor, weights: Weights, name: string): tf.Tensor {
-  const { mean, variance } = tf.moments(x, -1, true);
-  const normalised = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, 1e-5)));
-  return tf.add(tf.mul(normalised, weights[`${name}.g`]!), weights[`${name}.b`]!);
+  return fused.layerNorm(x, weights[`${name}.g`]!, weights[`${name}.b`]!);
 }
 
-/** GELU, sigmoid approximation x * sigmoid(1.702 x): two cheap ops instead of tanh's six. */
-export function gelu(x: tf.Tensor): tf.Tensor {
-  return tf.mul(x, tf.sigmoid(tf.mul(x, 1.702)));
-}
+export const gelu = fused.gelu;

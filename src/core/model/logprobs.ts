@@ -1,6 +1,7 @@
 import * as tf from '../tf';
 import type { ModelConfig } from './config';
 import { forwardLogits } from './network';
+import { tokenLogProbsFromLogits } from '../ops/fused';
 import type { SequenceBatch } from './sequence';
 import type { Weights } from './weights';
 
@@ -10,12 +11,7 @@ import type { Weights } from './weights';
  */
 export function tokenLogProbs(weights: Weights, config: ModelConfig, batch: SequenceBatch, imageKeep?: tf.Tensor2D): tf.Tensor2D {
   const logits = forwardLogits(weights, config, batch.images, batch.tokens, imageKeep);
-  const [b, t, v] = logits.shape;
-  const predicting = logits.slice([0, 0, 0], [b, t - 1, v]);
-  const targets = batch.tokens.slice([0, 1], [b, t - 1]);
-  const mask = batch.targetMask.slice([0, 1], [b, t - 1]);
-  const picked = tf.sum(tf.mul(tf.logSoftmax(predicting), tf.oneHot(targets, v)), -1);
-  return tf.mul(picked, mask) as tf.Tensor2D;
+  return tokenLogProbsFromLogits(logits, batch.tokens, batch.targetMask);
 }
 
 /** Per-sequence log-probability of the response (summed over its tokens, as DPO uses): [B]. */

@@ -1,4 +1,5 @@
 import * as tf from '../tf';
+import { fusedKernelsActive } from '../ops/fused';
 
 /** Swap the last two axes. */
 export function swapLastAxes(x: tf.Tensor): tf.Tensor {
@@ -21,6 +22,12 @@ const matMulWithPlainGradients = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, sav
   };
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
-export function matMul(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return (matMulWithPlainGradients as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(a, b);
+/**
+ * a @ b, or a @ b^T with `transposeB`. WebGPU reads transposed operands inside its matmul shader,
+ * so where the fused kernels run (WebGPU) the transpose flags (and tfjs's own gradient, which uses
+ * them) save a dispatch per transpose; elsewhere the transposes are explicit, as above.
+ */
+export function matMul(a: tf.Tensor, b: tf.Tensor, transposeB = false): tf.Tensor {
+  if (fusedKernelsActive()) return tf.matMul(a, b, false, transposeB);
+  return (matMulWithPlainGradients as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(a, transposeB ? swapLastAxes(b) : b);
 }

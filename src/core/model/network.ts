@@ -1,7 +1,7 @@
 import * as tf from '../tf';
-import { IMAGE_TOKENS, PATCH_SIZE, type ModelConfig } from './config';
+import { IMAGE_TOKENS, patchSize, type ModelConfig } from './config';
 import { dense, dense3, gelu, layerNorm } from './layers';
-import { matMul, swapLastAxes } from './matmul';
+import { matMul } from './matmul';
 import { tokenId } from '../world/tokenizer';
 import { POSITIONS } from '../world/vocabulary';
 import type { Weights } from './weights';
@@ -25,9 +25,10 @@ function patchify(x: tf.Tensor4D, k: number): tf.Tensor4D {
   return rows.reshape([b, h / k, w / k, k * k * c]);
 }
 
-/** The vision encoder alone: images [B, 36, 36, 3] in [0, 1] -> cell features [B, 9, c2]. */
+/** The vision encoder alone: images [B, S, S, 3] in [0, 1] -> cell features [B, 9, c2]. */
 export function visionFeatures(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
-  const patches = patchify(tf.sub(images, 0.5) as tf.Tensor4D, PATCH_SIZE); // [B, 6, 6, 108]
+  if (images.shape[1] !== config.imageSize) throw new Error(`images are ${images.shape[1]} px; this model reads ${config.imageSize} px`);
+  const patches = patchify(tf.sub(images, 0.5) as tf.Tensor4D, patchSize(config)); // [B, 6, 6, p*p*3]
   const patchFeatures = gelu(dense(patches, weights, 'vision.patch')) as tf.Tensor4D;
   const cells = patchify(patchFeatures, 2); // [B, 3, 3, 4 * c1]
   return gelu(dense(cells, weights, 'vision.merge')).reshape([-1, IMAGE_TOKENS, config.visionChannels[1]]) as tf.Tensor3D;
@@ -43,7 +44,7 @@ export function visionFeatures(weights: Weights, config: ModelConfig, images: tf
 const POSITION_WORD_ONE_HOT = (vocabSize: number) =>
   tf.oneHot(tf.tensor1d(POSITIONS.map((p) => tokenId(p)), 'int32'), vocabSize).toFloat();
 
-/** images [B, 36, 36, 3] in [0, 1] -> image tokens [B, 9, d], one per grid cell. */
+/** images [B, S, S, 3] in [0, 1] -> image tokens [B, 9, d], one per grid cell. */
 export function encodeImages(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
   const cellFeatures = visionFeatures(weights, config, images);
   const projected = dense(gelu(dense(cellFeatures, weights, 'projector.fc1')), weights, 'projector.fc2');
@@ -85,7 +86,7 @@ function attention(x: tf.Tensor3D, weights: Weights, config: ModelConfig, name: 
   const headDim = d / config.nHeads;
   const [q, k, v] = splitHeads(dense(x, weights, `${name}.qkv`), config.nHeads);
   capture?.push({ keys: k!, values: v! });
-  const scores = tf.add(tf.mul(matMul(q!, swapLastAxes(k!)), 1 / Math.sqrt(headDim)), bias);
+  const scores = tf.add(tf.mul(matMul(q!, k!, true), 1 / Math.sqrt(headDim)), bias);
   const mixed = matMul(tf.softmax(scores), v!).transpose([0, 2, 1, 3]).reshape([batch, length, d]);
   return dense(mixed, weights, `${name}.proj`) as tf.Tensor3D;
 }
@@ -127,7 +128,7 @@ export function decodeText(
 export function logitsFromStates(weights: Weights, states: tf.Tensor): tf.Tensor {
   const d = states.shape[states.shape.length - 1]!;
   const flat = states.reshape([-1, d]) as tf.Tensor2D;
-  const logits = matMul(flat, swapLastAxes(weights['text.tokens']!));
+  const logits = matMul(flat, weights['text.tokens']!, true);
   return logits.reshape([...states.shape.slice(0, -1), logits.shape[1]!]);
 }
 

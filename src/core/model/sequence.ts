@@ -1,6 +1,6 @@
 import * as tf from '../tf';
 import { BOS_ID, EOS_ID, PAD_ID, SEP_ID, encode } from '../world/tokenizer';
-import { IMAGE_SIZE, MAX_PROMPT_TOKENS, MAX_RESPONSE_TOKENS, TEXT_LENGTH } from './config';
+import { MAX_PROMPT_TOKENS, MAX_RESPONSE_TOKENS, TEXT_LENGTH } from './config';
 
 /** Layout of one text sequence: <bos> prompt <sep> response <eos> <pad>... */
 export interface EncodedText {
@@ -37,18 +37,23 @@ export function encodeText(prompt: string, response: string | number[]): Encoded
   return { tokens, targetMask, responseStart };
 }
 
-/** A batch on the device: images [B, 36, 36, 3], tokens [B, T], targetMask [B, T]. */
+/** A batch on the device: images [B, S, S, 3], tokens [B, T], targetMask [B, T]. */
 export interface SequenceBatch {
   images: tf.Tensor4D;
   tokens: tf.Tensor2D;
   targetMask: tf.Tensor2D;
 }
 
+/** Square RGB images of one size (the side is read from the pixel count) -> [B, S, S, 3]. */
 export function imagesTensor(images: readonly Float32Array[]): tf.Tensor4D {
-  const pixelsPerImage = IMAGE_SIZE * IMAGE_SIZE * 3;
+  const pixelsPerImage = images[0]?.length ?? 0;
+  const side = Math.round(Math.sqrt(pixelsPerImage / 3));
+  if (side * side * 3 !== pixelsPerImage || images.some((image) => image.length !== pixelsPerImage)) {
+    throw new Error(`images must be square RGB images of one size (got ${[...new Set(images.map((i) => i.length))].join(', ')} values)`);
+  }
   const data = new Float32Array(images.length * pixelsPerImage);
   images.forEach((image, i) => data.set(image, i * pixelsPerImage));
-  return tf.tensor4d(data, [images.length, IMAGE_SIZE, IMAGE_SIZE, 3]);
+  return tf.tensor4d(data, [images.length, side, side, 3]);
 }
 
 export function makeSequenceBatch(images: readonly Float32Array[], texts: readonly EncodedText[]): SequenceBatch {

@@ -5,14 +5,16 @@ import { lossOptionProblems } from '../dpo/loss-options';
 import { parseLossSpec } from '../dpo/loss-spec';
 import type { PairSource } from '../dpo/pairs';
 import type { SftOptions } from '../train/sft';
-import { DEFAULT_WORLD, type WorldConfig } from '../world/config';
+import { DEFAULT_WORLD, worldForModel, type WorldConfig } from '../world/config';
+import type { ModelConfig } from '../model/config';
 import { CONTROLS, controlProblem, type PlaygroundConfig } from './controls';
 
 /** Seed of the held-out scenes: the CLI's default, so app and CLI numbers are comparable. */
 export const EVAL_SEED = 1;
 
-export function worldFromConfig(config: PlaygroundConfig): WorldConfig {
-  return { ...DEFAULT_WORLD, cooccurrenceBias: config.cooc, annotatorHallucinationRate: config.halluc };
+/** The world of a run: the settings' annotation knobs, drawn at the image size the model reads. */
+export function worldFromConfig(config: PlaygroundConfig, model: Pick<ModelConfig, 'imageSize'>): WorldConfig {
+  return worldForModel(model, { ...DEFAULT_WORLD, cooccurrenceBias: config.cooc, annotatorHallucinationRate: config.halluc });
 }
 
 /** Log often enough that short runs still draw a curve, rarely enough to keep readbacks cheap. */

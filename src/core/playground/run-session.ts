@@ -67,7 +67,7 @@ export class RunSession {
     readonly config: PlaygroundConfig,
     human?: HumanChooser,
   ) {
-    this.world = worldFromConfig(config);
+    this.world = worldFromConfig(config, start.config);
     // The run trains a copy: the starting model stays as it was for the next run.
     this.policy = trainableCopy(start.weights);
     this.startingWeights = frozenCopy(start.weights);

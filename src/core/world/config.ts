@@ -1,4 +1,5 @@
 import { SHAPES, type Shape } from './vocabulary';
+import { imageSizeProblems, type ModelConfig } from '../model/config';
 
 /** Knobs of the synthetic world and of its (deliberately flawed) SFT annotations. */
 export interface WorldConfig {
@@ -47,7 +48,7 @@ export function worldConfigProblems(config: WorldConfig): string[] {
   if (!(config.minObjects >= 1 && config.maxObjects <= 4 && config.minObjects <= config.maxObjects)) {
     problems.push(`object count range must be within 1..4 (got ${config.minObjects}..${config.maxObjects})`);
   }
-  if (config.imageSize !== 36) problems.push(`imageSize must be 36 (the encoder is built for it), got ${config.imageSize}`);
+  problems.push(...imageSizeProblems(config.imageSize));
   const seen = new Set<string>();
   for (const [a, b] of config.cooccurringPairs) {
     if (!SHAPES.includes(a) || !SHAPES.includes(b) || a === b) problems.push(`bad co-occurring pair ${a}/${b}`);
@@ -56,4 +57,9 @@ export function worldConfigProblems(config: WorldConfig): string[] {
     seen.add(b);
   }
   return problems;
+}
+
+/** The world drawn at the image size a model reads (every other knob unchanged). */
+export function worldForModel(model: Pick<ModelConfig, 'imageSize'>, world: WorldConfig = DEFAULT_WORLD): WorldConfig {
+  return world.imageSize === model.imageSize ? world : { ...world, imageSize: model.imageSize };
 }

@@ -1,9 +1,10 @@
 /**
- * npm run pretrain -- --seed S --steps N --out DIR
+ * npm run sft -- --seed S --steps N --out DIR
+ * (not "pretrain": npm would run a script of that name before every `npm run train`)
  * Stage 0 (vision encoder) + stage 1 (SFT on the flawed annotations), then the held-out eval, then
  * the checkpoint, eval.json and a model card in DIR.
  */
-import { DEFAULT_WORLD } from '../core/world/config';
+import { DEFAULT_WORLD, worldForModel } from '../core/world/config';
 import { PRESETS, describeConfig, isPresetName } from '../core/model/config';
 import { initWeights } from '../core/model/weights';
 import { DEFAULT_SFT, SftTrainer } from '../core/train/sft';
@@ -34,14 +35,14 @@ const FLAGS = {
   'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
 } satisfies Record<string, FlagSpec>;
 
-await runCli('pretrain', FLAGS, async () => {
+await runCli('sft', FLAGS, async () => {
   const flags = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags.help) return void console.log(usage('pretrain', FLAGS));
+  if (flags.help) return void console.log(usage('sft', FLAGS));
   if (!isPresetName(flags.preset)) throw new UsageError(`unknown preset ${flags.preset}`);
   const backend = await useNodeBackend(flags.backend as NodeBackend);
   const config = PRESETS[flags.preset];
   console.log(`model ${describeConfig(config)} | backend ${backend}`);
-  const world = { ...DEFAULT_WORLD, annotatorHallucinationRate: flags['annotator-hallucination'], cooccurrenceBias: flags.cooccurrence };
+  const world = { ...worldForModel(config), annotatorHallucinationRate: flags['annotator-hallucination'], cooccurrenceBias: flags.cooccurrence };
   const weights = initWeights(config, flags.seed);
   const started = performance.now();
   if (flags['vision-steps'] > 0) {
@@ -59,11 +60,11 @@ await runCli('pretrain', FLAGS, async () => {
   }
   const seconds = Math.round((performance.now() - started) / 1000);
   trainer.dispose();
-  const command = `npm run pretrain -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --annotator-hallucination ${flags['annotator-hallucination']} --cooccurrence ${flags.cooccurrence} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
+  const command = `npm run sft -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --annotator-hallucination ${flags['annotator-hallucination']} --cooccurrence ${flags.cooccurrence} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
   const facts = { command, seed: flags.seed, visionSteps: flags['vision-steps'], steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, backend, trainingSeconds: seconds, finalLoss: lastLoss, world };
   await saveCheckpointDir(flags.out, weights, config, facts);
   console.log(`saved ${flags.out} after ${seconds} s of training (final loss ${lastLoss.toFixed(4)}); evaluating…`);
-  const report = await evaluateModel(weights, config, DEFAULT_WORLD, { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 });
+  const report = await evaluateModel(weights, config, worldForModel(config), { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 });
   const evalCommand = `npm run eval -- --checkpoint ${flags.out} --scenes ${flags['eval-scenes']} --seed ${flags['eval-seed']} --backend ${backend}`;
   await writeFile(join(flags.out, 'eval.json'), JSON.stringify({ command: evalCommand, backend, ...report }, null, 2) + '\n');
   await writeFile(join(flags.out, 'README.md'), modelCard({ name: basename(flags.out), config, ...facts, evalCommand, report }));

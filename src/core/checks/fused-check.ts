@@ -1,0 +1,87 @@
+/**
+ * Each fused kernel (and the transposed matmuls that go with them) against its plain tfjs path on
+ * the active backend, at the shapes a default
+ * DPO step uses: the value and the gradient of every differentiable input, under a fixed random
+ * upstream gradient. Empty where the backend has no fused kernels.
+ */
+import * as tf from '../tf';
+import { matMul } from '../model/matmul';
+import { fusedKernelsActive, gelu, layerNorm, plainGelu, plainLayerNorm, plainTokenLogProbs, setFusedKernels, tokenLogProbsFromLogits } from '../ops/fused';
+
+export interface FusedKernelCheck {
+  op: string;
+  shape: number[];
+  /** Largest |fused - plain| over the output and over each input's gradient. */
+  valueDiff: number;
+  gradientDiff: number;
+  /** Largest |plain| gradient entry, to read gradientDiff against. */
+  gradientScale: number;
+}
+
+type Op = (inputs: tf.Tensor[]) => tf.Tensor;
+
+async function maxAbs(t: tf.Tensor): Promise<number> {
+  const v = await t.abs().max().data();
+  return v[0]!;
+}
+
+async function compare(op: string, inputs: tf.Tensor[], differentiable: number, fused: Op, plain: Op): Promise<FusedKernelCheck> {
+  const shape = inputs[0]!.shape;
+  const [fusedValue, fusedGrads, plainValue, plainGrads] = tf.tidy(() => {
+    const upstream = tf.randomNormal(fused(inputs).shape, 0, 1, 'float32', 11);
+    const run = (f: Op) => {
+      const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f([...xs, ...inputs.slice(differentiable)]), upstream)))(inputs.slice(0, differentiable));
+      return [f(inputs), grads] as const;
+    };
+    setFusedKernels(true);
+    const [fv, fg] = run(fused);
+    setFusedKernels(false);
+    const [pv, pg] = run(plain);
+    setFusedKernels(true);
+    return [fv, fg, pv, pg] as const;
+  });
+  let gradientDiff = 0;
+  let gradientScale = 0;
+  for (let i = 0; i < fusedGrads.length; i++) {
+    gradientDiff = Math.max(gradientDiff, await maxAbs(tf.sub(fusedGrads[i]!, plainGrads[i]!)));
+    gradientScale = Math.max(gradientScale, await maxAbs(plainGrads[i]!));
+  }
+  const valueDiff = await maxAbs(tf.sub(fusedValue, plainValue));
+  tf.dispose([fusedValue, plainValue, ...fusedGrads, ...plainGrads]);
+  return { op, shape, valueDiff, gradientDiff, gradientScale };
+}
+
+/** Shapes of a default DPO step: 32 sequences of 9 + 29 tokens, d = 64, vocabulary 50. */
+export async function fusedKernelChecks(batch = 32, length = 38, width = 64, vocab = 50, textLength = 29): Promise<FusedKernelCheck[]> {
+  if (!fusedKernelsActive()) return [];
+  const normal = (shape: number[], seed: number, std = 1) => tf.randomNormal(shape, 0, std, 'float32', seed);
+  const x = normal([batch, length, width], 1);
+  const gain = tf.add(1, normal([width], 2, 0.1));
+  const bias = normal([width], 3, 0.1);
+  const hidden = normal([batch, length, 2 * width], 4, 2);
+  const logits = normal([batch, textLength, vocab], 5, 3);
+  const queries = normal([batch, 4, length, width / 4], 8);
+  const keys = normal([batch, 4, length, width / 4], 9);
+  const states = normal([batch * textLength, width], 10);
+  const embedding = normal([vocab, width], 12);
+  // Uniform floats floored: tfjs's int32 randomUniform rounds, so it can return `vocab` itself.
+  const tokens = tf.cast(tf.floor(tf.randomUniform([batch, textLength], 0, vocab - 1e-3, 'float32', 6)), 'int32');
+  const mask = tf.cast(tf.greater(tf.randomUniform([batch, textLength], 0, 1, 'float32', 7), 0.3), 'float32');
+  try {
+    return [
+      await compare('layer norm', [x, gain, bias], 3, ([a, g, b]) => layerNorm(a!, g!, b!), ([a, g, b]) => plainLayerNorm(a!, g!, b!)),
+      await compare('gelu', [hidden], 1, ([a]) => gelu(a!), ([a]) => plainGelu(a!)),
+      await compare(
+        'token log-probs',
+        [logits, tokens, mask],
+        1,
+        ([l, t, m]) => tokenLogProbsFromLogits(l as tf.Tensor3D, t as tf.Tensor2D, m as tf.Tensor2D),
+        ([l, t, m]) => plainTokenLogProbs(l as tf.Tensor3D, t as tf.Tensor2D, m as tf.Tensor2D),
+      ),
+      await compare('attention scores (q k^T)', [queries, keys], 2, ([q, k]) => matMul(q!, k!, true), ([q, k]) => matMul(q!, k!, true)),
+      await compare('tied output head (h E^T)', [states, embedding], 2, ([h, e]) => matMul(h!, e!, true), ([h, e]) => matMul(h!, e!, true)),
+    ];
+  } finally {
+    tf.dispose([x, gain, bias, hidden, logits, queries, keys, states, embedding, tokens, mask]);
+  }
+}
