@@ -28,8 +28,11 @@ import { worldFromConfig } from '../src/core/playground/run-options';
 import { trlDatasetZip } from '../src/core/playground/trl-dataset';
 import type { Scene } from '../src/core/world/scene';
 import { RunControl, type RunListener, type StartOptions } from './run-control';
-import shippedHeaderUrl from '../models/sft-base/checkpoint.json?url';
-import shippedWeightsUrl from '../models/sft-base/weights.bin?url';
+import baseHeaderUrl from '../models/sft-base/checkpoint.json?url';
+import baseWeightsUrl from '../models/sft-base/weights.bin?url';
+import largeHeaderUrl from '../models/sft-large/checkpoint.json?url';
+import largeWeightsUrl from '../models/sft-large/weights.bin?url';
+import type { ShippedModel } from '../src/core/playground/controls';
 
 export interface ModelSummary {
   description: string;
@@ -76,12 +79,27 @@ async function fetchBytes(url: string): Promise<Uint8Array> {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-let shipped: Promise<DecodedCheckpoint> | undefined;
-/** The shipped SFT checkpoint, downloaded and validated once. */
-function shippedCheckpoint(): Promise<DecodedCheckpoint> {
-  shipped ??= Promise.all([fetch(shippedHeaderUrl).then((r) => r.json()), fetchBytes(shippedWeightsUrl)]).then(([header, data]) => decodeCheckpoint(header, data));
-  return shipped;
+const SHIPPED_URLS: Record<ShippedModel, [header: string, weights: string]> = {
+  default: [baseHeaderUrl, baseWeightsUrl],
+  large: [largeHeaderUrl, largeWeightsUrl],
+};
+const shipped = new Map<ShippedModel, Promise<DecodedCheckpoint>>();
+/** A shipped SFT checkpoint, downloaded and validated once. */
+function shippedCheckpoint(name: ShippedModel = 'default'): Promise<DecodedCheckpoint> {
+  const urls = SHIPPED_URLS[name];
+  if (!urls) return Promise.reject(new Error(`there is no shipped model "${name}" (choose ${Object.keys(SHIPPED_URLS).join(' or ')})`));
+  if (!shipped.has(name)) {
+    const [headerUrl, weightsUrl] = urls;
+    const loading = Promise.all([fetch(headerUrl).then((r) => r.json()), fetchBytes(weightsUrl)]).then(([header, data]) => decodeCheckpoint(header, data));
+    // A failed download may be retried.
+    loading.catch(() => shipped.delete(name));
+    shipped.set(name, loading);
+  }
+  return shipped.get(name)!;
 }
+
+/** The latest model load: a run waits for it, so it never starts from the model being replaced. */
+let modelLoading: Promise<unknown> = Promise.resolve();
 
 const api = {
   /**
@@ -90,7 +108,8 @@ const api = {
    * the worker).
    */
   async init(forced: BackendName | undefined, settings: PlaygroundConfig, onFatal?: (message: string) => void): Promise<BackendInfo> {
-    const info = await chooseBackend(forced, await shippedCheckpoint(), settings);
+    // Measured on the model the settings start from: the large one may favour another backend.
+    const info = await chooseBackend(forced, await shippedCheckpoint(settings.model as ShippedModel), settings);
     if (info.name === 'webgpu' && onFatal) {
       const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
       void device?.lost.then((lost) => onFatal(`the GPU device was lost (${lost.reason}: ${lost.message || 'no details'})`));
@@ -98,8 +117,10 @@ const api = {
     return info;
   },
 
-  async loadShippedModel(): Promise<ModelSummary> {
-    return install(await shippedCheckpoint());
+  async loadShippedModel(name: ShippedModel = 'default'): Promise<ModelSummary> {
+    const loading = shippedCheckpoint(name).then(install);
+    modelLoading = loading.catch(() => undefined);
+    return loading;
   },
 
   /**
@@ -176,6 +197,7 @@ const api = {
 
   /** Start a run from the current model; progress arrives through listener.update. */
   async startRun(runId: string, config: PlaygroundConfig, listener: RunListener, options: StartOptions = {}): Promise<number> {
+    await modelLoading;
     return runs.start(runId, config, requireModel(), listener, options);
   },
   pauseRun: () => runs.pause(),

@@ -25,7 +25,7 @@ export function modelCard(f: CardFacts): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   return `# Model card: ${f.name}
 
-${describeConfig(f.config)}. A LLaVA-style vision-language model: a patch encoder turns a 36x36 image
+${describeConfig(f.config)}. A LLaVA-style vision-language model: a patch encoder turns a ${f.config.imageSize}x${f.config.imageSize} image
 into 9 image tokens (one per grid cell), an MLP projector maps them into a ${f.config.nLayers}-layer causal
 transformer decoder that reads \`<image x9> <bos> prompt <sep>\` and writes the answer.
 

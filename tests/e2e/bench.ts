@@ -5,7 +5,8 @@
  *    during a short default run; WASM twice, cross-origin isolated (threads) and not;
  * 2. per backend: what a default DPO step and a generated token cost (tfjs kernels; on WebGPU also
  *    GPU dispatches, blocking readbacks and bytes read back);
- * 3. the automatic choice with no ?backend=: what it measured and picked, and how long it took.
+ * 3. the automatic choice with no ?backend=, for each model size: what it measured (offline DPO
+ *    steps/s per backend at the default settings) and picked, and how long it took.
  * Usage: npm run build && npm run bench:browser [-- webgpu,wasm]
  */
 import type { Page } from 'playwright-core';
@@ -61,15 +62,17 @@ async function measureBackend(app: AppSession, backend: string, label: string): 
   await page.close();
 }
 
-let auto = '';
+const auto: string[] = [];
 const isolatedApp = await startApp();
 try {
   for (const backend of backends) await measureBackend(isolatedApp, backend, backend);
-  const started = Date.now();
-  const page = await isolatedApp.open(RUN);
-  await page.locator('[data-testid=backend-badge]:not([data-backend=""])').waitFor({ timeout: 300_000 });
-  auto = `${await page.getByTestId('backend-reason').textContent()} (chosen ${((Date.now() - started) / 1000).toFixed(0)} s after opening the page)`;
-  await page.close();
+  for (const model of ['default', 'large']) {
+    const started = Date.now();
+    const page = await isolatedApp.open(`${RUN}&model=${model}`);
+    await page.locator('[data-testid=backend-badge]:not([data-backend=""])').waitFor({ timeout: 600_000 });
+    auto.push(`| ${model} | ${await page.getByTestId('backend-reason').textContent()} | ${((Date.now() - started) / 1000).toFixed(0)} s |`);
+    await page.close();
+  }
 } finally {
   await isolatedApp.close();
 }
@@ -89,4 +92,7 @@ console.log('\nCost of one default offline DPO step (16 pairs, cached reference)
 console.log('| backend | kernels / DPO step | GPU dispatches / DPO step | blocking readbacks / DPO step | KiB read back / DPO step | kernels / token | dispatches / token | readbacks / token | KiB read / token |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of costs) console.log(row);
-console.log(`\nAutomatic choice (no ?backend=): ${auto}`);
+console.log('\nAutomatic choice (no ?backend=), default settings:\n');
+console.log('| model size | what the badge says | chosen after |');
+console.log('|---|---|---|');
+for (const row of auto) console.log(row);

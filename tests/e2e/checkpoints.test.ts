@@ -44,4 +44,24 @@ describe('checkpoints in the browser', () => {
     expect(app.errors).toEqual([]);
     await page.close();
   });
+
+  it('the Model size setting swaps in the large shipped model, and a run trains on it', async () => {
+    const page = await app.open('?backend=wasm#v=1&steps=2&evaln=8&evalevery=0');
+    const summary = page.getByTestId('model-summary');
+    await expect.poll(() => summary.textContent(), { timeout: 240_000 }).toMatch(/default: d=64, 2 layers/);
+    await page.locator('#control-model').selectOption('large');
+    await expect.poll(() => summary.textContent(), { timeout: 120_000 }).toMatch(/large: d=128, 3 layers, 4 heads, 487,232 parameters/);
+    // The gallery redraws with the large model's 48 px scenes and its captions.
+    const firstImage = page.getByTestId('gallery').locator('canvas').first();
+    await expect.poll(() => firstImage.getAttribute('width'), { timeout: 120_000 }).toBe('48');
+    await page.getByTestId('gallery').getByTestId('caption').nth(5).waitFor({ timeout: 120_000 });
+    await page.getByTestId('train').click();
+    await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 300_000 });
+    await expect.poll(() => summary.textContent()).toMatch(/large: d=128/);
+    // The run trained on it: its evaluations caption 48 px scenes too, and no step was refused.
+    expect(await page.getByTestId('gallery').locator('canvas').last().getAttribute('width')).toBe('48');
+    expect(await page.getByTestId('diagnostics').textContent()).not.toMatch(/refused|non-finite/);
+    expect(app.errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -2,15 +2,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { evaluateModel, type EvalReport } from '../../src/core/eval/evaluate';
-import { DEFAULT_WORLD } from '../../src/core/world/config';
+import { SHIPPED_MODELS } from '../../src/core/playground/controls';
+import { worldForModel } from '../../src/core/world/config';
 
-const DIR = 'models/sft-base';
-const card = JSON.parse(readFileSync(`${DIR}/eval.json`, 'utf8')) as EvalReport & { command: string };
+describe.each(Object.entries(SHIPPED_MODELS))('the shipped SFT checkpoint for model size %s (models/%s)', (size, directory) => {
+  const dir = `models/${directory}`;
+  const card = JSON.parse(readFileSync(`${dir}/eval.json`, 'utf8')) as EvalReport & { command: string };
 
-describe('the shipped SFT checkpoint', () => {
   it('reproduces the numbers of its model card, and captions well while still hallucinating', async () => {
-    const { weights, config } = await loadCheckpointDir(DIR);
-    const report = await evaluateModel(weights, config, DEFAULT_WORLD, { scenes: card.scenes, seed: card.seed, batchSize: 100 });
+    const { weights, config } = await loadCheckpointDir(dir);
+    expect(config.preset).toBe(size);
+    const report = await evaluateModel(weights, config, worldForModel(config), { scenes: card.scenes, seed: card.seed, batchSize: 100 });
     for (const key of ['chair_i', 'chair_s', 'cover', 'attr_error', 'count_error'] as const) expect(report[key]).toBeCloseTo(card[key], 10);
     for (const split of ['random', 'popular', 'adversarial'] as const) {
       for (const metric of ['acc', 'precision', 'recall', 'f1', 'yes_ratio'] as const) {
@@ -24,5 +26,5 @@ describe('the shipped SFT checkpoint', () => {
     expect(report.chair_i).toBeLessThanOrEqual(0.4);
     // The language prior shows: adversarial probes fool it clearly more than random ones.
     expect(report.pope.adversarial.acc).toBeLessThan(report.pope.random.acc - 0.03);
-  });
+  }, 300_000);
 });

@@ -8,6 +8,10 @@ import { PAIR_SOURCES } from '../dpo/pairs';
 import { JUDGE_KINDS } from '../dpo/judges';
 import { parseLossSpec } from '../dpo/loss-spec';
 
+/** The shipped SFT checkpoints a run can start from (models/<directory>), by model size. */
+export const SHIPPED_MODELS = { default: 'sft-base', large: 'sft-large' } as const;
+export type ShippedModel = keyof typeof SHIPPED_MODELS;
+
 export type ControlGroup = 'data' | 'method' | 'loss' | 'sampling' | 'training';
 
 /** Methods the playground runs: plain SFT on the annotators' captions, or one of the DPO modes. */
@@ -38,6 +42,7 @@ export const CONTROLS = [
   { key: 'mixp', kind: 'number', default: 0.5, min: 0, max: 1, group: 'method', label: 'Mixed p', help: 'Mixed mode: probability that an example is the offline pair.' },
   { key: 'loss', kind: 'text', default: 'sigmoid,sft:1', group: 'loss', label: 'Loss types', help: "TRL loss_type names with weights, e.g. sigmoid,sft:1 or ipo. sft is RPO's term that keeps the chosen captions likely.", check: (v: string) => { try { parseLossSpec(v); return undefined; } catch (e) { return (e as Error).message; } } },
   { key: 'beta', kind: 'number', default: 0.1, min: 0, max: 100, exclusiveMin: true, group: 'loss', label: 'Beta', help: 'How strongly the policy is tied to the reference. Small beta lets it move far (and over-optimise).' },
+  { key: 'model', kind: 'choice', default: 'default', choices: Object.keys(SHIPPED_MODELS) as ShippedModel[], group: 'training', label: 'Model size', help: 'The shipped SFT model a run starts from. default: 107k parameters, 36 px images, minutes on a laptop CPU. large: 487k parameters, 48 px images, about 10x the work per step: where a real GPU pays off.' },
   { key: 'lr', kind: 'number', default: 2e-4, min: 0, max: 1, exclusiveMin: true, group: 'training', label: 'Learning rate', help: 'Adam step size. Too high: margins explode and captions degrade.' },
   { key: 'batch', kind: 'int', default: 16, min: 1, max: 256, group: 'training', label: 'Batch (pairs)', help: 'Preference pairs per step.' },
   { key: 'steps', kind: 'int', default: 100, min: 1, max: 100000, group: 'training', label: 'Steps', help: 'Optimizer steps of the run.' },

@@ -8,7 +8,7 @@ import type { BackendName } from '../../../workers/backend-names';
 import type { BackendInfo } from '../../../workers/backends';
 import type { ModelSummary, PlaygroundApi } from '../../../workers/playground.worker';
 import type { RunListener } from '../../../workers/run-control';
-import type { PlaygroundConfig } from '../../core/playground/controls';
+import type { PlaygroundConfig, ShippedModel } from '../../core/playground/controls';
 import type { ComparedCaption, InspectedPair } from '../../core/playground/run-session';
 import { isFinished } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
@@ -72,7 +72,7 @@ class TrainerState {
     worker.addEventListener('error', (event) => this.fatal(`the training worker crashed (${event.message || 'no details'})`));
     this.backend = null;
     this.backend = await api.init(this.preferred, $state.snapshot(configState.values) as PlaygroundConfig, Comlink.proxy((message: string) => this.fatal(message)));
-    this.model = await api.loadShippedModel();
+    this.model = await api.loadShippedModel(configState.values.model as ShippedModel);
   }
 
   private fatal(message: string): void {
