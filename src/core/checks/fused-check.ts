@@ -1,8 +1,8 @@
 /**
  * Each fused kernel (and the transposed matmuls that go with them) against its plain tfjs path on
- * the active backend, at the shapes a default
- * DPO step uses: the value and the gradient of every differentiable input, under a fixed random
- * upstream gradient. Empty where the backend has no fused kernels.
+ * the active backend, at the shapes a default DPO step uses: the value and the gradient of every
+ * differentiable input, under a fixed random upstream gradient. Empty where the backend has no
+ * fused kernels.
  */
 import * as tf from '../tf';
 import { matMul } from '../model/matmul';
@@ -20,9 +20,12 @@ export interface FusedKernelCheck {
 
 type Op = (inputs: tf.Tensor[]) => tf.Tensor;
 
-async function maxAbs(t: tf.Tensor): Promise<number> {
-  const v = await t.abs().max().data();
-  return v[0]!;
+/** Largest |a - b| (or |a| without b); the intermediate tensors are freed. */
+async function maxAbs(a: tf.Tensor, b?: tf.Tensor): Promise<number> {
+  const largest = tf.tidy(() => tf.max(tf.abs(b ? tf.sub(a, b) : a)));
+  const value = (await largest.data())[0]!;
+  largest.dispose();
+  return value;
 }
 
 async function compare(op: string, inputs: tf.Tensor[], differentiable: number, fused: Op, plain: Op): Promise<FusedKernelCheck> {
@@ -33,20 +36,22 @@ async function compare(op: string, inputs: tf.Tensor[], differentiable: number, 
       const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f([...xs, ...inputs.slice(differentiable)]), upstream)))(inputs.slice(0, differentiable));
       return [f(inputs), grads] as const;
     };
-    setFusedKernels(true);
     const [fv, fg] = run(fused);
     setFusedKernels(false);
-    const [pv, pg] = run(plain);
-    setFusedKernels(true);
-    return [fv, fg, pv, pg] as const;
+    try {
+      const [pv, pg] = run(plain);
+      return [fv, fg, pv, pg] as const;
+    } finally {
+      setFusedKernels(true);
+    }
   });
   let gradientDiff = 0;
   let gradientScale = 0;
   for (let i = 0; i < fusedGrads.length; i++) {
-    gradientDiff = Math.max(gradientDiff, await maxAbs(tf.sub(fusedGrads[i]!, plainGrads[i]!)));
+    gradientDiff = Math.max(gradientDiff, await maxAbs(fusedGrads[i]!, plainGrads[i]!));
     gradientScale = Math.max(gradientScale, await maxAbs(plainGrads[i]!));
   }
-  const valueDiff = await maxAbs(tf.sub(fusedValue, plainValue));
+  const valueDiff = await maxAbs(fusedValue, plainValue);
   tf.dispose([fusedValue, plainValue, ...fusedGrads, ...plainGrads]);
   return { op, shape, valueDiff, gradientDiff, gradientScale };
 }
