@@ -12,6 +12,8 @@ import { disposeWeights } from '../src/core/model/weights';
 import type { PlaygroundConfig } from '../src/core/playground/controls';
 import { registerGroupedWebgpuAddN } from '../src/core/ops/webgpu-addn';
 import { registerFusedWebgpuKernels } from '../src/core/ops/fused';
+import { SOFTWARE_ADAPTER } from '../src/core/ops/webgpu-matmul';
+import { registerWasmKernels } from '../src/core/ops/wasm-kernels';
 import { BACKEND_ORDER, type BackendName } from './backend-names';
 
 export interface BackendMeasurement {
@@ -38,7 +40,6 @@ export interface BackendInfo {
   threads?: number;
 }
 
-const SOFTWARE = /swiftshader|llvmpipe|lavapipe|software|basic render|microsoft basic/i;
 export const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
 async function webgpuAdapter(): Promise<{ adapter: string; software: boolean }> {
@@ -48,7 +49,7 @@ async function webgpuAdapter(): Promise<{ adapter: string; software: boolean }> 
   if (!adapter) throw new Error('no WebGPU adapter');
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const text = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ');
-  return { adapter: text, software: info.isFallbackAdapter === true || SOFTWARE.test(text) };
+  return { adapter: text, software: info.isFallbackAdapter === true || SOFTWARE_ADAPTER.test(text) };
 }
 
 function webglAdapter(): { adapter: string; software: boolean } {
@@ -56,7 +57,7 @@ function webglAdapter(): { adapter: string; software: boolean } {
     const gl = new OffscreenCanvas(1, 1).getContext('webgl2');
     const ext = gl?.getExtension('WEBGL_debug_renderer_info');
     const renderer = gl && ext ? String(gl.getParameter(ext.UNMASKED_RENDERER_WEBGL)) : '';
-    return { adapter: renderer, software: SOFTWARE.test(renderer) };
+    return { adapter: renderer, software: SOFTWARE_ADAPTER.test(renderer) };
   } catch {
     return { adapter: '', software: false };
   }
@@ -74,6 +75,7 @@ async function register(name: BackendName): Promise<void> {
     const { default: plain } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url');
     const { default: threaded } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url');
     wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded });
+    registerWasmKernels();
     // Threads: tfjs's build uses half the logical cores (at most 8) when the page is cross-origin
     // isolated. Measured on a 2-core machine, forcing 2 threads there was 11% slower than 1
     // (docs/results.md), so the default stays.

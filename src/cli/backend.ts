@@ -1,5 +1,6 @@
 import * as tf from '../core/tf';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerWasmKernels } from '../core/ops/wasm-kernels';
 
 export const NODE_BACKENDS = ['wasm', 'cpu'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
@@ -7,6 +8,7 @@ export type NodeBackend = (typeof NODE_BACKENDS)[number];
 /** Select a tfjs backend in Node and confirm it really is the one running. */
 export async function useNodeBackend(name: NodeBackend): Promise<string> {
   silenceTfjsNodeHint();
+  if (name === 'wasm') registerWasmKernels();
   const ok = await tf.setBackend(name);
   await tf.ready();
   if (!ok || tf.getBackend() !== name) throw new Error(`backend "${name}" could not start (running: ${tf.getBackend()})`);

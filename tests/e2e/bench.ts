@@ -3,8 +3,9 @@
  * 1. per backend (forced with ?backend=): the in-page benchmark (SFT, offline and online DPO
  *    steps/s, generated tokens/s), Train -> first chart point and the longest main-thread task
  *    during a short default run; WASM twice, cross-origin isolated (threads) and not;
- * 2. per backend: what a default DPO step and a generated token cost (tfjs kernels; on WebGPU also
- *    GPU dispatches, blocking readbacks and bytes read back);
+ * 2. per backend: what a default DPO step and a generated token cost (wall time, also with tfjs's
+ *    own kernels only where fused ones run; tfjs kernels; on WebGPU also GPU dispatches, blocking
+ *    readbacks and bytes read back);
  * 3. the automatic choice with no ?backend=, for each model size: what it measured (offline DPO
  *    steps/s per backend at the default settings) and picked, and how long it took.
  * Usage: npm run build && npm run bench:browser [-- webgpu,wasm]
@@ -56,7 +57,7 @@ async function measureBackend(app: AppSession, backend: string, label: string): 
     const d = cost.device;
     const f = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits));
     costs.push(
-      `| ${label} | ${f(cost.kernelsPerDpoStep)} | ${f(d?.perDpoStep.dispatches)} | ${f(d?.perDpoStep.readbacks, 1)} | ${f(d && d.perDpoStep.bytesRead / 1024, 1)} | ${f(cost.kernelsPerToken)} | ${f(d?.perToken.dispatches)} | ${f(d?.perToken.readbacks, 2)} | ${f(d && d.perToken.bytesRead / 1024, 2)} |`,
+      `| ${label} | ${f(cost.msPerDpoStep)} | ${f(cost.plainMsPerDpoStep)} | ${f(cost.kernelsPerDpoStep)} | ${f(d?.perDpoStep.dispatches)} | ${f(d?.perDpoStep.readbacks, 1)} | ${f(d && d.perDpoStep.bytesRead / 1024, 1)} | ${f(cost.kernelsPerToken)} | ${f(d?.perToken.dispatches)} | ${f(d?.perToken.readbacks, 2)} | ${f(d && d.perToken.bytesRead / 1024, 2)} |`,
     );
   }
   await page.close();
@@ -89,8 +90,8 @@ console.log('| backend | adapter | SFT steps/s (batch 16) | offline DPO steps/s 
 console.log('|---|---|---|---|---|---|---|---|');
 for (const row of throughput) console.log(row);
 console.log('\nCost of one default offline DPO step (16 pairs, cached reference) and of one decoding step (16 captions):\n');
-console.log('| backend | kernels / DPO step | GPU dispatches / DPO step | blocking readbacks / DPO step | KiB read back / DPO step | kernels / token | dispatches / token | readbacks / token | KiB read / token |');
-console.log('|---|---|---|---|---|---|---|---|---|');
+console.log('| backend | ms / DPO step | ms / DPO step, tfjs kernels only | kernels / DPO step | GPU dispatches / DPO step | blocking readbacks / DPO step | KiB read back / DPO step | kernels / token | dispatches / token | readbacks / token | KiB read / token |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of costs) console.log(row);
 console.log('\nAutomatic choice (no ?backend=), default settings:\n');
 console.log('| model size | what the badge says | chosen after |');

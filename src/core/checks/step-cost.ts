@@ -13,6 +13,7 @@ import { worldFromConfig } from '../playground/run-options';
 import { renderScene } from '../world/render';
 import { DESCRIBE_PROMPT } from '../world/tasks';
 import { countKernels, kernelsRun } from '../ops/kernel-counter';
+import { fusedKernelsActive, setFusedKernels } from '../ops/fused';
 import { withScratchRun } from './scratch-run';
 
 export interface DeviceCounters {
@@ -28,11 +29,16 @@ export interface StepCost {
   kernelsPerToken: number;
   dpoBatch: number;
   generationBatch: number;
+  /** Wall time of a steady-state DPO step, and of one with the fused and loop kernels off. */
+  msPerDpoStep: number;
+  plainMsPerDpoStep?: number;
   /** Only where the shell counts device work (WebGPU in the worker). */
   device?: { perDpoStep: DeviceCounters; perToken: DeviceCounters };
 }
 
 const STEPS = 10;
+/** Steps timed with tfjs's own kernels only (slow on a software adapter). */
+const PLAIN_STEPS = 3;
 
 function difference(a: DeviceCounters, b: DeviceCounters, per: number): DeviceCounters {
   return { dispatches: (b.dispatches - a.dispatches) / per, readbacks: (b.readbacks - a.readbacks) / per, bytesRead: (b.bytesRead - a.bytesRead) / per };
@@ -40,7 +46,8 @@ function difference(a: DeviceCounters, b: DeviceCounters, per: number): DeviceCo
 
 /**
  * Steady-state cost of the default offline DPO run (reference log-probs cached, metrics logged
- * every 5 steps as in a 100-step run) and of greedy generation for 16 captions.
+ * every 5 steps as in a 100-step run) and of greedy generation for 16 captions. Where the fused
+ * kernels run, the DPO step is also timed with them off (tfjs's own kernels), in the same page.
  */
 export async function measureStepCost(model: { weights: Weights; config: ModelConfig }, readDevice?: () => DeviceCounters): Promise<StepCost> {
   const backend = tf.getBackend();
@@ -52,10 +59,26 @@ export async function measureStepCost(model: { weights: Weights; config: ModelCo
     await sync();
     const kernelsBefore = kernelsRun(backend);
     const deviceBefore = readDevice?.();
+    let started = performance.now();
     for (let i = 0; i < STEPS; i++) await trainer.trainStep();
     const kernelsPerDpoStep = (kernelsRun(backend) - kernelsBefore) / STEPS;
     const perDpoStep = deviceBefore && difference(deviceBefore, readDevice!(), STEPS);
     await sync();
+    const msPerDpoStep = (performance.now() - started) / STEPS;
+    let plainMsPerDpoStep: number | undefined;
+    if (fusedKernelsActive()) {
+      setFusedKernels(false);
+      try {
+        await trainer.trainStep(); // compiles tfjs's kernels for these shapes
+        await sync();
+        started = performance.now();
+        for (let i = 0; i < PLAIN_STEPS; i++) await trainer.trainStep();
+        await sync();
+        plainMsPerDpoStep = (performance.now() - started) / PLAIN_STEPS;
+      } finally {
+        setFusedKernels(true);
+      }
+    }
 
     const world = worldFromConfig(settings, model.config);
     const images = heldOutScenes(world, 5, settings.batch).map((s) => renderScene(s, world.imageSize, world.noise));
@@ -75,6 +98,8 @@ export async function measureStepCost(model: { weights: Weights; config: ModelCo
       kernelsPerToken,
       dpoBatch: settings.batch,
       generationBatch: images.length,
+      msPerDpoStep,
+      plainMsPerDpoStep,
       device: perDpoStep && perToken ? { perDpoStep, perToken } : undefined,
     };
   });

@@ -1,6 +1,6 @@
 import * as tf from '../tf';
 import { IMAGE_TOKENS, type ModelConfig } from './config';
-import { dense, gelu, layerNorm } from './layers';
+import { dense, gelu, layerNorm, softmax } from './layers';
 import { matMul } from './matmul';
 import { decodeText, logitsFromStates, splitHeads, type LayerKeyValues } from './network';
 import type { Weights } from './weights';
@@ -65,7 +65,7 @@ export class CachedDecoder {
         const values = tf.add(tf.mul(cache.values, keep), tf.mul(v!, write)) as tf.Tensor4D;
         next.push({ keys: tf.keep(keys), values: tf.keep(values) });
         const scores = tf.add(tf.mul(matMul(q!, keys, true), 1 / Math.sqrt(headDim)), bias);
-        const mixed = matMul(tf.softmax(scores), values).transpose([0, 2, 1, 3]).reshape([batch, 1, d]);
+        const mixed = matMul(softmax(scores), values).transpose([0, 2, 1, 3]).reshape([batch, 1, d]);
         x = tf.add(x, dense(mixed, weights, `${p}attn.proj`));
         x = tf.add(x, dense(gelu(dense(layerNorm(x, weights, `${p}ln2`), weights, `${p}mlp.fc`)), weights, `${p}mlp.proj`));
       });

@@ -21,3 +21,4 @@ export function layerNorm(x: tf.Tensor, weights: Weights, name: string): tf.Tens
 }
 
 export const gelu = fused.gelu;
+export const softmax = fused.softmax;

@@ -1,6 +1,6 @@
 import * as tf from '../tf';
 import { IMAGE_TOKENS, patchSize, type ModelConfig } from './config';
-import { dense, dense3, gelu, layerNorm } from './layers';
+import { dense, dense3, gelu, layerNorm, softmax } from './layers';
 import { matMul } from './matmul';
 import { tokenId } from '../world/tokenizer';
 import { POSITIONS } from '../world/vocabulary';
@@ -87,7 +87,7 @@ function attention(x: tf.Tensor3D, weights: Weights, config: ModelConfig, name: 
   const [q, k, v] = splitHeads(dense(x, weights, `${name}.qkv`), config.nHeads);
   capture?.push({ keys: k!, values: v! });
   const scores = tf.add(tf.mul(matMul(q!, k!, true), 1 / Math.sqrt(headDim)), bias);
-  const mixed = matMul(tf.softmax(scores), v!).transpose([0, 2, 1, 3]).reshape([batch, length, d]);
+  const mixed = matMul(softmax(scores), v!).transpose([0, 2, 1, 3]).reshape([batch, length, d]);
   return dense(mixed, weights, `${name}.proj`) as tf.Tensor3D;
 }
 

@@ -16,10 +16,14 @@ import {
   layerNormGradGainProgram,
   layerNormGradXProgram,
   layerNormStatsProgram,
+  softmaxGradProgram,
+  softmaxProgram,
   tokenLogProbsGradProgram,
   tokenLogProbsProgram,
   type FusedProgram,
 } from './webgpu-programs';
+import { registerLoopWebgpuSum } from './webgpu-sum';
+import { onSoftwareAdapter, registerLoopWebgpuMatMul } from './webgpu-matmul';
 
 interface WebgpuBackendLike {
   runWebGPUProgram(program: FusedProgram, inputs: tf.TensorInfo[], dtype: tf.DataType): tf.TensorInfo;
@@ -33,6 +37,8 @@ const PROGRAMS: Record<string, (inputs: tf.TensorInfo[]) => FusedProgram> = {
   DpoLayerNormGradGain: ([dy]) => layerNormGradGainProgram(dy!.shape[0]!, dy!.shape[1]!),
   DpoGelu: ([x]) => geluProgram(x!.shape),
   DpoGeluGrad: ([dy]) => geluGradProgram(dy!.shape),
+  DpoSoftmax: ([x]) => softmaxProgram(x!.shape[0]!, x!.shape[1]!),
+  DpoSoftmaxGrad: ([dy]) => softmaxGradProgram(dy!.shape[0]!, dy!.shape[1]!),
   DpoTokenLogProbs: ([logits]) => tokenLogProbsProgram(logits!.shape[0]!, logits!.shape[1]!, logits!.shape[2]!),
   DpoTokenLogProbsGrad: ([, logits]) => tokenLogProbsGradProgram(logits!.shape[0]!, logits!.shape[1]!, logits!.shape[2]!),
 };
@@ -45,14 +51,22 @@ const INPUTS: Record<string, string[]> = {
   DpoLayerNormGradGain: ['dy', 'x', 'stats'],
   DpoGelu: ['x'],
   DpoGeluGrad: ['dy', 'x'],
+  DpoSoftmax: ['x'],
+  DpoSoftmaxGrad: ['dy', 'y'],
   DpoTokenLogProbs: ['logits', 'tokens', 'mask'],
   DpoTokenLogProbsGrad: ['dy', 'logits', 'tokens', 'mask'],
 };
 
 export const FUSED_KERNELS = Object.keys(PROGRAMS);
 
-/** Register the fused kernels for the webgpu backend (call after importing it). Idempotent. */
+/**
+ * Register the fused kernels for the webgpu backend (call after importing it), its loop Sum
+ * (webgpu-sum.ts) and, on software adapters only, its loop matmul (webgpu-matmul.ts): both
+ * follow the same switch. Idempotent.
+ */
 export function registerFusedWebgpuKernels(): void {
+  registerLoopWebgpuSum(() => enabled);
+  registerLoopWebgpuMatMul((backend) => enabled && onSoftwareAdapter(backend));
   for (const name of FUSED_KERNELS) {
     if (tf.getKernel(name, 'webgpu')) continue;
     tf.registerKernel({
@@ -124,6 +138,21 @@ const fusedGelu = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
 
 export function gelu(x: tf.Tensor): tf.Tensor {
   return fusedKernelsActive() ? fusedGelu(x) : plainGelu(x);
+}
+
+// ---- softmax ------------------------------------------------------------------------------
+
+const fusedSoftmax2d = tf.customGrad(((x: tf.Tensor2D, save: tf.GradSaveFunc) => {
+  const y = run('DpoSoftmax', { x });
+  save([y]);
+  return { value: y, gradFunc: (dy: tf.Tensor, [ys]: tf.Tensor[]) => run('DpoSoftmaxGrad', { dy, y: ys! }) };
+}) as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (x: tf.Tensor) => tf.Tensor;
+
+/** Softmax over the last axis (attention weights). */
+export function softmax(x: tf.Tensor): tf.Tensor {
+  if (!fusedKernelsActive()) return tf.softmax(x);
+  const width = x.shape[x.shape.length - 1]!;
+  return fusedSoftmax2d(x.reshape([-1, width])).reshape(x.shape);
 }
 
 // ---- masked next-token log-probs ------------------------------------------------------------

@@ -163,3 +163,88 @@ export function tokenLogProbsGradProgram(batch: number, length: number, vocab: n
     result[row + v] = scale * (select(0.0, 1.0, v == wanted) - p);
   }`);
 }
+
+/** Softmax over the last axis: X [N, W] -> [N, W], one row per thread. */
+export function softmaxProgram(rows: number, width: number): FusedProgram {
+  return program(`dpo_softmax_${rows}_${width}`, ['X'], [rows, width], rows, `
+  let base = index * ${width};
+  var top = X[base];
+  for (var i = 1; i < ${width}; i++) { top = max(top, X[base + i]); }
+  var total = 0.0;
+  for (var i = 0; i < ${width}; i++) { total += exp(X[base + i] - top); }
+  for (var i = 0; i < ${width}; i++) { result[base + i] = exp(X[base + i] - top) / total; }`);
+}
+
+/** Its gradient from the output: DY, Y [N, W] -> Y * (DY - sum(DY * Y)), one row per thread. */
+export function softmaxGradProgram(rows: number, width: number): FusedProgram {
+  return program(`dpo_softmax_grad_${rows}_${width}`, ['DY', 'Y'], [rows, width], rows, `
+  let base = index * ${width};
+  var dot = 0.0;
+  for (var i = 0; i < ${width}; i++) { dot += DY[base + i] * Y[base + i]; }
+  for (var i = 0; i < ${width}; i++) { result[base + i] = Y[base + i] * (DY[base + i] - dot); }`);
+}
+
+/**
+ * Sum over the middle axis of X viewed as [outer, reduce, inner] -> [outer * inner], one output
+ * per thread. A plain loop: tfjs's reduction synchronises a workgroup at every halving step, which
+ * software adapters (SwiftShader) run ~50x slower than this for the model's sizes.
+ */
+export function sumProgram(outer: number, reduce: number, inner: number): FusedProgram {
+  return program(`dpo_sum_${outer}_${reduce}_${inner}`, ['X'], [outer * inner], outer * inner, `
+  let o = index / ${inner};
+  let i = index % ${inner};
+  var total = 0.0;
+  for (var r = 0; r < ${reduce}; r++) { total += f32(X[(o * ${reduce} + r) * ${inner} + i]); }
+  result[index] = total;`);
+}
+
+/** A batched matmul's sizes: [batch, M, K] x [batch, K, N] -> [batch, M, N] (see matMulProgram). */
+export interface MatMulShape {
+  batch: number;
+  m: number;
+  k: number;
+  n: number;
+  transposeA: boolean;
+  transposeB: boolean;
+  /** An operand with a batch of 1 is shared by every batch entry. */
+  sharedA: boolean;
+  sharedB: boolean;
+}
+
+/**
+ * Batched matmul with optional transposes, each thread a tile of `rows` x `cols` outputs
+ * (4 x 4 where the sizes allow) accumulated in registers over a plain loop on K. No shared memory
+ * and no barriers: software adapters run tfjs's tiled, workgroup-synchronised matmul ~3-5x slower.
+ * Reads go through f32(): a float32 tensor cast from bool (the one-hot embedding) keeps an i32 buffer.
+ */
+export function matMulProgram(s: MatMulShape): FusedProgram {
+  const rows = s.m % 4 === 0 ? 4 : 1;
+  const cols = s.n % 4 === 0 ? 4 : 1;
+  const tilesPerRow = s.n / cols;
+  const tiles = s.batch * (s.m / rows) * tilesPerRow;
+  const aIndex = (r: string) => (s.transposeA ? `aBase + k * ${s.m} + ${r}` : `aBase + (${r}) * ${s.k} + k`);
+  const bIndex = (c: string) => (s.transposeB ? `bBase + (${c}) * ${s.k} + k` : `bBase + k * ${s.n} + ${c}`);
+  const read = (j: number) => `f32(B[${bIndex(`n + ${j}`)}])`;
+  const bValues = cols === 4 ? `vec4<f32>(${[0, 1, 2, 3].map(read).join(', ')})` : read(0);
+  const type = cols === 4 ? 'vec4<f32>' : 'f32';
+  const rowIds = Array.from({ length: rows }, (_, i) => i);
+  const key = `dpo_matmul_${s.batch}_${s.m}_${s.k}_${s.n}_${+s.transposeA}${+s.transposeB}${+s.sharedA}${+s.sharedB}`;
+  return program(key, ['A', 'B'], [s.batch, s.m, s.n], tiles, `
+  let b = index / ${(s.m / rows) * tilesPerRow};
+  let tile = index % ${(s.m / rows) * tilesPerRow};
+  let m = (tile / ${tilesPerRow}) * ${rows};
+  let n = (tile % ${tilesPerRow}) * ${cols};
+  let aBase = ${s.sharedA ? '0' : `b * ${s.m * s.k}`};
+  let bBase = ${s.sharedB ? '0' : `b * ${s.k * s.n}`};
+  ${rowIds.map((i) => `var acc${i} = ${type}(0.0);`).join('\n  ')}
+  for (var k = 0; k < ${s.k}; k++) {
+    let bv = ${bValues};
+    ${rowIds.map((i) => `acc${i} += f32(A[${aIndex(`m + ${i}`)}]) * bv;`).join('\n    ')}
+  }
+  ${rowIds
+    .map((i) => {
+      const out = `(b * ${s.m} + m + ${i}) * ${s.n} + n`;
+      return cols === 4 ? [0, 1, 2, 3].map((j) => `result[${out} + ${j}] = acc${i}[${j}];`).join(' ') : `result[${out}] = acc${i};`;
+    })
+    .join('\n  ')}`);
+}
