@@ -6,26 +6,43 @@
  * Identity kernel, which tfjs-backend-wasm runs as a full copy (~370 copies per default DPO
  * step). Tensors are immutable and no WASM kernel writes into its inputs, so here, as on the
  * cpu, WebGL and WebGPU backends, Identity shares the input's memory and counts a reference.
+ *
+ * BatchMatMul with a batch above 1 (attention): WebAssembly SIMD (wasm/batch-matmul.ts) instead of
+ * tfjs-backend-wasm's scalar loop.
  */
 import * as tf from '../tf';
+import { runSimdBatchMatMul } from './wasm/batch-matmul';
 
 interface WasmBackendLike {
   incRef(dataId: tf.DataId): void;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
 const PATCHED = Symbol.for('dpo-playground.wasm-kernels');
 
+/** Replace a wasm kernel with `wrap(original)`, once. */
+function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (!original || (original.kernelFunc as unknown as Record<symbol, boolean>)[PATCHED]) return;
+  const kernelFunc = wrap(original.kernelFunc);
+  (kernelFunc as unknown as Record<symbol, boolean>)[PATCHED] = true;
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc });
+}
+
 /** Install the overrides for the 'wasm' backend (imported already). Idempotent. */
 export function registerWasmKernels(): void {
-  const original = tf.getKernel('Identity', 'wasm');
-  if (!original || (original.kernelFunc as unknown as Record<symbol, boolean>)[PATCHED]) return;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  override('Identity', (original) => (args) => {
     const x = args.inputs.x as tf.TensorInfo;
-    if (x.dtype === 'string') return original.kernelFunc(args);
+    if (x.dtype === 'string') return original(args);
     (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  (kernelFunc as unknown as Record<symbol, boolean>)[PATCHED] = true;
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc });
+  });
+  override('BatchMatMul', (original) => (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
+    const fast = !transposeA && !transposeB ? runSimdBatchMatMul(a, b, args.backend as unknown as WasmBackendLike) : undefined;
+    return fast ?? original(args);
+  });
 }

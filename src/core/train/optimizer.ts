@@ -56,8 +56,11 @@ export class PackedAdam {
       const flatGrad = tf.concat(this.weights.map((w) => grads[w.name]!.reshape([-1])));
       const gradNorm = tf.sqrt(tf.sum(tf.square(flatGrad))) as tf.Scalar;
       const finite = tf.logicalAnd(tf.isFinite(gradNorm), tf.isFinite(value));
+      // The same verdict for every entry, built elementwise: tf.where broadcasts a scalar
+      // condition with Tile, which WASM runs as a slow generic loop (12 ms per vector here).
+      const keep = tf.logicalAnd(tf.isFinite(flatGrad), finite);
       const clip = tf.minimum(1, tf.div(maxGradNorm, tf.add(gradNorm, 1e-6)));
-      const g = tf.where(finite, tf.mul(flatGrad, clip), tf.zerosLike(flatGrad));
+      const g = tf.where(keep, tf.mul(flatGrad, clip), tf.zerosLike(flatGrad));
       const { beta1, beta2 } = this;
       const m = tf.add(tf.mul(this.firstMoment, beta1), tf.mul(g, 1 - beta1));
       const v = tf.add(tf.mul(this.secondMoment, beta2), tf.mul(tf.square(g), 1 - beta2));
@@ -65,10 +68,10 @@ export class PackedAdam {
       const vHat = tf.div(v, tf.sub(1, this.accBeta2));
       const flatWeights = tf.concat(this.weights.map((w) => w.reshape([-1])));
       const updated = tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.epsilon)), -this.learningRate), flatWeights);
-      const next = tf.where(finite, updated, flatWeights);
+      const next = tf.where(keep, updated, flatWeights);
       tf.split(next, this.sizes).forEach((part, i) => this.weights[i]!.assign(part.reshape(this.weights[i]!.shape)));
-      this.firstMoment.assign(tf.where(finite, m, this.firstMoment));
-      this.secondMoment.assign(tf.where(finite, v, this.secondMoment));
+      this.firstMoment.assign(tf.where(keep, m, this.firstMoment));
+      this.secondMoment.assign(tf.where(keep, v, this.secondMoment));
       this.accBeta1.assign(tf.where(finite, tf.mul(this.accBeta1, beta1), this.accBeta1));
       this.accBeta2.assign(tf.where(finite, tf.mul(this.accBeta2, beta2), this.accBeta2));
       return { gradNorm: tf.keep(gradNorm), applied: tf.keep(tf.cast(finite, 'float32') as tf.Scalar) };
