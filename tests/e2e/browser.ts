@@ -1,5 +1,5 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { preview, type PreviewServer } from 'vite';
+import { createServer, preview } from 'vite';
 
 /** Debian's Chromium: real WebGPU (SwiftShader when there is no GPU) with --enable-unsafe-webgpu. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -15,7 +15,7 @@ const FLAGS = [
 
 export interface AppSession {
   browser: Browser;
-  server: PreviewServer;
+  server: { close(): Promise<void> };
   baseUrl: string;
   /** Messages the page or its worker printed as errors. */
   errors: string[];
@@ -31,11 +31,14 @@ export interface AppSession {
 /**
  * Serve the built app (dist/, from `npm run build`) and drive it in headless Chromium. The server
  * sends vite.config.ts's cross-origin isolation headers unless `isolated` is false (the bench uses
- * that to measure WASM without threads).
+ * that to measure WASM without threads). `dev` serves the sources with Vite's dev server instead,
+ * as `npm start` does.
  */
-export async function startApp(options: { isolated?: boolean } = {}): Promise<AppSession> {
+export async function startApp(options: { isolated?: boolean; dev?: boolean } = {}): Promise<AppSession> {
   const headers = options.isolated === false ? { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' } : undefined;
-  const server = await preview({ preview: { port: 0, strictPort: false, open: false, headers }, logLevel: 'error' });
+  const server = options.dev
+    ? await (await createServer({ server: { port: 0, strictPort: false, open: false }, logLevel: 'error' })).listen()
+    : await preview({ preview: { port: 0, strictPort: false, open: false, headers }, logLevel: 'error' });
   const baseUrl = server.resolvedUrls?.local[0];
   if (!baseUrl) throw new Error('vite preview did not report a URL');
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });

@@ -49,8 +49,18 @@ class TrainerState {
   /** Bumped when the trained policy changes, so views that ask the worker refresh. */
   policyVersion = $state(0);
 
-  /** Reactive, so views that need the worker appear once it exists (and after a restart). */
-  api = $state.raw<Comlink.Remote<PlaygroundApi>>(undefined as unknown as Comlink.Remote<PlaygroundApi>);
+  /**
+   * The worker's API. The Comlink proxy stays out of reactive state: Svelte's dev mode probes
+   * state values for a symbol-named method, and the proxy forwards any call to the worker, which
+   * threw there (`npm start` showed "reading 'apply'"). Reading `api` depends on `#generation`, so
+   * views that need the worker appear once it exists and follow a restart.
+   */
+  get api(): Comlink.Remote<PlaygroundApi> {
+    void this.#generation;
+    return this.#remote as Comlink.Remote<PlaygroundApi>;
+  }
+  #remote?: Comlink.Remote<PlaygroundApi>;
+  #generation = $state(0);
   private worker?: Worker;
   private preferred?: BackendName;
 
@@ -67,7 +77,8 @@ class TrainerState {
   private async boot(): Promise<void> {
     this.worker?.terminate();
     const { api, worker } = connectWorker();
-    this.api = api;
+    this.#remote = api;
+    this.#generation++;
     this.worker = worker;
     worker.addEventListener('error', (event) => this.fatal(`the training worker crashed (${event.message || 'no details'})`));
     this.backend = null;
