@@ -74,4 +74,28 @@ describe('checkpoints', () => {
     expect(() => decodeCheckpoint(header, data, PRESETS.default)).toThrow(/another architecture.*dModel: 32 vs 64/);
     disposeWeights(weights);
   });
+
+  it('refuses a header it cannot build before allocating anything, with the field and what is allowed', async () => {
+    const weights = initWeights(config, 14);
+    const { header, data } = await encodeCheckpoint(weights, config);
+    disposeWeights(weights);
+    const tensorsBefore = tf.memory().numTensors;
+    const refused: [Record<string, unknown>, RegExp][] = [
+      // The checksum covers the weights only: a header edited this way still matches it.
+      [{ config: { ...config, nLayers: 1e9 } }, /cannot build: nLayers must be a whole number from 1 to 24 \(got 1000000000\)/],
+      [{ config: { ...config, nHeads: 0 } }, /nHeads must be a whole number from 1 to 32 \(got 0\)/],
+      [{ config: { ...config, nHeads: -4 } }, /nHeads must be a whole number from 1 to 32 \(got -4\)/],
+      [{ config: { ...config, nHeads: 3 } }, /nHeads \(3\) must divide dModel \(32\)/],
+      [{ config: { ...config, dModel: 1024, mlpHidden: 8192, nLayers: 24 } }, /parameters \(at most 20,000,000\)/],
+      [{ config: { ...config, vocabSize: 7 } }, /vocabSize must be/],
+      [{ tensors: [null] }, /tensor table entry 1 is malformed/],
+      [{ tensors: header.tensors.map((t, i) => (i === 0 ? { ...t, offset: '0' } : t)) }, /tensor table entry 1 is malformed/],
+      [{ version: '1' }, /checkpoint version "1" is not supported \(this app reads version 1\)/],
+    ];
+    for (const [edit, message] of refused) {
+      expect(() => decodeCheckpoint({ ...header, ...edit }, data)).toThrow(CheckpointError);
+      expect(() => decodeCheckpoint({ ...header, ...edit }, data)).toThrow(message);
+    }
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+  });
 });

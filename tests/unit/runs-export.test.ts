@@ -90,11 +90,33 @@ describe('runs JSON', () => {
     const raw = JSON.parse(runsToJson([makeRun({ status: 'running', history: [{ step: 1, metrics: { loss: Number.NaN } }] })]));
     delete raw.runs[0].config.topp;
     delete raw.runs[0].colour;
-    const [run] = parseRunsJson(JSON.stringify(raw));
+    const notes: string[] = [];
+    const [run] = parseRunsJson(JSON.stringify(raw), notes);
     expect(run!.history[0]!.metrics.loss).toBeNaN();
     expect(run!.config.topp).toBe(1);
     expect(run!.status).toBe('stopped');
     expect(run!.colour).toBe('#4e79a7');
+    // Nothing changes silently: each fill-in is listed.
+    expect(notes).toEqual(['run 1: no Top-p setting; taken as the default, 1', 'run 1 was running when exported; imported as stopped']);
+  });
+
+  it('takes colours from the palette only (they reach inline styles) and names unknown settings', () => {
+    const raw = JSON.parse(runsToJson([makeRun()]));
+    raw.runs[0].colour = 'red; background: url(https://example.com/track)';
+    raw.runs[0].config.sed = 3;
+    const notes: string[] = [];
+    const [run] = parseRunsJson(JSON.stringify(raw), notes);
+    expect(run!.colour).toBe('#4e79a7');
+    expect(notes).toEqual([
+      'run 1: unknown setting "sed" ignored',
+      // The value is cut to a readable length.
+      'run 1: colour "red; background: url(https://example.co... is not one of the playground\'s; shown as #4e79a7',
+    ]);
+    raw.runs[0].colour = '#E15759';
+    delete raw.runs[0].config.sed;
+    const kept: string[] = [];
+    expect(parseRunsJson(JSON.stringify(raw), kept)[0]!.colour).toBe('#e15759');
+    expect(kept).toEqual([]);
   });
 
   it('rejects garbage with a clear message', () => {

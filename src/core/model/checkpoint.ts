@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import { architectureDifferences, weightShapes, type ModelConfig } from './config';
+import { architectureDifferences, architectureProblems, weightShapes, type ModelConfig } from './config';
 import type { TrainableWeights, Weights } from './weights';
 import type { GoldenValues } from '../checks/golden';
 
@@ -92,12 +92,18 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     throw new CheckpointError('not a DPO Playground checkpoint (missing or wrong "format" field)');
   }
   if (header.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(`checkpoint version ${String(header.version)} is not supported (this app reads version ${CHECKPOINT_VERSION})`);
+    throw new CheckpointError(`checkpoint version ${String(JSON.stringify(header.version)).slice(0, 20)} is not supported (this app reads version ${CHECKPOINT_VERSION})`);
   }
   const config = header.config;
   if (!config || typeof config !== 'object' || !Array.isArray(header.tensors)) {
     throw new CheckpointError('checkpoint header is incomplete (no config or tensor table)');
   }
+  const architecture = architectureProblems(config);
+  if (architecture.length > 0) throw new CheckpointError(`checkpoint describes a model this app cannot build: ${architecture.join('; ')}`);
+  const malformed = header.tensors.findIndex(
+    (t) => !t || typeof t !== 'object' || typeof t.name !== 'string' || !Array.isArray(t.shape) || !Number.isInteger(t.offset),
+  );
+  if (malformed >= 0) throw new CheckpointError(`checkpoint tensor table entry ${malformed + 1} is malformed (needs a name, a shape and a whole-number offset)`);
   if (expected) {
     const differences = architectureDifferences(config, expected);
     if (differences.length > 0) {

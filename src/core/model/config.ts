@@ -90,6 +90,41 @@ export function isPresetName(name: string): name is PresetName {
 }
 
 /** Shapes of every weight, by name, for a config. The checkpoint loader checks against this. */
+/** Largest model a checkpoint may describe: far above the presets, far below a browser's memory. */
+export const MAX_PARAMETERS = 20_000_000;
+
+/**
+ * Problems with a checkpoint's architecture, checked before anything is allocated (a header
+ * claiming a billion layers must be refused, not tried): types, ranges, the vocabulary and text
+ * length this world's tokenizer uses, heads that divide the width, and the total size.
+ */
+export function architectureProblems(raw: unknown): string[] {
+  if (!raw || typeof raw !== 'object') return ['config is missing'];
+  const c = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  const whole = (key: string, min: number, max: number) => {
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push(`${key} must be a whole number from ${min} to ${max} (got ${String(JSON.stringify(v) ?? v).slice(0, 40)})`);
+  };
+  if (typeof c.preset !== 'string' || c.preset.length > 40) problems.push('preset must be a short name');
+  whole('dModel', 8, 1024);
+  whole('nLayers', 1, 24);
+  whole('nHeads', 1, 32);
+  whole('mlpHidden', 1, 8192);
+  if (c.vocabSize !== VOCAB_SIZE) problems.push(`vocabSize must be ${VOCAB_SIZE}, the playground's vocabulary (got ${String(c.vocabSize).slice(0, 40)})`);
+  if (c.textLength !== TEXT_LENGTH) problems.push(`textLength must be ${TEXT_LENGTH} (got ${String(c.textLength).slice(0, 40)})`);
+  if (typeof c.imageSize !== 'number') problems.push('imageSize must be a number');
+  else problems.push(...imageSizeProblems(c.imageSize));
+  const channels = c.visionChannels;
+  if (!Array.isArray(channels) || channels.length !== 2 || !channels.every((v) => Number.isInteger(v) && v >= 1 && v <= 1024)) problems.push('visionChannels must be two whole numbers from 1 to 1024');
+  if (problems.length === 0 && (c.dModel as number) % (c.nHeads as number) !== 0) problems.push(`nHeads (${c.nHeads}) must divide dModel (${c.dModel})`);
+  if (problems.length === 0) {
+    const count = parameterCount(raw as ModelConfig);
+    if (count > MAX_PARAMETERS) problems.push(`the model would have ${count.toLocaleString('en')} parameters (at most ${MAX_PARAMETERS.toLocaleString('en')})`);
+  }
+  return problems;
+}
+
 export function weightShapes(config: ModelConfig): Record<string, number[]> {
   const [c1, c2] = config.visionChannels;
   const d = config.dModel;

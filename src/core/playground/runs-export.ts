@@ -3,7 +3,7 @@
  * reports), a JSON file that holds everything, and the checked import of that JSON.
  */
 import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
-import { EVAL_KEYS, isFinished, nextRunColour, RUN_STATUSES, type EvalPoint, type EvalSummary, type MetricPoint, type RunRecord, type RunStatus } from './runs';
+import { EVAL_KEYS, isFinished, nextRunColour, paletteColour, RUN_STATUSES, type EvalPoint, type EvalSummary, type MetricPoint, type RunRecord, type RunStatus } from './runs';
 
 export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
 export const RUNS_FILE_VERSION = 1;
@@ -79,13 +79,18 @@ function readNumber(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-function readConfig(raw: Json, where: string): PlaygroundConfig {
+const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}...` : text);
+
+function readConfig(raw: Json, where: string, notes: string[]): PlaygroundConfig {
   const config: Record<string, string | number> = {};
+  const known = new Set<string>(CONTROLS.map((c) => c.key));
+  for (const key of Object.keys(raw)) if (!known.has(key)) notes.push(`${where}: unknown setting "${clip(key)}" ignored`);
   for (const control of CONTROLS) {
     const value = raw[control.key];
     if (value === undefined) {
       // Files from before a control existed: it ran with the default.
       config[control.key] = control.default;
+      notes.push(`${where}: no ${control.label} setting; taken as the default, ${control.default}`);
       continue;
     }
     const numeric = control.kind === 'number' || control.kind === 'int';
@@ -129,8 +134,12 @@ function readEvals(raw: unknown, where: string): EvalPoint[] {
   });
 }
 
-/** Reads a file written by runsToJson; throws a message fit to show the student on anything else. */
-export function parseRunsJson(text: string): RunRecord[] {
+/**
+ * Reads a file written by runsToJson; throws a message fit to show the student on anything else.
+ * Whatever it fills in or replaces (a missing setting, a colour outside the palette, a run that was
+ * still training) is described in `notes`, for the page to show.
+ */
+export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
   let file: unknown;
   try {
     file = JSON.parse(text);
@@ -155,7 +164,7 @@ export function parseRunsJson(text: string): RunRecord[] {
     if (twin !== undefined) throw new Error(`${where} has the same id as run ${twin}`);
     seen.set(raw.id, i + 1);
     if (!isObject(raw.config)) throw new Error(`${where} has no config`);
-    const config = readConfig(raw.config, where);
+    const config = readConfig(raw.config, where, notes);
     if (raw.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(raw.status as string)) throw new Error(`${where} has an unknown status ${JSON.stringify(raw.status)}`);
     const status = raw.status as RunStatus | undefined;
     const history = readHistory(raw.history, where);
@@ -163,7 +172,7 @@ export function parseRunsJson(text: string): RunRecord[] {
     const run: RunRecord = {
       id: raw.id,
       name: typeof raw.name === 'string' ? raw.name : raw.id,
-      colour: typeof raw.colour === 'string' ? raw.colour : nextRunColour(runs),
+      colour: paletteColour(raw.colour) ?? nextRunColour(runs),
       config,
       // An imported run has no trainer behind it, so one that was in progress is now stopped.
       status: status && isFinished(status) ? status : 'stopped',
@@ -174,6 +183,8 @@ export function parseRunsJson(text: string): RunRecord[] {
       events: Array.isArray(raw.events) ? raw.events.filter((e): e is string => typeof e === 'string') : [],
       visible: typeof raw.visible === 'boolean' ? raw.visible : true,
     };
+    if (raw.colour !== undefined && paletteColour(raw.colour) === undefined) notes.push(`${where}: colour ${clip(JSON.stringify(raw.colour))} is not one of the playground's; shown as ${run.colour}`);
+    if (status && !isFinished(status)) notes.push(`${where} was ${status} when exported; imported as stopped`);
     if (typeof raw.sweepId === 'string') run.sweepId = raw.sweepId;
     if (typeof raw.error === 'string') run.error = raw.error;
     runs.push(run);

@@ -79,6 +79,14 @@ export function summarizeEval(report: EvalReport): EvalSummary {
 /** A palette that stays distinguishable for the first ten runs (Tableau 10). */
 export const RUN_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
+/**
+ * The run's colour if it is one of the palette's, else undefined. Colours reach inline styles, so
+ * a stored or imported run may only name a palette entry, never arbitrary CSS (an `url(...)`).
+ */
+export function paletteColour(colour: unknown): string | undefined {
+  return typeof colour === 'string' && RUN_COLOURS.includes(colour.toLowerCase()) ? colour.toLowerCase() : undefined;
+}
+
 export function nextRunColour(existing: readonly RunRecord[]): string {
   const used = new Set(existing.map((r) => r.colour));
   return RUN_COLOURS.find((c) => !used.has(c)) ?? RUN_COLOURS[existing.length % RUN_COLOURS.length]!;

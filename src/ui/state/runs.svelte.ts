@@ -4,7 +4,7 @@
  */
 import { createStore, del, entries, set } from 'idb-keyval';
 import type { PlaygroundConfig } from '../../core/playground/controls';
-import { isFinished, nextRunColour, type RunRecord } from '../../core/playground/runs';
+import { isFinished, nextRunColour, paletteColour, type RunRecord } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
 
 const store = () => createStore('dpo-playground-runs', 'runs');
@@ -18,6 +18,8 @@ class RunsState {
   async load(): Promise<void> {
     const saved = (await entries<string, RunRecord>(store())).map(([, run]) => run).sort((a, b) => a.createdAt - b.createdAt);
     for (const run of saved) {
+      // Runs saved before colours were checked on import may carry any CSS text.
+      run.colour = paletteColour(run.colour) ?? nextRunColour(saved.filter((r) => r !== run));
       if (!isFinished(run.status)) {
         run.status = 'stopped';
         run.events.push(`interrupted at step ${run.step} when the page closed; "Resume" continues from its last evaluation`);
