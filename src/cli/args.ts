@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { shorten } from '../core/messages';
 
 /** A flag the CLI accepts: its kind, default, and the range a value must fall in. */
 export type FlagSpec =
@@ -9,6 +10,9 @@ export type FlagSpec =
 
 type Value<S extends FlagSpec> = S extends { kind: 'boolean' } ? boolean : S extends { kind: 'string' } ? string : number;
 export type Flags<T extends Record<string, FlagSpec>> = { [K in keyof T]: Value<T[K]> };
+
+/** Largest whole-number flag value unless a flag sets its own: the page's seed range. */
+export const MAX_INT = 2 ** 31 - 1;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -31,6 +35,7 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], s
       args: argv,
       strict: true,
       allowPositionals: false,
+      tokens: true,
       options: Object.fromEntries([
         ['help', { type: 'boolean' as const }],
         ...Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }]),
@@ -39,6 +44,10 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], s
   } catch (error) {
     throw new UsageError((error as Error).message.replace(/\. To specify a positional.*$/s, ''));
   }
+  // node:util keeps the last of a repeated flag; a typo'd command line should not pass silently.
+  const given = new Map<string, number>();
+  for (const token of parsed.tokens ?? []) if (token.kind === 'option') given.set(token.name, (given.get(token.name) ?? 0) + 1);
+  for (const [name, count] of given) if (count > 1) throw new UsageError(`--${name} is given ${count} times; give it once`);
   const values = parsed.values as Record<string, string | boolean | undefined>;
   const out: Record<string, unknown> = { help: values.help === true };
   for (const [name, spec] of Object.entries(specs)) {
@@ -55,19 +64,23 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], s
     const text = String(raw);
     if (spec.kind === 'string') {
       if (spec.choices && !spec.choices.includes(text)) {
-        throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got "${text}")`);
+        throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got "${shorten(text)}")`);
       }
+      if (spec.default === undefined && text.trim() === '') throw new UsageError(`--${name} must not be empty (${spec.help})`);
       out[name] = text;
       continue;
     }
     const number = Number(text);
-    if (text.trim() === '' || !Number.isFinite(number)) throw new UsageError(`--${name} must be a number (got "${text}")`);
-    if (spec.kind === 'int' && !Number.isInteger(number)) throw new UsageError(`--${name} must be a whole number (got "${text}")`);
+    const shown = shorten(text);
+    if (text.trim() === '' || !Number.isFinite(number)) throw new UsageError(`--${name} must be a number (got "${shown}")`);
+    if (spec.kind === 'int' && !Number.isInteger(number)) throw new UsageError(`--${name} must be a whole number (got "${shown}")`);
     if (spec.min !== undefined) {
       const tooSmall = spec.kind === 'number' && spec.exclusiveMin ? number <= spec.min : number < spec.min;
-      if (tooSmall) throw new UsageError(`--${name} must be ${spec.kind === 'number' && spec.exclusiveMin ? '>' : '>='} ${spec.min} (got ${text})`);
+      if (tooSmall) throw new UsageError(`--${name} must be ${spec.kind === 'number' && spec.exclusiveMin ? '>' : '>='} ${spec.min} (got ${shown})`);
     }
-    if (spec.max !== undefined && number > spec.max) throw new UsageError(`--${name} must be <= ${spec.max} (got ${text})`);
+    // Whole numbers are counts and seeds: beyond 2^31 - 1 a seed wraps to another seed.
+    const max = spec.max ?? (spec.kind === 'int' ? MAX_INT : undefined);
+    if (max !== undefined && number > max) throw new UsageError(`--${name} must be <= ${max} (got ${shown})`);
     out[name] = number;
   }
   return out as Flags<T> & { help: boolean };

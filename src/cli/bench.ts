@@ -14,7 +14,7 @@ import { parseFlags, runCli, usage, UsageError, type FlagSpec } from './args';
 const FLAGS = {
   preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
   weights: { kind: 'string', default: 'shipped', help: 'the shipped model of the preset, "random" (seeded init), or a checkpoint directory' },
-  steps: { kind: 'int', default: 20, min: 1, help: 'timed SFT and offline DPO steps per backend' },
+  steps: { kind: 'int', default: 20, min: 1, max: 10_000, help: 'timed SFT and offline DPO steps per backend' },
   batch: { kind: 'int', default: 32, min: 2, max: 512, help: 'SFT batch size (DPO: half as many pairs)' },
   'gen-batch': { kind: 'int', default: 32, min: 1, max: 512, help: 'generation batch size' },
   backends: { kind: 'string', default: NODE_BACKENDS.join(','), help: 'comma-separated backends to measure' },

@@ -21,7 +21,7 @@ import { formatReport } from './report';
 
 const FLAGS = {
   seed: { kind: 'int', default: 0, min: 0, help: 'seed of the weights and of the training stream' },
-  steps: { kind: 'int', default: DEFAULT_SFT.steps, min: 1, help: 'optimizer steps' },
+  steps: { kind: 'int', default: DEFAULT_SFT.steps, min: 1, max: 1_000_000, help: 'optimizer steps' },
   out: { kind: 'string', help: 'directory to write checkpoint.json and weights.bin to' },
   preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
   batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
@@ -29,7 +29,7 @@ const FLAGS = {
   'train-vision': { kind: 'boolean', help: 'keep training the vision encoder during SFT (default: frozen, as in LLaVA)' },
   'annotator-hallucination': { kind: 'number', default: DEFAULT_WORLD.annotatorHallucinationRate, min: 0, max: 1, help: "P(annotator names a present shape's missing companion)" },
   cooccurrence: { kind: 'number', default: DEFAULT_WORLD.cooccurrenceBias, min: 0, max: 1, help: 'P(companion present | shape present)' },
-  'vision-steps': { kind: 'int', default: 1500, min: 0, help: 'stage-0 steps training the vision encoder on per-cell labels' },
+  'vision-steps': { kind: 'int', default: 1500, min: 0, max: 1_000_000, help: 'stage-0 steps training the vision encoder on per-cell labels' },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
   'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
   'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },

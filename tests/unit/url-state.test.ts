@@ -39,6 +39,21 @@ describe('configuration in the URL hash', () => {
     ]);
   });
 
+  it('a repeated key, a loss that cannot train and a huge value are each named, and the message stays short', () => {
+    const huge = 'x'.repeat(100_000);
+    const { config, problems } = decodeHash(`#v=1&v=2&mode=online&mode=offline&loss=sigmoid:1:5&beta=${huge}`);
+    expect(config.mode).toBe('online');
+    expect(config.loss).toBe('sigmoid,sft:1');
+    expect(problems).toEqual([
+      '"v" appears 2 times in the link; the first value, "1", was used',
+      '"mode" appears 2 times in the link; the first value, "online", was used',
+      'Loss types: write each term as name or name:weight (got "sigmoid:1:5"); using sigmoid,sft:1 instead',
+      `Beta must be a number (got "${'x'.repeat(40)}..."); using 0.1 instead`,
+    ]);
+    expect(decodeHash('#v=1&loss=sigmoid:').problems).toEqual(['Loss types: weight of sigmoid must be a number >= 0 (got ""); using sigmoid,sft:1 instead']);
+    expect(decodeHash('#v=1&loss=sigmoid:0,sft:0').problems).toEqual(['Loss types: every loss weight is 0: nothing would train; using sigmoid,sft:1 instead']);
+  });
+
   it('opens a lesson: its settings are the base, the link only adds what differs', () => {
     const lesson = findLesson('beta-too-small')!;
     const decoded = decodeHash('#v=1&lesson=beta-too-small&seed=0&steps=40');

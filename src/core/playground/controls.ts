@@ -7,6 +7,7 @@ import { DPO_MODES } from '../dpo/options';
 import { PAIR_SOURCES } from '../dpo/pairs';
 import { JUDGE_KINDS } from '../dpo/judges';
 import { parseLossSpec } from '../dpo/loss-spec';
+import { shorten } from '../messages';
 
 /** The shipped SFT checkpoints a run can start from (models/<directory>), by model size. */
 export const SHIPPED_MODELS = { default: 'sft-base', large: 'sft-large' } as const;
@@ -70,15 +71,15 @@ export function controlProblem(control: Control, raw: string): string | undefine
     case 'number':
     case 'int': {
       const value = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(value)) return `${control.label} must be a number (got "${raw}")`;
-      if (control.kind === 'int' && !Number.isInteger(value)) return `${control.label} must be a whole number (got ${raw})`;
+      if (raw.trim() === '' || !Number.isFinite(value)) return `${control.label} must be a number (got "${shorten(raw)}")`;
+      if (control.kind === 'int' && !Number.isInteger(value)) return `${control.label} must be a whole number (got ${shorten(raw)})`;
       const exclusive = control.kind === 'number' && control.exclusiveMin;
-      if (exclusive ? value <= control.min : value < control.min) return `${control.label} must be ${exclusive ? 'greater than' : 'at least'} ${control.min} (got ${raw})`;
-      if (value > control.max) return `${control.label} must be at most ${control.max} (got ${raw})`;
+      if (exclusive ? value <= control.min : value < control.min) return `${control.label} must be ${exclusive ? 'greater than' : 'at least'} ${control.min} (got ${shorten(raw)})`;
+      if (value > control.max) return `${control.label} must be at most ${control.max} (got ${shorten(raw)})`;
       return undefined;
     }
     case 'choice':
-      return control.choices.includes(raw) ? undefined : `${control.label} must be one of ${control.choices.join(', ')} (got "${raw}")`;
+      return control.choices.includes(raw) ? undefined : `${control.label} must be one of ${control.choices.join(', ')} (got "${shorten(raw)}")`;
     case 'text': {
       const problem = control.check(raw);
       return problem && `${control.label}: ${problem}`;

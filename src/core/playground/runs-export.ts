@@ -2,6 +2,7 @@
  * Runs out of and back into the playground: a CSV table (one row per run, for spreadsheets and
  * reports), a JSON file that holds everything, and the checked import of that JSON.
  */
+import { shorten } from '../messages';
 import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
 import { EVAL_KEYS, isFinished, nextRunColour, paletteColour, RUN_STATUSES, type EvalPoint, type EvalSummary, type MetricPoint, type RunRecord, type RunStatus } from './runs';
 
@@ -79,12 +80,10 @@ function readNumber(value: unknown): number | undefined {
   return typeof value === 'number' ? value : undefined;
 }
 
-const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}...` : text);
-
 function readConfig(raw: Json, where: string, notes: string[]): PlaygroundConfig {
   const config: Record<string, string | number> = {};
   const known = new Set<string>(CONTROLS.map((c) => c.key));
-  for (const key of Object.keys(raw)) if (!known.has(key)) notes.push(`${where}: unknown setting "${clip(key)}" ignored`);
+  for (const key of Object.keys(raw)) if (!known.has(key)) notes.push(`${where}: unknown setting "${shorten(key)}" ignored`);
   for (const control of CONTROLS) {
     const value = raw[control.key];
     if (value === undefined) {
@@ -183,7 +182,7 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
       events: Array.isArray(raw.events) ? raw.events.filter((e): e is string => typeof e === 'string') : [],
       visible: typeof raw.visible === 'boolean' ? raw.visible : true,
     };
-    if (raw.colour !== undefined && paletteColour(raw.colour) === undefined) notes.push(`${where}: colour ${clip(JSON.stringify(raw.colour))} is not one of the playground's; shown as ${run.colour}`);
+    if (raw.colour !== undefined && paletteColour(raw.colour) === undefined) notes.push(`${where}: colour ${shorten(JSON.stringify(raw.colour))} is not one of the playground's; shown as ${run.colour}`);
     if (status && !isFinished(status)) notes.push(`${where} was ${status} when exported; imported as stopped`);
     if (typeof raw.sweepId === 'string') run.sweepId = raw.sweepId;
     if (typeof raw.error === 'string') run.error = raw.error;

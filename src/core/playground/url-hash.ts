@@ -5,6 +5,7 @@
  */
 import { CONTROLS, controlProblem, defaultConfig, type ControlKey, type PlaygroundConfig } from './controls';
 import { findLesson, lessonConfig, LESSONS } from './lessons';
+import { shorten } from '../messages';
 
 export const HASH_VERSION = 1;
 
@@ -41,31 +42,36 @@ export function decodeHash(hash: string): DecodedHash {
   const hidden: ControlKey[] = [];
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   let lesson: string | undefined;
+  // A key given twice: the first value counts, and the link says so (nothing overrides silently).
+  const repeated = [...new Set([...params.keys()].filter((key, i, keys) => keys.indexOf(key) !== i))];
+  for (const key of repeated) problems.push(`"${shorten(key)}" appears ${params.getAll(key).length} times in the link; the first value, "${shorten(params.get(key)!)}", was used`);
   const lessonId = params.get('lesson');
   if (lessonId !== null) {
     const found = findLesson(lessonId);
     if (found) {
       lesson = found.id;
       config = lessonConfig(found) as Record<string, string | number>;
-    } else problems.push(`unknown lesson "${lessonId}" (known: ${LESSONS.map((l) => l.id).join(', ')}); the default settings were used`);
+    } else problems.push(`unknown lesson "${shorten(lessonId)}" (known: ${LESSONS.map((l) => l.id).join(', ')}); the default settings were used`);
   }
   if (params.size === 0) return { config: config as PlaygroundConfig, hidden, problems };
   const version = params.get('v');
   if (version !== String(HASH_VERSION)) {
-    problems.push(version === null ? 'the link has no version (v=…); its settings were read as version 1' : `the link is from version ${version} of the playground; this is version ${HASH_VERSION}, so its settings were read as well as possible`);
+    problems.push(version === null ? 'the link has no version (v=…); its settings were read as version 1' : `the link is from version ${shorten(version)} of the playground; this is version ${HASH_VERSION}, so its settings were read as well as possible`);
   }
+  const seen = new Set<string>();
   for (const [key, raw] of params) {
-    if (key === 'v' || key === 'lesson') continue;
+    if (key === 'v' || key === 'lesson' || seen.has(key)) continue;
+    seen.add(key);
     if (key === 'hide') {
       for (const name of raw.split(',').filter(Boolean)) {
         if (byKey.has(name)) hidden.push(name as ControlKey);
-        else problems.push(`cannot hide unknown control "${name}"`);
+        else problems.push(`cannot hide unknown control "${shorten(name)}"`);
       }
       continue;
     }
     const control = byKey.get(key);
     if (!control) {
-      problems.push(`unknown setting "${key}" in the link was ignored`);
+      problems.push(`unknown setting "${shorten(key)}" in the link was ignored`);
       continue;
     }
     const problem = controlProblem(control, raw);
