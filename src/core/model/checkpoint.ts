@@ -81,6 +81,9 @@ export async function encodeCheckpoint(
   return { header, data };
 }
 
+/** Largest weight magnitude a checkpoint may carry. */
+export const MAX_WEIGHT = 1e4;
+
 /**
  * Validate and decode. Refuses, with a message a person can act on: another file type, a newer
  * version, a different architecture than `expected`, missing or misshapen tensors, truncated or
@@ -134,7 +137,14 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     const size = shape.reduce((a, b) => a * b, 1);
     if (entry.offset < 0 || entry.offset + size > floats.length) throw new CheckpointError(`weight "${name}" points outside the data`);
     const values32 = floats.slice(entry.offset, entry.offset + size);
-    if (!values32.every(Number.isFinite)) throw new CheckpointError(`weight "${name}" contains NaN or infinite values`);
+    let largest = 0;
+    for (const v of values32) {
+      if (!Number.isFinite(v)) throw new CheckpointError(`weight "${name}" contains NaN or infinite values`);
+      largest = Math.max(largest, Math.abs(v));
+    }
+    // Finite but absurd (3e38 loads, then every activation overflows to NaN): training never
+    // gets near this; the shipped models stay below 3.
+    if (largest > MAX_WEIGHT) throw new CheckpointError(`weight "${name}" has values up to ${largest.toExponential(1)}, far beyond any trained model's (at most ${MAX_WEIGHT}): the file is damaged`);
     values[name] = { shape, data: values32 };
   }
   return { header: header as CheckpointHeader, values };
