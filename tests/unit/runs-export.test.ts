@@ -100,6 +100,23 @@ describe('runs JSON', () => {
     expect(notes).toEqual(['run 1: no Top-p setting; taken as the default, 1', 'run 1 was running when exported; imported as stopped']);
   });
 
+  it('refuses out-of-range evaluations and steps, and names a run step it had to replace', () => {
+    const good = JSON.parse(runsToJson([makeRun({ evals: [{ step: 0, summary: { chair_i: 0.2, chair_s: 0.5, cover: 0.9, attr_error: 0, count_error: 0, pope_acc: 0.8, pope_f1: 0.8, pope_yes_ratio: 0.5 } }] })]));
+    const edited = (edit: (run: Record<string, any>) => void) => {
+      const copy = structuredClone(good);
+      edit(copy.runs[0]);
+      return JSON.stringify(copy);
+    };
+    expect(() => parseRunsJson(edited((r) => (r.evals[0].summary.pope_acc = -1e308)))).toThrow('run 1: evaluation 1 has pope_acc = -1e+308, outside 0..1');
+    expect(() => parseRunsJson(edited((r) => (r.evals[0].step = 2.5)))).toThrow(/evaluation 1 is malformed \(needs a whole-number step/);
+    expect(() => parseRunsJson(edited((r) => (r.history = [{ step: -3, metrics: {} }])))).toThrow(/history point 1 is malformed/);
+    const notes: string[] = [];
+    const [run] = parseRunsJson(edited((r) => (r.step = -7)), notes);
+    const lastLogged = good.runs[0].history.at(-1).step;
+    expect(run!.step).toBe(lastLogged);
+    expect(notes).toEqual([`run 1: step -7 is not a step; taken as ${lastLogged}, its last logged step`]);
+  });
+
   it('takes colours from the palette only (they reach inline styles) and names unknown settings', () => {
     const raw = JSON.parse(runsToJson([makeRun()]));
     raw.runs[0].colour = 'red; background: url(https://example.com/track)';

@@ -103,11 +103,17 @@ function readConfig(raw: Json, where: string, notes: string[]): PlaygroundConfig
   return config as PlaygroundConfig;
 }
 
+/** A step number: a whole number from 0 to the largest run the Steps control allows. */
+function isStep(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_STEPS;
+}
+const MAX_STEPS = CONTROLS.find((c) => c.key === 'steps')!.max;
+
 function readHistory(raw: unknown, where: string): MetricPoint[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new Error(`${where}: history is not a list`);
   return raw.map((point: unknown, i) => {
-    if (!isObject(point) || typeof point.step !== 'number' || !isObject(point.metrics)) throw new Error(`${where}: history point ${i + 1} is malformed`);
+    if (!isObject(point) || !isStep(point.step) || !isObject(point.metrics)) throw new Error(`${where}: history point ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and metrics)`);
     const metrics: Record<string, number> = {};
     for (const [name, value] of Object.entries(point.metrics)) {
       const n = readNumber(value);
@@ -122,11 +128,13 @@ function readEvals(raw: unknown, where: string): EvalPoint[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new Error(`${where}: evals is not a list`);
   return raw.map((point: unknown, i) => {
-    if (!isObject(point) || typeof point.step !== 'number' || !isObject(point.summary)) throw new Error(`${where}: evaluation ${i + 1} is malformed`);
+    if (!isObject(point) || !isStep(point.step) || !isObject(point.summary)) throw new Error(`${where}: evaluation ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and a summary)`);
     const summary = {} as EvalSummary;
     for (const key of EVAL_KEYS) {
       const n = readNumber(point.summary[key]);
       if (n === undefined) throw new Error(`${where}: evaluation ${i + 1} has no ${key}`);
+      // Every evaluation metric is a rate (NaN where nothing was counted).
+      if (n < 0 || n > 1) throw new Error(`${where}: evaluation ${i + 1} has ${key} = ${shorten(String(n))}, outside 0..1`);
       summary[key] = n;
     }
     return { step: point.step, summary };
@@ -176,12 +184,13 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
       // An imported run has no trainer behind it, so one that was in progress is now stopped.
       status: status && isFinished(status) ? status : 'stopped',
       createdAt: typeof raw.createdAt === 'number' && Number.isFinite(raw.createdAt) ? raw.createdAt : Date.now(),
-      step: typeof raw.step === 'number' && Number.isFinite(raw.step) ? raw.step : (history.at(-1)?.step ?? 0),
+      step: isStep(raw.step) ? raw.step : (history.at(-1)?.step ?? 0),
       history,
       evals,
       events: Array.isArray(raw.events) ? raw.events.filter((e): e is string => typeof e === 'string') : [],
       visible: typeof raw.visible === 'boolean' ? raw.visible : true,
     };
+    if (raw.step !== undefined && !isStep(raw.step)) notes.push(`${where}: step ${shorten(JSON.stringify(raw.step) ?? '')} is not a step; taken as ${run.step}, its last logged step`);
     if (raw.colour !== undefined && paletteColour(raw.colour) === undefined) notes.push(`${where}: colour ${shorten(JSON.stringify(raw.colour))} is not one of the playground's; shown as ${run.colour}`);
     if (status && !isFinished(status)) notes.push(`${where} was ${status} when exported; imported as stopped`);
     if (typeof raw.sweepId === 'string') run.sweepId = raw.sweepId;
