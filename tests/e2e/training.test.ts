@@ -63,6 +63,9 @@ describe('training in the browser on WebGPU', () => {
     expect(await points('hallucination')).toBe(6);
     expect(await step()).toBe(4);
     expect(await page.getByTestId('final-chair').textContent()).toMatch(/\d+\.\d% → \d+\.\d%/);
+    // Screen readers hear how the run ended, and each chart's latest values.
+    expect(await page.getByTestId('progress-announcer').textContent()).toMatch(/^Run .* done at step 4: CHAIR_i \d+\.\d% to \d+\.\d%\.$/);
+    expect(await page.getByTestId('chart-loss-text').getAttribute('aria-label')).toMatch(/^Loss chart, latest: loss -?[\d.e-]+ at step 4$/);
     const png = await download('chart-loss-png');
     expect(Array.from(png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]); // a PNG of the loss chart
     // The gallery now compares the policy with the reference.

@@ -41,3 +41,14 @@ export function seriesFor(runs: readonly RunRecord[], specs: readonly SeriesSpec
   }
   return lines;
 }
+
+/** A chart in words for screen readers: each line's latest value and step. */
+export function describeLines(title: string, lines: readonly LineSeries[]): string {
+  const latest = lines
+    .filter((l) => !l.label.endsWith('(SFT start)') && l.points.length > 0)
+    .map((l) => {
+      const last = l.points.at(-1)!;
+      return `${l.label} ${Number.isFinite(last.y) ? +last.y.toPrecision(3) : 'not a number'} at step ${last.x}`;
+    });
+  return latest.length === 0 ? `${title} chart: no points yet` : `${title} chart, latest: ${latest.join('; ')}`;
+}
