@@ -11,11 +11,15 @@ afterAll(async () => {
 
 describe('crash recovery', () => {
   it('a crashed worker is reported, and the run resumes from its last evaluation to the end', async () => {
-    // Every step logged (8 steps), an eval (and recovery checkpoint) every 2 steps.
-    const page = await app.openOnWebgpu('#v=1&seed=0&npairs=8&batch=2&steps=8&evaln=4&evalevery=2');
+    // Every step logged (12 steps), an eval (and recovery checkpoint) every 2 steps.
+    const page = await app.openOnWebgpu('#v=1&seed=0&npairs=8&batch=2&steps=12&evaln=4&evalevery=2');
     await page.getByTestId('train').click();
     // Baseline (3 series x 1 point) + the step-2 eval: 6 points on the hallucination panel.
     await page.locator('[data-testid=chart-hallucination][data-points="6"]').waitFor({ timeout: 300_000 });
+    // Pause first, so the crash lands mid-run however fast the backend is (a run that had already
+    // finished would leave nothing to recover).
+    await page.getByTestId('train').click();
+    await page.locator('[data-testid=run-status]', { hasText: 'paused' }).waitFor({ timeout: 60_000 });
     await page.evaluate(() => (window as unknown as { dpoPlayground: { trainer: { api: { simulateCrash(): Promise<void> } } } }).dpoPlayground.trainer.api.simulateCrash());
 
     const banner = page.getByTestId('crash');
@@ -26,10 +30,10 @@ describe('crash recovery', () => {
     await banner.getByRole('button', { name: /Resume/ }).click();
     await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 500_000 });
     expect(await page.getByTestId('crash').count()).toBe(0);
-    // Steps 1..8 each exactly once: what ran after the checkpoint before the crash was rewound.
-    expect(await page.getByTestId('chart-loss').getAttribute('data-points')).toBe('8');
-    // Evals at 0, 2, 4, 6, 8.
-    expect(await page.getByTestId('chart-hallucination').getAttribute('data-points')).toBe('15');
+    // Steps 1..12 each exactly once: what ran after the checkpoint before the crash was rewound.
+    expect(await page.getByTestId('chart-loss').getAttribute('data-points')).toBe('12');
+    // Evals at 0, 2, ..., 12.
+    expect(await page.getByTestId('chart-hallucination').getAttribute('data-points')).toBe('21');
     expect(await page.locator('[data-testid=backend-badge]').getAttribute('data-backend')).toBe('webgpu');
   });
 });
