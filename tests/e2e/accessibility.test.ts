@@ -1,9 +1,5 @@
-import { createRequire } from 'node:module';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
-
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+import { axeViolations as violations, startApp, type AppSession } from './browser';
 
 let app: AppSession;
 beforeAll(async () => {
@@ -12,14 +8,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.close();
 });
-
-/** axe-core's WCAG violations on the page as it is now: "rule (impact): first offending elements". */
-async function violations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
-  const result = await page.evaluate(() => (window as unknown as { axe: { run(context: Document): Promise<Result> } }).axe.run(document));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 describe('accessibility and small screens', () => {
   it.each([

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createServer, preview } from 'vite';
 
@@ -69,4 +70,14 @@ export async function startApp(options: { isolated?: boolean; dev?: boolean } = 
       await server.close();
     },
   };
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's violations on the page as it is now: "rule (impact): first offending elements". */
+export async function axeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+  const result = await page.evaluate(() => (window as unknown as { axe: { run(context: Document): Promise<Result> } }).axe.run(document));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
 }

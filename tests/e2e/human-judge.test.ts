@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
+import { axeViolations, startApp, type AppSession } from './browser';
 
 let app: AppSession;
 beforeAll(async () => {
@@ -19,6 +19,7 @@ describe('human judge', () => {
       await dialog.waitFor({ timeout: 240_000 });
       const options = dialog.locator('ol button');
       expect(await options.count()).toBe(2);
+      if (choice === 0) expect(await axeViolations(page)).toEqual([]); // the dialog open: still accessible
       await page.keyboard.press('1'); // keyboard choice: the first caption
       await dialog.waitFor({ state: 'detached', timeout: 30_000 });
     }
