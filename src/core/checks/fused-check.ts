@@ -1,8 +1,8 @@
 /**
- * Each fused kernel (and the loop Sum and transposed matmuls that go with them) against its plain tfjs path on
- * the active backend, at the shapes a default DPO step uses: the value and the gradient of every
- * differentiable input, under a fixed random upstream gradient. Empty where the backend has no
- * fused kernels.
+ * Each fused kernel (and the loop Sum and transposed matmuls that go with them) against its plain
+ * tfjs path on the active backend, at the shapes a default DPO step uses: the value and the
+ * gradient of every differentiable input, under a fixed random upstream gradient. Empty where the
+ * backend has no fused kernels.
  */
 import * as tf from '../tf';
 import { matMul } from '../model/matmul';

@@ -1,4 +1,5 @@
 import * as tf from '../tf';
+import { shorten } from '../messages';
 import { architectureDifferences, architectureProblems, weightShapes, type ModelConfig } from './config';
 import type { TrainableWeights, Weights } from './weights';
 import type { GoldenValues } from '../checks/golden';
@@ -95,7 +96,7 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     throw new CheckpointError('not a DPO Playground checkpoint (missing or wrong "format" field)');
   }
   if (header.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(`checkpoint version ${String(JSON.stringify(header.version)).slice(0, 20)} is not supported (this app reads version ${CHECKPOINT_VERSION})`);
+    throw new CheckpointError(`checkpoint version ${shorten(String(JSON.stringify(header.version)))} is not supported (this app reads version ${CHECKPOINT_VERSION})`);
   }
   const config = header.config;
   if (!config || typeof config !== 'object' || !Array.isArray(header.tensors)) {

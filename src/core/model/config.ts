@@ -1,4 +1,5 @@
 import { VOCAB_SIZE } from '../world/tokenizer';
+import { shorten } from '../messages';
 
 /** Image tokens: the vision encoder turns an image into a 3x3 grid of feature vectors. */
 export const IMAGE_TOKENS = 9;
@@ -104,15 +105,15 @@ export function architectureProblems(raw: unknown): string[] {
   const problems: string[] = [];
   const whole = (key: string, min: number, max: number) => {
     const v = c[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push(`${key} must be a whole number from ${min} to ${max} (got ${String(JSON.stringify(v) ?? v).slice(0, 40)})`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push(`${key} must be a whole number from ${min} to ${max} (got ${shorten(String(JSON.stringify(v) ?? v))})`);
   };
   if (typeof c.preset !== 'string' || c.preset.length > 40) problems.push('preset must be a short name');
   whole('dModel', 8, 1024);
   whole('nLayers', 1, 24);
   whole('nHeads', 1, 32);
   whole('mlpHidden', 1, 8192);
-  if (c.vocabSize !== VOCAB_SIZE) problems.push(`vocabSize must be ${VOCAB_SIZE}, the playground's vocabulary (got ${String(c.vocabSize).slice(0, 40)})`);
-  if (c.textLength !== TEXT_LENGTH) problems.push(`textLength must be ${TEXT_LENGTH} (got ${String(c.textLength).slice(0, 40)})`);
+  if (c.vocabSize !== VOCAB_SIZE) problems.push(`vocabSize must be ${VOCAB_SIZE}, the playground's vocabulary (got ${shorten(String(c.vocabSize))})`);
+  if (c.textLength !== TEXT_LENGTH) problems.push(`textLength must be ${TEXT_LENGTH} (got ${shorten(String(c.textLength))})`);
   if (typeof c.imageSize !== 'number') problems.push('imageSize must be a number');
   else problems.push(...imageSizeProblems(c.imageSize));
   const channels = c.visionChannels;

@@ -11,6 +11,7 @@
  * tfjs-backend-wasm's scalar loop.
  */
 import * as tf from '../tf';
+import { overrideKernel } from './override-kernel';
 import { runSimdBatchMatMul } from './wasm/batch-matmul';
 
 interface WasmBackendLike {
@@ -19,27 +20,15 @@ interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
-const PATCHED = Symbol.for('dpo-playground.wasm-kernels');
-
-/** Replace a wasm kernel with `wrap(original)`, once. */
-function override(kernelName: string, wrap: (original: tf.KernelFunc) => tf.KernelFunc): void {
-  const original = tf.getKernel(kernelName, 'wasm');
-  if (!original || (original.kernelFunc as unknown as Record<symbol, boolean>)[PATCHED]) return;
-  const kernelFunc = wrap(original.kernelFunc);
-  (kernelFunc as unknown as Record<symbol, boolean>)[PATCHED] = true;
-  tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
-}
-
 /** Install the overrides for the 'wasm' backend (imported already). Idempotent. */
 export function registerWasmKernels(): void {
-  override('Identity', (original) => (args) => {
+  overrideKernel('Identity', 'wasm', (original) => (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     if (x.dtype === 'string') return original(args);
     (args.backend as unknown as WasmBackendLike).incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
-  override('BatchMatMul', (original) => (args) => {
+  overrideKernel('BatchMatMul', 'wasm', (original) => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const fast = !transposeA && !transposeB ? runSimdBatchMatMul(a, b, args.backend as unknown as WasmBackendLike) : undefined;

@@ -7,20 +7,16 @@
  * both wrong). This wrapper sums in groups that fit the limit; Concat already does the same.
  */
 import * as tf from '../tf';
+import { overrideKernel } from './override-kernel';
 
 interface WebgpuBackendLike {
   device: { limits: { maxStorageBuffersPerShaderStage: number } };
   disposeData(dataId: tf.DataId): boolean;
 }
 
-const PATCHED = Symbol.for('dpo-playground.webgpu-addn-grouped');
-
 /** Replace the webgpu AddN kernel with one that groups its inputs. Idempotent. */
 export function registerGroupedWebgpuAddN(): void {
-  const original = tf.getKernel('AddN', 'webgpu');
-  if (!original || (original.kernelFunc as unknown as Record<symbol, boolean>)[PATCHED]) return;
-  const run = original.kernelFunc;
-  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  overrideKernel('AddN', 'webgpu', (run) => ({ inputs, backend, attrs }) => {
     const webgpu = backend as unknown as WebgpuBackendLike;
     const groupSize = Math.max(2, webgpu.device.limits.maxStorageBuffersPerShaderStage - 1);
     let tensors = Object.values(inputs) as tf.TensorInfo[];
@@ -43,8 +39,5 @@ export function registerGroupedWebgpuAddN(): void {
     // The backend keeps a buffer alive until the queued work that reads it is submitted.
     for (const partial of partials) webgpu.disposeData(partial.dataId);
     return result;
-  };
-  (kernelFunc as unknown as Record<symbol, boolean>)[PATCHED] = true;
-  tf.unregisterKernel('AddN', 'webgpu');
-  tf.registerKernel({ kernelName: 'AddN', backendName: 'webgpu', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
+  });
 }

@@ -4,6 +4,7 @@
  * workgroup-synchronised tiles ~3x slower. Shapes it does not cover keep tfjs's kernel.
  */
 import * as tf from '../tf';
+import { overrideKernel } from './override-kernel';
 import { matMulProgram, type FusedProgram } from './webgpu-programs';
 
 interface WebgpuBackendLike {
@@ -20,16 +21,11 @@ export function onSoftwareAdapter(backend: unknown): boolean {
   return SOFTWARE_ADAPTER.test(`${info?.vendor ?? ''} ${info?.architecture ?? ''}`);
 }
 
-const PATCHED = Symbol.for('dpo-playground.webgpu-loop-matmul');
-
-const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
-const sameDims = (a: number[], b: number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const size = tf.util.sizeFromShape;
 
 /** Replace the webgpu BatchMatMul kernel; `active(backend)` says whether the loop path may run. Idempotent. */
 export function registerLoopWebgpuMatMul(active: (backend: unknown) => boolean): void {
-  const original = tf.getKernel('BatchMatMul', 'webgpu');
-  if (!original || (original.kernelFunc as unknown as Record<symbol, boolean>)[PATCHED]) return;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  overrideKernel('BatchMatMul', 'webgpu', (original) => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const batchA = a.shape.slice(0, -2);
@@ -42,14 +38,11 @@ export function registerLoopWebgpuMatMul(active: (backend: unknown) => boolean):
     const sharedB = size(batchB) === 1;
     // Equal batch dims, or one operand without a batch (every use in this model).
     const batchDims = sharedA ? batchB : batchA;
-    const covered = (sharedA || sharedB || sameDims(batchA, batchB)) && k === k2 && a.dtype === 'float32' && b.dtype === 'float32' && size([m, n, k]) > 0;
-    if (!covered || !active(args.backend)) return original.kernelFunc(args);
+    const covered = (sharedA || sharedB || tf.util.arraysEqual(batchA, batchB)) && k === k2 && a.dtype === 'float32' && b.dtype === 'float32' && size([m, n, k]) > 0;
+    if (!covered || !active(args.backend)) return original(args);
     const batch = size(batchDims);
     const program = matMulProgram({ batch, m, k, n, transposeA, transposeB, sharedA, sharedB });
     const result = (args.backend as unknown as WebgpuBackendLike).runWebGPUProgram(program, [a, b], 'float32');
     return { ...result, shape: [...batchDims, m, n] };
-  };
-  (kernelFunc as unknown as Record<symbol, boolean>)[PATCHED] = true;
-  tf.unregisterKernel('BatchMatMul', 'webgpu');
-  tf.registerKernel({ kernelName: 'BatchMatMul', backendName: 'webgpu', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
+  });
 }

@@ -4,6 +4,7 @@
  * every bias gradient). Longer or scattered reductions, and other dtypes, keep tfjs's kernel.
  */
 import * as tf from '../tf';
+import { overrideKernel } from './override-kernel';
 import { sumProgram, type FusedProgram } from './webgpu-programs';
 
 interface WebgpuBackendLike {
@@ -14,32 +15,26 @@ interface WebgpuBackendLike {
 /** Longest reduction summed by one thread: float32 error grows with it, parallelism shrinks. */
 const MAX_LOOP = 4096;
 
-const PATCHED = Symbol.for('dpo-playground.webgpu-loop-sum');
-
 /** Replace the webgpu Sum kernel; `active()` says whether the loop path may run. Idempotent. */
 export function registerLoopWebgpuSum(active: () => boolean): void {
-  const original = tf.getKernel('Sum', 'webgpu');
   const reshape = tf.getKernel('Reshape', 'webgpu');
-  if (!original || !reshape || (original.kernelFunc as unknown as Record<symbol, boolean>)[PATCHED]) return;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  if (!reshape) return;
+  overrideKernel('Sum', 'webgpu', (original) => (args) => {
     const x = args.inputs.x as tf.TensorInfo;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const first = axes[0] ?? 0;
     const adjacent = axes.length > 0 && axes.every((a, i) => a === first + i);
-    const size = (dims: number[]) => dims.reduce((a, b) => a * b, 1);
+    const size = tf.util.sizeFromShape;
     const outer = size(x.shape.slice(0, first));
     const reduce = size(x.shape.slice(first, first + axes.length));
     const inner = size(x.shape.slice(first + axes.length));
-    if (!active() || x.dtype !== 'float32' || !adjacent || reduce > MAX_LOOP || outer * inner === 0 || reduce === 0) return original.kernelFunc(args);
+    if (!active() || x.dtype !== 'float32' || !adjacent || reduce > MAX_LOOP || outer * inner === 0 || reduce === 0) return original(args);
     const backend = args.backend as unknown as WebgpuBackendLike;
     const flat = backend.runWebGPUProgram(sumProgram(outer, reduce, inner), [x], 'float32');
     const shape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
     const result = reshape.kernelFunc({ inputs: { x: flat }, backend: args.backend, attrs: { shape } }) as tf.TensorInfo;
     backend.disposeData(flat.dataId);
     return result;
-  };
-  (kernelFunc as unknown as Record<symbol, boolean>)[PATCHED] = true;
-  tf.unregisterKernel('Sum', 'webgpu');
-  tf.registerKernel({ kernelName: 'Sum', backendName: 'webgpu', kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc });
+  });
 }

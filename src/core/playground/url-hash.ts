@@ -58,10 +58,10 @@ export function decodeHash(hash: string): DecodedHash {
   if (version !== String(HASH_VERSION)) {
     problems.push(version === null ? 'the link has no version (v=…); its settings were read as version 1' : `the link is from version ${shorten(version)} of the playground; this is version ${HASH_VERSION}, so its settings were read as well as possible`);
   }
-  const seen = new Set<string>();
-  for (const [key, raw] of params) {
-    if (key === 'v' || key === 'lesson' || seen.has(key)) continue;
-    seen.add(key);
+  // Each key once, with its first value (repeats were reported above).
+  for (const key of new Set(params.keys())) {
+    if (key === 'v' || key === 'lesson') continue;
+    const raw = params.get(key)!;
     if (key === 'hide') {
       for (const name of raw.split(',').filter(Boolean)) {
         if (byKey.has(name)) hidden.push(name as ControlKey);

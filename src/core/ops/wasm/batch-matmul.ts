@@ -34,10 +34,10 @@ export function simdBatchMatMul(): Module | null {
 
 const PAGE = 65536;
 
-/** Copy `rows` rows of `width` floats from `source` into `heap` at `offset`, each `stride` apart. */
-function copyRows(source: Float32Array, heap: Float32Array, offset: number, rows: number, width: number, stride: number): void {
-  if (width === stride) return heap.set(source, offset);
-  for (let r = 0; r < rows; r++) heap.set(source.subarray(r * width, (r + 1) * width), offset + r * stride);
+/** Copy `rows` rows of `width` floats, laid out `from.stride` and `to.stride` floats apart. */
+function copyRows(rows: number, width: number, from: { array: Float32Array; at: number; stride: number }, to: { array: Float32Array; at: number; stride: number }): void {
+  if (from.stride === width && to.stride === width) return to.array.set(from.array.subarray(from.at, from.at + rows * width), to.at);
+  for (let r = 0; r < rows; r++) to.array.set(from.array.subarray(from.at + r * from.stride, from.at + r * from.stride + width), to.at + r * to.stride);
 }
 
 /**
@@ -47,8 +47,8 @@ function copyRows(source: Float32Array, heap: Float32Array, offset: number, rows
 export function runSimdBatchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, backend: WasmBackendLike): tf.TensorInfo | undefined {
   const module = simdBatchMatMul();
   const batchDims = a.shape.slice(0, -2);
-  const batch = batchDims.reduce((x, y) => x * y, 1);
-  const sameBatch = b.shape.length === a.shape.length && batchDims.every((d, i) => d === b.shape[i]);
+  const batch = tf.util.sizeFromShape(batchDims);
+  const sameBatch = tf.util.arraysEqual(batchDims, b.shape.slice(0, -2));
   if (!module || batch < 2 || !sameBatch || a.dtype !== 'float32' || b.dtype !== 'float32') return undefined;
   const [m, k] = a.shape.slice(-2) as [number, number];
   const n = b.shape[b.shape.length - 1]!;
@@ -64,11 +64,9 @@ export function runSimdBatchMatMul(a: tf.TensorInfo, b: tf.TensorInfo, backend: 
   if (module.memory.buffer.byteLength < bytes) module.memory.grow(Math.ceil((bytes - module.memory.buffer.byteLength) / PAGE));
   const heap = new Float32Array(module.memory.buffer);
   heap.set(backend.typedArrayFromHeap(a), 0);
-  copyRows(backend.typedArrayFromHeap(b), heap, bAt, batch * k, n, padded);
+  copyRows(batch * k, n, { array: backend.typedArrayFromHeap(b), at: 0, stride: n }, { array: heap, at: bAt, stride: padded });
   module.batchMatMul(0, 4 * bAt, 4 * cAt, batch, m, k, padded);
   const out = backend.makeOutput([...batchDims, m, n], 'float32');
-  const result = backend.typedArrayFromHeap(out);
-  if (padded === n) result.set(heap.subarray(cAt, cAt + cFloats));
-  else for (let r = 0; r < batch * m; r++) result.set(heap.subarray(cAt + r * padded, cAt + r * padded + n), r * n);
+  copyRows(batch * m, n, { array: heap, at: cAt, stride: padded }, { array: backend.typedArrayFromHeap(out), at: 0, stride: n });
   return out;
 }
