@@ -94,8 +94,11 @@ describe('cached decoding', () => {
     for (const imageKeep of [undefined, tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1], [3, IMAGE_TOKENS])]) {
       const imageTokens = encodeImages(weights, config, batch.images);
       const full = forwardLogits(weights, config, batch.images, batch.tokens, imageKeep);
-      const decoder = new CachedDecoder(weights, config, imageTokens, batch.tokens, imageKeep);
-      // Step once at each row's position: the cache holds the prefill's keys and values there.
+      // Prefill the first 10 text positions into a cache with room for all of them.
+      const start = batch.tokens.slice([0, 0], [-1, 10]);
+      const decoder = new CachedDecoder(weights, config, imageTokens, start, imageKeep, batch.tokens.shape[1]);
+      start.dispose();
+      // Step once at each row's position: the cache holds the prefill's keys and values before it.
       const ids = positions.map((p, b) => texts[b]!.tokens[p]!);
       const cached = decoder.step(tf.tensor1d(ids, 'int32'), tf.tensor1d(positions, 'int32'));
       const expected = tf.stack(positions.map((p, b) => full.slice([b, p, 0], [1, 1, -1]).reshape([-1])));

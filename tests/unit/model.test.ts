@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
-import { PRESETS, parameterCount, weightShapes } from '../../src/core/model/config';
+import { PRESETS, TEXT_LENGTH, parameterCount, weightShapes } from '../../src/core/model/config';
 import { forwardLogits } from '../../src/core/model/network';
 import { sequenceLogProbs, sftLoss } from '../../src/core/model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
+import { EOS_ID, PAD_ID } from '../../src/core/world/tokenizer';
 import { initWeights, disposeWeights } from '../../src/core/model/weights';
 import { createRng } from '../../src/core/random';
 import { DEFAULT_WORLD, worldConfigProblems, worldForModel } from '../../src/core/world/config';
@@ -47,7 +48,7 @@ describe('model shapes', () => {
     const scene = sampleScene(createRng(1), world);
     const batch = makeSequenceBatch([renderScene(scene, 48, 0)], [encodeText('describe the image', groundTruthCaption(scene))]);
     const logits = forwardLogits(weights, large, batch.images, batch.tokens);
-    expect(logits.shape).toEqual([1, large.textLength, large.vocabSize]);
+    expect(logits.shape).toEqual([1, batch.tokens.shape[1], large.vocabSize]);
     // An image of another size is refused with the sizes named, not a shape error deep in tfjs.
     const small = makeSequenceBatch([renderScene(scene, 36, 0)], [encodeText('describe the image', 'yes .')]);
     expect(() => forwardLogits(weights, large, small.images, small.tokens)).toThrow('images are 36 px; this model reads 48 px');
@@ -90,24 +91,26 @@ describe('sequence log-probabilities', () => {
     disposeWeights(weights);
   });
 
-  it('do not depend on padding after the response (causal mask)', async () => {
+  it('do not depend on padding after the response (causal mask), so batches drop trailing padding', async () => {
     const weights = initWeights(config, 2);
     const batch = smallBatch(2, 1);
-    const changed = makeSequenceBatch([await batch.images.data() as Float32Array], [
-      (() => {
-        const text = encodeText('is there a star ?', 'yes .');
-        return text;
-      })(),
-    ]);
-    const before = (await sequenceLogProbs(weights, config, changed).data())[0]!;
-    const tokens = await changed.tokens.array();
-    tokens[0]![tokens[0]!.length - 1] = 20; // overwrite a padding slot far after <eos>
-    const altered = { ...changed, tokens: tf.tensor2d(tokens, undefined, 'int32') };
-    const after = (await sequenceLogProbs(weights, config, altered).data())[0]!;
+    const trimmed = makeSequenceBatch([(await batch.images.data()) as Float32Array], [encodeText('is there a star ?', 'yes .')]);
+    // The batch ends at the response's <eos>: later columns would hold only padding.
+    const [, used] = trimmed.tokens.shape;
+    expect(used).toBeLessThan(TEXT_LENGTH);
+    expect((await trimmed.tokens.array())[0]![used - 1]).toBe(EOS_ID);
+    const before = (await sequenceLogProbs(weights, config, trimmed).data())[0]!;
+    // The full-length layout, with a word (not padding) in the last slot far after <eos>.
+    const tokens = (await trimmed.tokens.array())[0]!;
+    const full = [...tokens, ...new Array<number>(TEXT_LENGTH - used).fill(PAD_ID)];
+    full[TEXT_LENGTH - 1] = 20;
+    const mask = [...(await trimmed.targetMask.array())[0]!, ...new Array<number>(TEXT_LENGTH - used).fill(0)];
+    const padded = { images: trimmed.images, tokens: tf.tensor2d([full], undefined, 'int32'), targetMask: tf.tensor2d([mask]) };
+    const after = (await sequenceLogProbs(weights, config, padded).data())[0]!;
     expect(after).toBeCloseTo(before, 5);
     disposeBatch(batch);
-    disposeBatch(changed);
-    altered.tokens.dispose();
+    disposeBatch(trimmed);
+    tf.dispose([padded.tokens, padded.targetMask]);
     disposeWeights(weights);
   });
 });

@@ -2,12 +2,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
-import { BATCH_MATMUL_WASM } from '../../src/core/ops/wasm/batch-matmul.wasm';
-import { runSimdBatchMatMul, simdBatchMatMul } from '../../src/core/ops/wasm/batch-matmul';
+import { KERNELS_WASM } from '../../src/core/ops/wasm/kernels.wasm';
+import { runSimdBatchMatMul } from '../../src/core/ops/wasm/batch-matmul';
+import { simdKernels } from '../../src/core/ops/wasm/module';
 import { isOverridden } from '../../src/core/ops/override-kernel';
 
-const WAT = 'src/core/ops/wasm/batch-matmul.wat';
-const GENERATED = 'src/core/ops/wasm/batch-matmul.wasm.ts';
+const WAT = 'src/core/ops/wasm/kernels.wat';
+const GENERATED = 'src/core/ops/wasm/kernels.wasm.ts';
 
 /** Row-major batched product in float64: the reference. */
 function reference(a: Float32Array, b: Float32Array, batch: number, m: number, k: number, n: number): Float64Array {
@@ -25,12 +26,12 @@ function reference(a: Float32Array, b: Float32Array, batch: number, m: number, k
 describe('WASM kernel overrides', () => {
   it('ship the bytes their WebAssembly text compiles to', async () => {
     const wabt = await wabtInit();
-    const bytes = wabt.parseWat(WAT, readFileSync(WAT, 'utf8'), { simd: true }).toBinary({}).buffer;
+    const bytes = wabt.parseWat(WAT, readFileSync(WAT, 'utf8'), { simd: true, bulk_memory: true }).toBinary({}).buffer;
     const encoded = Buffer.from(bytes).toString('base64');
-    if (process.env.UPDATE_WASM === '1' && encoded !== BATCH_MATMUL_WASM) {
-      writeFileSync(GENERATED, readFileSync(GENERATED, 'utf8').replace(BATCH_MATMUL_WASM, encoded));
+    if (process.env.UPDATE_WASM === '1' && encoded !== KERNELS_WASM) {
+      writeFileSync(GENERATED, readFileSync(GENERATED, 'utf8').replace(KERNELS_WASM, encoded));
     }
-    expect(encoded, `run UPDATE_WASM=1 npx vitest run ${'tests/unit/wasm-kernels.test.ts'} after editing ${WAT}`).toBe(BATCH_MATMUL_WASM);
+    expect(encoded, `run UPDATE_WASM=1 npx vitest run ${'tests/unit/wasm-kernels.test.ts'} after editing ${WAT}`).toBe(KERNELS_WASM);
   });
 
   it.each([
@@ -39,7 +40,7 @@ describe('WASM kernel overrides', () => {
     [[3], 5, 7, 6],
     [[2], 1, 3, 1],
   ])('batched matmul %j x (%i x %i) x (%i cols) matches the float64 product', async (batchDims, m, k, n) => {
-    expect(simdBatchMatMul()).not.toBeNull();
+    expect(simdKernels()).not.toBeNull();
     const batch = batchDims.reduce((x, y) => x * y, 1);
     const a = tf.randomNormal([...batchDims, m, k], 0, 1, 'float32', 1);
     const b = tf.randomNormal([...batchDims, k, n], 0, 1, 'float32', 2);
@@ -58,6 +59,66 @@ describe('WASM kernel overrides', () => {
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
     expect(worst).toBeLessThan(1e-5 * Math.sqrt(k) * 4);
     tf.dispose([a, b, product]);
+  });
+
+  it.each([
+    [[32, 38, 64], [0, 1]], // a bias gradient: the SIMD column sum
+    [[5, 12], 0],
+    [[4, 3, 8], [0]],
+    [[6, 3], [0]], // width not a multiple of 4: tfjs's kernel
+    [[4, 3, 8], [1]], // not leading axes: tfjs's kernel
+  ])('sum of %j over %j equals the float32 sum of rows in order', async (shape, axis) => {
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 3);
+    const values = (await x.data()) as Float32Array;
+    const axes = Array.isArray(axis) ? axis : [axis];
+    const outer = shape.filter((_, i) => axes.includes(i)).reduce((p, q) => p * q, 1);
+    // The reference, written for leading axes or for one middle axis.
+    const want: number[] = [];
+    if (axes[0] === 0) {
+      const width = values.length / outer;
+      for (let j = 0; j < width; j++) {
+        let sum = 0;
+        for (let r = 0; r < outer; r++) sum = Math.fround(sum + values[r * width + j]!);
+        want.push(sum);
+      }
+    } else {
+      const [a, b, c] = shape as [number, number, number];
+      for (let i = 0; i < a; i++)
+        for (let k = 0; k < c; k++) {
+          let sum = 0;
+          for (let j = 0; j < b; j++) sum = Math.fround(sum + values[(i * b + j) * c + k]!);
+          want.push(sum);
+        }
+    }
+    const got = tf.sum(x, axis);
+    expect(got.shape).toEqual(shape.filter((_, i) => !axes.includes(i)));
+    expect(Array.from(await got.data())).toEqual(want);
+    const kept = tf.sum(x, axis, true);
+    expect(kept.shape).toEqual(shape.map((d, i) => (axes.includes(i) ? 1 : d)));
+    expect(isOverridden('Sum', 'wasm')).toBe(true);
+    tf.dispose([x, got, kept]);
+  });
+
+  it.each([
+    [[32, 38, 192], 3, -1], // queries, keys and values
+    [[4, 10], [3, -1, 2], 1],
+    [[83], [80, 3], 0],
+    [[3, 4, 5], [2, 2], 1], // not the last axis: tfjs's kernel
+  ])('split of %j into %j along axis %i equals slicing', async (shape, splits, axis) => {
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 4);
+    const pieces = tf.split(x, splits, axis);
+    const along = axis < 0 ? shape.length + axis : axis;
+    let start = 0;
+    for (const piece of pieces) {
+      const size = piece.shape[along]!;
+      const want = tf.slice(x, shape.map((_, i) => (i === along ? start : 0)), shape.map((d, i) => (i === along ? size : d)));
+      expect(Array.from(await piece.data())).toEqual(Array.from(await want.data()));
+      start += size;
+      want.dispose();
+    }
+    expect(start).toBe(shape[along]);
+    expect(isOverridden('SplitV', 'wasm')).toBe(true);
+    tf.dispose([x, ...pieces]);
   });
 
   it('clone shares memory safely: the copy outlives its source', async () => {

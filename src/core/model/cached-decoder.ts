@@ -8,10 +8,12 @@ import type { Weights } from './weights';
 const NEG_INF = -1e9;
 
 /**
- * Generation's decoder with a key/value cache. One full pass over the starting tokens fills each
- * layer's keys and values (prefill); after that each new word runs the decoder for a single
- * position per row, attending to the cache, instead of re-running all 9 + 30 positions. Rows
- * advance independently: each writes its keys and values at its own position.
+ * Generation's decoder with a key/value cache. One pass over the starting tokens (image, prompt
+ * and any forced prefix) fills each layer's keys and values (prefill); the cache has room for
+ * `textLength` text positions, and each new word runs the decoder for a single position per row,
+ * attending to the cache, instead of re-running every position. Rows advance independently: each
+ * writes its keys and values at its own position (slots past a row's position hold padding's keys
+ * until then, which its causal mask hides).
  */
 export class CachedDecoder {
   private layers: LayerKeyValues[];
@@ -24,14 +26,18 @@ export class CachedDecoder {
     private readonly config: ModelConfig,
     imageTokens: tf.Tensor3D,
     tokens: tf.Tensor2D,
-    imageKeep?: tf.Tensor2D,
+    imageKeep: tf.Tensor2D | undefined,
+    textLength: number,
   ) {
-    const [batch, textLength] = tokens.shape;
+    const batch = tokens.shape[0];
+    const unfilled = textLength - tokens.shape[1];
+    if (unfilled < 0) throw new Error(`${tokens.shape[1]} starting tokens do not fit a cache of ${textLength}`);
     this.length = IMAGE_TOKENS + textLength;
     this.layers = tf.tidy(() => {
       const capture: LayerKeyValues[] = [];
       decodeText(weights, config, imageTokens, tokens, imageKeep, capture);
-      return capture.map(({ keys, values }) => ({ keys: tf.keep(keys), values: tf.keep(values) }));
+      const room = (x: tf.Tensor4D) => tf.keep(unfilled === 0 ? x : tf.pad(x, [[0, 0], [0, 0], [0, unfilled], [0, 0]]));
+      return capture.map(({ keys, values }) => ({ keys: room(keys), values: room(values) }));
     });
     this.imageBias = tf.tidy(() => {
       if (!imageKeep) return tf.zeros([1, 1, 1, this.length]);

@@ -31,7 +31,7 @@ export interface Generation {
  * Batched decoding. Each row may have a prompt of its own length (and an optional forced prefix
  * of the response); all rows advance together, each writing at its own cursor. The image is
  * encoded once and the prompt decoded once; each new word then runs the decoder for one position
- * per row against a key/value cache (CachedDecoder).
+ * per row against a key/value cache (CachedDecoder) as long as the longest answer allowed.
  */
 export async function generate(
   weights: Weights,
@@ -44,15 +44,19 @@ export async function generate(
   const opts = { ...DEFAULT_GENERATE, ...options };
   const rng = createRng(opts.seed);
   const batch = prompts.length;
-  const length = config.textLength;
+  const starts = prompts.map((prompt, b) => {
+    const ids = [BOS_ID, ...encodePrompt(prompt), SEP_ID];
+    return { ids: [...ids, ...(responsePrefixes?.[b] ?? [])], responseStart: ids.length };
+  });
+  // Text positions any row can reach: its start plus maxNewTokens words. Later positions would
+  // only ever hold padding, which causal attention never reads, so short answers cost less.
+  const length = Math.min(config.textLength, Math.max(1, ...starts.map((s) => Math.max(s.ids.length, s.responseStart + opts.maxNewTokens))));
   const tokens = new Int32Array(batch * length).fill(PAD_ID);
   const cursor = new Int32Array(batch);
   const responseStart = new Int32Array(batch);
   const done = new Array<boolean>(batch).fill(false);
-  prompts.forEach((prompt, b) => {
-    const ids = [BOS_ID, ...encodePrompt(prompt), SEP_ID];
-    responseStart[b] = ids.length;
-    for (const id of responsePrefixes?.[b] ?? []) ids.push(id);
+  starts.forEach(({ ids }, b) => {
+    responseStart[b] = starts[b]!.responseStart;
     tokens.set(ids.slice(0, length), b * length);
     cursor[b] = Math.min(ids.length, length);
     done[b] = cursor[b]! >= length || cursor[b]! - responseStart[b]! >= opts.maxNewTokens;
@@ -61,8 +65,10 @@ export async function generate(
   const imageKeep = opts.imageKeepProb < 1 ? imageKeepMask(batch, opts.imageKeepProb, rng) : undefined;
   const imageInput = imagesTensor(images);
   const imageTokens = tf.tidy(() => encodeImages(weights, config, imageInput));
-  const tokenInput = tf.tensor2d(tokens, [batch, length], 'int32');
-  const decoder = new CachedDecoder(weights, config, imageTokens, tokenInput, imageKeep);
+  // Prefill reads the starting tokens only (up to the longest row's cursor).
+  const filled = Math.max(1, ...cursor);
+  const tokenInput = tf.tensor2d(Int32Array.from({ length: batch * filled }, (_, i) => tokens[Math.floor(i / filled) * length + (i % filled)]!), [batch, filled], 'int32');
+  const decoder = new CachedDecoder(weights, config, imageTokens, tokenInput, imageKeep, length);
   tf.dispose([imageInput, imageTokens, tokenInput]);
 
   const state: DecodeState = { tokens, cursor, responseStart, done, length, vocab: config.vocabSize };

@@ -56,18 +56,37 @@ export function imagesTensor(images: readonly Float32Array[]): tf.Tensor4D {
   return tf.tensor4d(data, [images.length, side, side, 3]);
 }
 
+/**
+ * Text columns a batch needs: up to the last token any of its texts uses. Later columns hold only
+ * padding, and with causal attention and absolute positions they change nothing before them, so
+ * dropping them leaves every log-probability as it was while short captions cost less.
+ */
+export function usedTextLength(texts: readonly EncodedText[]): number {
+  let used = 1;
+  for (const text of texts) {
+    for (let t = text.tokens.length - 1; t >= used; t--) {
+      if (text.tokens[t] !== PAD_ID) {
+        used = t + 1;
+        break;
+      }
+    }
+  }
+  return used;
+}
+
 export function makeSequenceBatch(images: readonly Float32Array[], texts: readonly EncodedText[]): SequenceBatch {
   const batch = texts.length;
-  const tokens = new Int32Array(batch * TEXT_LENGTH);
-  const mask = new Float32Array(batch * TEXT_LENGTH);
+  const length = usedTextLength(texts);
+  const tokens = new Int32Array(batch * length);
+  const mask = new Float32Array(batch * length);
   texts.forEach((text, i) => {
-    tokens.set(text.tokens, i * TEXT_LENGTH);
-    mask.set(text.targetMask, i * TEXT_LENGTH);
+    tokens.set(text.tokens.subarray(0, length), i * length);
+    mask.set(text.targetMask.subarray(0, length), i * length);
   });
   return {
     images: imagesTensor(images),
-    tokens: tf.tensor2d(tokens, [batch, TEXT_LENGTH], 'int32'),
-    targetMask: tf.tensor2d(mask, [batch, TEXT_LENGTH]),
+    tokens: tf.tensor2d(tokens, [batch, length], 'int32'),
+    targetMask: tf.tensor2d(mask, [batch, length]),
   };
 }
 

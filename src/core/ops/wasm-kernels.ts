@@ -7,17 +7,20 @@
  * step). Tensors are immutable and no WASM kernel writes into its inputs, so here, as on the
  * cpu, WebGL and WebGPU backends, Identity shares the input's memory and counts a reference.
  *
- * BatchMatMul with a batch above 1 (attention): WebAssembly SIMD (wasm/batch-matmul.ts) instead of
+ * BatchMatMul with a batch above 1 (attention): WebAssembly SIMD (wasm/batch-matmul.ts, kernels.wat) instead of
  * tfjs-backend-wasm's scalar loop.
+ *
+ * Sum over leading axes and SplitV along the last axis (wasm/row-kernels.ts): rows as they lie,
+ * instead of a transpose or a generic strided slice.
  */
 import * as tf from '../tf';
 import { overrideKernel } from './override-kernel';
 import { runSimdBatchMatMul } from './wasm/batch-matmul';
+import type { WasmBackendLike as SimdBackend } from './wasm/module';
+import { splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
 
-interface WasmBackendLike {
+interface WasmBackendLike extends SimdBackend {
   incRef(dataId: tf.DataId): void;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
 /** Install the overrides for the 'wasm' backend (imported already). Idempotent. */
@@ -33,5 +36,13 @@ export function registerWasmKernels(): void {
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const fast = !transposeA && !transposeB ? runSimdBatchMatMul(a, b, args.backend as unknown as WasmBackendLike) : undefined;
     return fast ?? original(args);
+  });
+  overrideKernel('Sum', 'wasm', (original) => (args) => {
+    const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+    return sumLeadingAxes(args.inputs.x as tf.TensorInfo, axis, keepDims, args.backend as unknown as WasmBackendLike) ?? original(args);
+  });
+  overrideKernel('SplitV', 'wasm', (original) => (args) => {
+    const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
+    return splitLastAxis(args.inputs.x as tf.TensorInfo, numOrSizeSplits, axis, args.backend as unknown as WasmBackendLike) ?? original(args);
   });
 }

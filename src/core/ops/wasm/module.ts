@@ -1,0 +1,49 @@
+/**
+ * The WebAssembly SIMD kernels of kernels.wat, instantiated once, and the copying that moves
+ * operands between tfjs-backend-wasm's memory and this module's.
+ */
+import * as tf from '../../tf';
+import { KERNELS_WASM } from './kernels.wasm';
+
+export interface WasmBackendLike {
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+export interface SimdKernels {
+  memory: WebAssembly.Memory;
+  batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
+  columnSum(x: number, out: number, rows: number, width: number): void;
+}
+
+let instance: SimdKernels | null | undefined;
+
+/** The compiled module, or null where WebAssembly SIMD is unavailable. */
+export function simdKernels(): SimdKernels | null {
+  if (instance !== undefined) return instance;
+  try {
+    const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as SimdKernels;
+  } catch {
+    instance = null;
+  }
+  return instance;
+}
+
+const PAGE = 65536;
+
+/** The module's memory as floats, grown to hold at least `floats`. */
+export function heapOfAtLeast(kernels: SimdKernels, floats: number): Float32Array {
+  const bytes = 4 * floats;
+  if (kernels.memory.buffer.byteLength < bytes) kernels.memory.grow(Math.ceil((bytes - kernels.memory.buffer.byteLength) / PAGE));
+  return new Float32Array(kernels.memory.buffer);
+}
+
+/** Float offset of the first 16-byte aligned slot at or after `floats`. */
+export const aligned = (floats: number) => Math.ceil(floats / 4) * 4;
+
+/** Copy `rows` rows of `width` floats, laid out `from.stride` and `to.stride` floats apart. */
+export function copyRows(rows: number, width: number, from: { array: Float32Array; at: number; stride: number }, to: { array: Float32Array; at: number; stride: number }): void {
+  if (from.stride === width && to.stride === width) return to.array.set(from.array.subarray(from.at, from.at + rows * width), to.at);
+  for (let r = 0; r < rows; r++) to.array.set(from.array.subarray(from.at + r * from.stride, from.at + r * from.stride + width), to.at + r * to.stride);
+}
