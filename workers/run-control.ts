@@ -86,7 +86,7 @@ export class RunControl {
       session.restore(restored.policy, restored.step);
       disposeWeights(restored.policy);
     }
-    const baselineKey = JSON.stringify([this.modelVersion, config.cooc, config.halluc, config.evaln]);
+    const baselineKey = JSON.stringify([this.modelVersion, config.cooc, config.halluc, config.evaln, config.evalseed]);
     const loop = new TrainingLoop(session, (update) => listener.update(update), {
       baseline: this.baselines.get(baselineKey),
       onBaseline: (summary) => this.baselines.set(baselineKey, summary),

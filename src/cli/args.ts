@@ -1,14 +1,25 @@
 import { parseArgs } from 'node:util';
 import { shorten } from '../core/messages';
+import { controlProblem, type Control } from '../core/playground/controls';
 
-/** A flag the CLI accepts: its kind, default, and the range a value must fall in. */
+/**
+ * A flag the CLI accepts: its kind, default, and the range a value must fall in; or one of the
+ * playground's controls, whose name, default, range, help and validation are the page's.
+ */
 export type FlagSpec =
   | { kind: 'int'; default?: number; min?: number; max?: number; help: string }
   | { kind: 'number'; default?: number; min?: number; max?: number; exclusiveMin?: boolean; help: string }
   | { kind: 'string'; default?: string; choices?: readonly string[]; help: string }
-  | { kind: 'boolean'; help: string };
+  | { kind: 'boolean'; help: string }
+  | { kind: 'control'; control: Control };
 
-type Value<S extends FlagSpec> = S extends { kind: 'boolean' } ? boolean : S extends { kind: 'string' } ? string : number;
+type Value<S extends FlagSpec> = S extends { kind: 'boolean' }
+  ? boolean
+  : S extends { kind: 'string' }
+    ? string
+    : S extends { kind: 'control'; control: { kind: 'choice' | 'text' } }
+      ? string
+      : number;
 export type Flags<T extends Record<string, FlagSpec>> = { [K in keyof T]: Value<T[K]> };
 
 /** Largest whole-number flag value unless a flag sets its own: the page's seed range. */
@@ -18,8 +29,26 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** What values a control takes, for --help: "0..1", "> 0, at most 100", "a|b|c". */
+function controlRange(control: Control): string {
+  switch (control.kind) {
+    case 'number':
+      return control.exclusiveMin ? `> ${control.min}, <= ${control.max}` : `${control.min}..${control.max}`;
+    case 'int':
+      return `whole, ${control.min}..${control.max}`;
+    case 'choice':
+      return control.choices.join('|');
+    case 'text':
+      return 'text';
+  }
+}
+
 export function usage(command: string, specs: Record<string, FlagSpec>): string {
   const lines = Object.entries(specs).map(([name, spec]) => {
+    if (spec.kind === 'control') {
+      const { control } = spec;
+      return `  --${name} VALUE  ${control.label}: ${control.help} [${controlRange(control)}] (default ${control.default})`;
+    }
     const def = 'default' in spec && spec.default !== undefined ? ` (default ${spec.default})` : '';
     const choices = spec.kind === 'string' && spec.choices ? ` [${spec.choices.join('|')}]` : '';
     return `  --${name}${spec.kind === 'boolean' ? '' : ' VALUE'}  ${spec.help}${choices}${def}`;
@@ -27,8 +56,15 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
   return `usage: npm run ${command} -- [flags]\n${lines.join('\n')}`;
 }
 
-/** Parse and validate argv; every problem becomes one UsageError naming the flag and the fix. */
-export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], specs: T): Flags<T> & { help: boolean } {
+/**
+ * Parse and validate argv; every problem becomes one UsageError naming the flag and the fix.
+ * `renamed` maps flags that were renamed to their new names, so an old command line says what to type.
+ */
+export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], specs: T, renamed: Record<string, string> = {}): Flags<T> & { help: boolean } {
+  for (const arg of argv) {
+    const name = /^--([^=]+)/.exec(arg)?.[1];
+    if (name && !(name in specs) && renamed[name]) throw new UsageError(`--${name} is now --${renamed[name]} (the name the page's links use)`);
+  }
   let parsed;
   try {
     parsed = parseArgs({
@@ -52,6 +88,17 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], s
   const out: Record<string, unknown> = { help: values.help === true };
   for (const [name, spec] of Object.entries(specs)) {
     const raw = values[name];
+    if (spec.kind === 'control') {
+      const { control } = spec;
+      if (raw === undefined) {
+        out[name] = control.default;
+        continue;
+      }
+      const problem = controlProblem(control, String(raw));
+      if (problem) throw new UsageError(`--${name}: ${problem}`);
+      out[name] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : String(raw);
+      continue;
+    }
     if (spec.kind === 'boolean') {
       out[name] = raw === true;
       continue;

@@ -9,26 +9,19 @@ import { SHIPPED_MODELS } from '../core/playground/controls';
 import { disposeWeights, initWeights, trainableCopy } from '../core/model/weights';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { loadCheckpointDir } from './checkpoint-files';
-import { parseFlags, runCli, usage, UsageError, type FlagSpec } from './args';
+import { BENCH_FLAGS } from './commands';
+import { parseFlags, runCli, usage, UsageError } from './args';
 
-const FLAGS = {
-  preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
-  weights: { kind: 'string', default: 'shipped', help: 'the shipped model of the preset, "random" (seeded init), or a checkpoint directory' },
-  steps: { kind: 'int', default: 20, min: 1, max: 10_000, help: 'timed SFT and offline DPO steps per backend' },
-  batch: { kind: 'int', default: 32, min: 2, max: 512, help: 'SFT batch size (DPO: half as many pairs)' },
-  'gen-batch': { kind: 'int', default: 32, min: 1, max: 512, help: 'generation batch size' },
-  backends: { kind: 'string', default: NODE_BACKENDS.join(','), help: 'comma-separated backends to measure' },
-  json: { kind: 'boolean', help: 'one JSON line per backend instead of the table' },
-} satisfies Record<string, FlagSpec>;
+
 
 /** Threads the backend computes on (tfjs-backend-wasm turns threads off in Node). */
 async function threadsOf(backend: NodeBackend): Promise<number> {
   return backend === 'wasm' ? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount() : 1;
 }
 
-await runCli('bench', FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags.help) return void console.log(usage('bench', FLAGS));
+await runCli('bench', BENCH_FLAGS, async () => {
+  const flags = parseFlags(process.argv.slice(2), BENCH_FLAGS);
+  if (flags.help) return void console.log(usage('bench', BENCH_FLAGS));
   if (!isPresetName(flags.preset)) throw new UsageError(`unknown preset ${flags.preset}`);
   const backends = flags.backends.split(',').map((b) => b.trim());
   for (const b of backends) {

@@ -4,17 +4,16 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseFlags, runCli, usage, type FlagSpec } from './args';
+import { GOLDEN_FLAGS } from './commands';
+import { parseFlags, runCli, usage } from './args';
 import { useNodeBackend } from './backend';
 import { goldenOnCpu, loadCheckpointDir } from './checkpoint-files';
 
-const FLAGS = {
-  checkpoint: { kind: 'string', help: 'checkpoint directory (checkpoint.json + weights.bin)' },
-} satisfies Record<string, FlagSpec>;
 
-await runCli('golden', FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags.help) return void console.log(usage('golden', FLAGS));
+
+await runCli('golden', GOLDEN_FLAGS, async () => {
+  const flags = parseFlags(process.argv.slice(2), GOLDEN_FLAGS);
+  if (flags.help) return void console.log(usage('golden', GOLDEN_FLAGS));
   await useNodeBackend('wasm');
   const { weights, config } = await loadCheckpointDir(flags.checkpoint);
   const golden = await goldenOnCpu(weights, config);

@@ -1,4 +1,5 @@
 import type { EvalReport } from '../core/eval/evaluate';
+import type { EvalSummary } from '../core/playground/runs';
 import { POPE_STRATEGIES } from '../core/eval/pope';
 
 /** A human-readable eval table (percentages). */
@@ -14,4 +15,10 @@ export function formatReport(report: EvalReport): string {
     }),
   ];
   return lines.join('\n');
+}
+
+/** One line of a run's evaluation (the page's hallucination panel: POPE is the adversarial split). */
+export function formatSummary(summary: EvalSummary): string {
+  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+  return `CHAIR_i ${pct(summary.chair_i)}  CHAIR_s ${pct(summary.chair_s)}  Cover ${pct(summary.cover)}  colour error ${pct(summary.attr_error)}  count error ${pct(summary.count_error)}  POPE adversarial acc ${pct(summary.pope_acc)} F1 ${pct(summary.pope_f1)} yes ${pct(summary.pope_yes_ratio)}`;
 }

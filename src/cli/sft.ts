@@ -4,40 +4,27 @@
  * Stage 0 (vision encoder) + stage 1 (SFT on the flawed annotations), then the held-out eval, then
  * the checkpoint, eval.json and a model card in DIR.
  */
-import { DEFAULT_WORLD, worldForModel } from '../core/world/config';
+import { worldForModel } from '../core/world/config';
 import { PRESETS, describeConfig, isPresetName } from '../core/model/config';
 import { initWeights } from '../core/model/weights';
-import { DEFAULT_SFT, SftTrainer } from '../core/train/sft';
+import { SftTrainer } from '../core/train/sft';
 import { pretrainVision } from '../core/train/vision-pretrain';
 import { evaluateModel } from '../core/eval/evaluate';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
-import { parseFlags, runCli, usage, UsageError, type FlagSpec } from './args';
+import { useNodeBackend, type NodeBackend } from './backend';
+import { SFT_FLAGS } from './commands';
+import { parseFlags, runCli, usage, UsageError } from './args';
 import { saveCheckpointDir } from './checkpoint-files';
 import { modelCard } from './model-card';
 import { ProgressBar } from './progress';
 import { formatReport } from './report';
 
-const FLAGS = {
-  seed: { kind: 'int', default: 0, min: 0, help: 'seed of the weights and of the training stream' },
-  steps: { kind: 'int', default: DEFAULT_SFT.steps, min: 1, max: 1_000_000, help: 'optimizer steps' },
-  out: { kind: 'string', help: 'directory to write checkpoint.json and weights.bin to' },
-  preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
-  batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
-  lr: { kind: 'number', default: DEFAULT_SFT.learningRate, min: 0, exclusiveMin: true, max: 1, help: 'peak learning rate (Adam)' },
-  'train-vision': { kind: 'boolean', help: 'keep training the vision encoder during SFT (default: frozen, as in LLaVA)' },
-  'annotator-hallucination': { kind: 'number', default: DEFAULT_WORLD.annotatorHallucinationRate, min: 0, max: 1, help: "P(annotator names a present shape's missing companion)" },
-  cooccurrence: { kind: 'number', default: DEFAULT_WORLD.cooccurrenceBias, min: 0, max: 1, help: 'P(companion present | shape present)' },
-  'vision-steps': { kind: 'int', default: 1500, min: 0, max: 1_000_000, help: 'stage-0 steps training the vision encoder on per-cell labels' },
-  backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
-  'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
-  'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
-} satisfies Record<string, FlagSpec>;
 
-await runCli('sft', FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), FLAGS);
-  if (flags.help) return void console.log(usage('sft', FLAGS));
+
+await runCli('sft', SFT_FLAGS, async () => {
+  const flags = parseFlags(process.argv.slice(2), SFT_FLAGS);
+  if (flags.help) return void console.log(usage('sft', SFT_FLAGS));
   if (!isPresetName(flags.preset)) throw new UsageError(`unknown preset ${flags.preset}`);
   const backend = await useNodeBackend(flags.backend as NodeBackend);
   const config = PRESETS[flags.preset];

@@ -61,14 +61,40 @@ describe('pretrain -> eval round trip', () => {
   });
 });
 
-describe('train and sweep flags (their validation is tested in process in tests/unit/cli-flags.test.ts)', () => {
-  it.each([
-    ['train', ['--beta', '0'], /--beta must be > 0 \(got 0\)/],
-    ['sweep', ['--beta', '0.1,0'], /--beta must be a comma-separated list of numbers > 0/],
-    ['sweep', ['--mode', 'offline,sideways'], /unknown mode "sideways"/],
-  ] as const)('%s %j exits 2 with a clear message', (script, args, message) => {
-    const { code, stderr } = runCli(script, [...args]);
+describe('train and sweep, run as the README prints them (their flags are tested in process in tests/unit/cli-flags.test.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dpo-cli-'));
+
+  it('train runs the page run: history, evaluations at the start, every N steps and the end, and a checkpoint', () => {
+    const out = join(dir, 'trained');
+    const result = runCli('train', ['--steps', '4', '--batch', '4', '--npairs', '8', '--evalevery', '2', '--evaln', '8', '--out', out, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const run = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    expect(run.status).toBe('done');
+    expect(run.config).toMatchObject({ mode: 'offline', steps: 4, batch: 4, npairs: 8, temp: 0.7, evalseed: 1 });
+    expect(run.history.map((p: { step: number }) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(run.history[0].metrics).toHaveProperty('rewards/margins');
+    expect(run.evals.map((e: { step: number }) => e.step)).toEqual([0, 2, 4]);
+    expect(Object.keys(run.evals[0].summary).sort()).toEqual(['attr_error', 'chair_i', 'chair_s', 'count_error', 'cover', 'pope_acc', 'pope_f1', 'pope_yes_ratio']);
+    const header = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
+    expect(header.meta.command).toMatch(/^npm run train -- --steps 4/);
+    expect(header.meta.parent).toBe('models/sft-base');
+  });
+
+  it('sweep runs the grid and writes one CSV row per run and one group per grid point', () => {
+    const out = join(dir, 'sweep');
+    const result = runCli('sweep', ['--beta', '0.1,0.5', '--seeds', '0,1', '--steps', '2', '--batch', '4', '--npairs', '8', '--evalevery', '0', '--evaln', '4', '--out', out]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/beta=0.1 .* 2 /);
+    const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(5);
+    expect(csv[0]).toMatch(/^cooc,halluc,mode,/);
+    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(json.groups.map((g: { key: string; runs: number }) => [g.key, g.runs])).toEqual([['beta=0.1', 2], ['beta=0.5', 2]]);
+  });
+
+  it('a bad flag exits 2 with the control\'s own message', () => {
+    const { code, stderr } = runCli('train', ['--beta', '0']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(message);
+    expect(stderr).toMatch(/--beta: Beta must be greater than 0 \(got 0\)/);
   });
 });

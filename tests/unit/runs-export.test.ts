@@ -62,7 +62,7 @@ describe('runsToCsv', () => {
     const row = lines[1]!;
     expect(row.startsWith('r1,"a, ""b""",done,100,0.75,0.7,offline,')).toBe(true);
     // The loss-types control holds a comma, so it is quoted too.
-    expect(row).toContain(',"sigmoid,sft:1",0.1,');
+    expect(row).toContain(',"sigmoid,sft:1",0,0,off,0.1,');
     // final evals, then start evals, then latest loss, margins, and the accuracy from the earlier point.
     expect(row.endsWith(',0.1,0.5,0.75,0.1,0.2,0.7,0.6,0.5,0.3,0.5,0.8,0.1,0.2,0.7,0.6,0.5,0.25,1.5,0.75')).toBe(true);
   });
@@ -102,6 +102,7 @@ describe('runs JSON', () => {
 
   it('refuses out-of-range evaluations and steps, and names a run step it had to replace', () => {
     const good = JSON.parse(runsToJson([makeRun({ evals: [{ step: 0, summary: { chair_i: 0.2, chair_s: 0.5, cover: 0.9, attr_error: 0, count_error: 0, pope_acc: 0.8, pope_f1: 0.8, pope_yes_ratio: 0.5 } }] })]));
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into any field of the parsed JSON
     const edited = (edit: (run: Record<string, any>) => void) => {
       const copy = structuredClone(good);
       edit(copy.runs[0]);

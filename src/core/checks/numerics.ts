@@ -10,7 +10,7 @@ import { captionScenes, heldOutScenes } from '../eval/evaluate';
 import type { ModelConfig } from '../model/config';
 import type { Weights } from '../model/weights';
 import { defaultConfig, type PlaygroundConfig } from '../playground/controls';
-import { dpoOptionsFromConfig, EVAL_SEED, worldFromConfig } from '../playground/run-options';
+import { dpoOptionsFromConfig, worldFromConfig } from '../playground/run-options';
 import { renderScene } from '../world/render';
 import { fusedKernelChecks, type FusedKernelCheck } from './fused-check';
 import { pairLogProbs } from './golden';
@@ -94,12 +94,12 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
   let sampled: number[][] = [];
   if (options.withGeneration) {
     greedy = await timed('greedy', async () => {
-      const scenes = heldOutScenes(world, EVAL_SEED, settings.evaln);
+      const scenes = heldOutScenes(world, settings.evalseed, settings.evaln);
       const captions = await captionScenes(model.weights, model.config, world, scenes, Math.min(settings.evaln, 64));
       return captions.map((c) => c.text);
     });
     sampled = await timed('sampled', async () => {
-      const scenes = heldOutScenes(world, EVAL_SEED + 1, settings.batch);
+      const scenes = heldOutScenes(world, settings.evalseed + 1, settings.batch);
       const images = scenes.map((s) => renderScene(s, world.imageSize, world.noise));
       const sampling = dpoOptionsFromConfig(settings).sampling;
       const out = await sampleCandidates(model, scenes, images, settings.k, sampling, 1234);

@@ -9,9 +9,6 @@ import { DEFAULT_WORLD, worldForModel, type WorldConfig } from '../world/config'
 import type { ModelConfig } from '../model/config';
 import { CONTROLS, controlProblem, type PlaygroundConfig } from './controls';
 
-/** Seed of the held-out scenes: the CLI's default, so app and CLI numbers are comparable. */
-export const EVAL_SEED = 1;
-
 /** The world of a run: the settings' annotation knobs, drawn at the image size the model reads. */
 export function worldFromConfig(config: PlaygroundConfig, model: Pick<ModelConfig, 'imageSize'>): WorldConfig {
   return worldForModel(model, { ...DEFAULT_WORLD, cooccurrenceBias: config.cooc, annotatorHallucinationRate: config.halluc });
@@ -28,7 +25,7 @@ export function dpoOptionsFromConfig(config: PlaygroundConfig): DpoOptions {
     mode: config.mode as DpoMode,
     pairSource: config.pairs as PairSource,
     judge: { ...DEFAULT_DPO.judge, kind: config.judge as JudgeKind, noise: config.noise, coverageBonus: config.cover },
-    loss: { ...DEFAULT_DPO.loss, terms: parseLossSpec(config.loss), beta: config.beta },
+    loss: { terms: parseLossSpec(config.loss), beta: config.beta, labelSmoothing: config.ls, referenceFree: config.reffree === 'on', mdpoWeight: config.mdpo },
     learningRate: config.lr,
     batchSize: config.batch,
     steps: config.steps,
@@ -37,7 +34,7 @@ export function dpoOptionsFromConfig(config: PlaygroundConfig): DpoOptions {
     mixedOfflineProbability: config.mixp,
     offlinePairs: config.npairs,
     seed: config.seed,
-    referenceSync: { every: config.sync, mix: 0.5 },
+    referenceSync: { every: config.sync, mix: config.refmix },
     rounds: config.rounds,
     logEvery: logInterval(config.steps),
   };

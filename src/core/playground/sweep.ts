@@ -4,6 +4,7 @@
  * tell a real effect from noise).
  */
 import { CONTROLS, controlProblem, type Control, type ControlKey, type PlaygroundConfig } from './controls';
+import { runConfigProblems } from './run-options';
 import { EVAL_KEYS, type RunRecord } from './runs';
 
 export interface SweepSpec {
@@ -65,6 +66,33 @@ export function sweepProblems(spec: SweepSpec, maxRuns = 48): string[] {
   return problems;
 }
 
+/** The sweep builder's fields as typed (lists of numbers as text, methods chosen). */
+export interface SweepFields {
+  beta: string;
+  temp: string;
+  k: string;
+  mode: readonly string[];
+  seeds: string;
+}
+
+/**
+ * The runs a sweep starts from `base` (every configuration checked as a single run is), or the
+ * reasons it cannot start. The page's sweep builder and `npm run sweep` both plan through here.
+ */
+export function planSweep(base: PlaygroundConfig, fields: SweepFields, maxRuns = 48): { configs: PlaygroundConfig[]; problems: string[] } {
+  let spec: SweepSpec;
+  try {
+    spec = { beta: parseNumberList(fields.beta, 'Beta'), temp: parseNumberList(fields.temp, 'Temperature'), k: parseNumberList(fields.k, 'Samples K'), mode: [...fields.mode], seeds: parseNumberList(fields.seeds, 'Seeds') };
+  } catch (error) {
+    return { configs: [], problems: [(error as Error).message] };
+  }
+  const problems = sweepProblems(spec, maxRuns);
+  if (problems.length > 0) return { configs: [], problems };
+  const configs = expandSweep(base, spec);
+  const bad = configs.map(runConfigProblems).find((p) => p.length > 0);
+  return bad ? { configs: [], problems: bad } : { configs, problems: [] };
+}
+
 /** The cartesian product, beta outermost and seeds innermost, each as `base` with those keys set. */
 export function expandSweep(base: PlaygroundConfig, spec: SweepSpec): PlaygroundConfig[] {
   const configs: PlaygroundConfig[] = [];
@@ -85,7 +113,13 @@ export interface SweepGroupResult {
   mean: Record<EvalKey, number>;
   /** Sample standard deviation (n - 1), 0 for a single run. */
   std: Record<EvalKey, number>;
+  /** The last logged value of each of SWEEP_TRAINING_METRICS, over the runs that logged it. */
+  training: Partial<Record<SweepTrainingMetric, { mean: number; std: number }>>;
 }
+
+/** TRL metrics a sweep also summarises: how far the policy moved and how sure it became. */
+export const SWEEP_TRAINING_METRICS = ['rewards/margins', 'rewards/accuracies', 'objective/kl'] as const;
+export type SweepTrainingMetric = (typeof SWEEP_TRAINING_METRICS)[number];
 
 /** Everything but the seed, in CONTROLS order: runs that differ only by seed share it. */
 function groupId(config: PlaygroundConfig): string {
@@ -101,14 +135,15 @@ function meanStd(values: readonly number[]): { mean: number; std: number } {
 }
 
 /** Finished runs (status done, evaluated at least once) grouped by config without seed, in first-seen order. */
-export function aggregateSweep(runs: readonly Pick<RunRecord, 'config' | 'evals' | 'status'>[]): SweepGroupResult[] {
-  const groups = new Map<string, { config: PlaygroundConfig; summaries: Record<EvalKey, number>[] }>();
+export function aggregateSweep(runs: readonly (Pick<RunRecord, 'config' | 'evals' | 'status'> & { history?: RunRecord['history'] })[]): SweepGroupResult[] {
+  const groups = new Map<string, { config: PlaygroundConfig; summaries: Record<EvalKey, number>[]; finals: Record<string, number>[] }>();
   for (const run of runs) {
     const latest = run.evals.at(-1);
     if (run.status !== 'done' || !latest) continue;
     const id = groupId(run.config);
-    const group = groups.get(id) ?? { config: run.config, summaries: [] };
+    const group = groups.get(id) ?? { config: run.config, summaries: [], finals: [] };
     group.summaries.push(latest.summary);
+    group.finals.push(run.history?.at(-1)?.metrics ?? {});
     groups.set(id, group);
   }
   const configs = [...groups.values()].map((g) => g.config);
@@ -117,7 +152,7 @@ export function aggregateSweep(runs: readonly Pick<RunRecord, 'config' | 'evals'
   const others = CONTROLS.map((c) => c.key).filter((key) => key !== 'seed' && !SWEPT_KEYS.includes(key) && varies(key));
   const swept = SWEPT_KEYS.filter(varies);
   const shown = swept.length + others.length > 0 ? [...swept, ...others] : SWEPT_KEYS;
-  return [...groups.values()].map(({ config, summaries }) => {
+  return [...groups.values()].map(({ config, summaries, finals }) => {
     const mean = {} as Record<EvalKey, number>;
     const std = {} as Record<EvalKey, number>;
     for (const key of EVAL_KEYS) {
@@ -125,6 +160,11 @@ export function aggregateSweep(runs: readonly Pick<RunRecord, 'config' | 'evals'
       mean[key] = stats.mean;
       std[key] = stats.std;
     }
-    return { key: shown.map((k) => `${k}=${config[k]}`).join(' '), config, runs: summaries.length, mean, std };
+    const training: SweepGroupResult['training'] = {};
+    for (const name of SWEEP_TRAINING_METRICS) {
+      const values = finals.map((m) => m[name]).filter((v): v is number => v !== undefined && Number.isFinite(v));
+      if (values.length > 0) training[name] = meanStd(values);
+    }
+    return { key: shown.map((k) => `${k}=${config[k]}`).join(' '), config, runs: summaries.length, mean, std, training };
   });
 }

@@ -29,6 +29,7 @@ export interface LoopOptions {
   /** Evaluate every N steps (0 = only at the start and the end). */
   evalEvery: number;
   flushMs: number;
+  /** Held-out scenes the gallery captions at each eval (0 = no gallery). */
   galleryCount: number;
   /** Called after each eval with the step (the worker saves a recovery checkpoint there). */
   afterEval?: (step: number) => Promise<void>;
@@ -139,7 +140,7 @@ export class TrainingLoop {
     const summary = await this.session.evaluate(step === 0 ? this.session.startingWeights : this.session.policy);
     this.pending.evals.push({ step, summary });
     if (step === 0) this.options.onBaseline?.(summary);
-    this.pending.gallery = await this.session.compare(this.options.galleryCount);
+    if (this.options.galleryCount > 0) this.pending.gallery = await this.session.compare(this.options.galleryCount);
     if (step > 0) {
       this.evaluatedAt = step;
       await this.options.afterEval?.(step);

@@ -1,0 +1,75 @@
+/**
+ * Every command's flags in one place (the scripts in this folder parse them; the tests check that
+ * every command printed in the README and docs parses). `train` and `sweep` take the playground's
+ * controls under their page names (control-flags.ts).
+ */
+import { DEFAULT_WORLD } from '../core/world/config';
+import { PRESETS } from '../core/model/config';
+import { DEFAULT_SFT } from '../core/train/sft';
+import { defaultConfig } from '../core/playground/controls';
+import { NODE_BACKENDS } from './backend';
+import type { FlagSpec } from './args';
+import { CONTROL_FLAGS, RUN_FLAGS } from './control-flags';
+
+export const TRAIN_FLAGS = {
+  ...CONTROL_FLAGS,
+  ...RUN_FLAGS,
+  out: { kind: 'string', default: '', help: 'save the trained checkpoint here' },
+  json: { kind: 'boolean', help: 'end with one line of JSON: the run as the page exports it (config, history, evals, events), with backend, checkpoint and seconds' },
+} satisfies Record<string, FlagSpec>;
+
+/** Swept settings take comma-separated lists; the others one value, as train. */
+const defaults = defaultConfig();
+const { beta: _beta, temp: _temp, k: _k, mode: _mode, seed: _seed, ...FIXED } = CONTROL_FLAGS;
+export const SWEEP_FLAGS = {
+  ...FIXED,
+  beta: { kind: 'string', default: String(defaults.beta), help: 'Beta values, comma-separated (each as --beta of train)' },
+  temp: { kind: 'string', default: String(defaults.temp), help: 'sampling temperatures, comma-separated' },
+  k: { kind: 'string', default: String(defaults.k), help: 'samples K per prompt, comma-separated' },
+  mode: { kind: 'string', default: String(defaults.mode), help: 'methods, comma-separated (sft, offline, online, mixed)' },
+  seeds: { kind: 'string', default: '0', help: 'seeds, comma-separated: each grid point runs once per seed' },
+  ...RUN_FLAGS,
+  out: { kind: 'string', default: 'sweeps/latest', help: 'directory for results.csv and results.json' },
+} satisfies Record<string, FlagSpec>;
+
+export const EVAL_FLAGS = {
+  checkpoint: { kind: 'string', default: 'models/sft-base', help: 'checkpoint directory' },
+  scenes: { kind: 'int', default: 200, min: 1, max: 10000, help: 'held-out scenes to evaluate' },
+  seed: { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
+  batch: { kind: 'int', default: 100, min: 1, max: 1000, help: 'generation batch size' },
+  backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
+  json: { kind: 'boolean', help: 'end with one line of JSON' },
+} satisfies Record<string, FlagSpec>;
+
+export const SFT_FLAGS = {
+  seed: { kind: 'int', default: 0, min: 0, help: 'seed of the weights and of the training stream' },
+  steps: { kind: 'int', default: DEFAULT_SFT.steps, min: 1, max: 1_000_000, help: 'optimizer steps' },
+  out: { kind: 'string', help: 'directory to write checkpoint.json and weights.bin to' },
+  preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
+  batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
+  lr: { kind: 'number', default: DEFAULT_SFT.learningRate, min: 0, exclusiveMin: true, max: 1, help: 'peak learning rate (Adam)' },
+  'train-vision': { kind: 'boolean', help: 'keep training the vision encoder during SFT (default: frozen, as in LLaVA)' },
+  'annotator-hallucination': { kind: 'number', default: DEFAULT_WORLD.annotatorHallucinationRate, min: 0, max: 1, help: "P(annotator names a present shape's missing companion)" },
+  cooccurrence: { kind: 'number', default: DEFAULT_WORLD.cooccurrenceBias, min: 0, max: 1, help: 'P(companion present | shape present)' },
+  'vision-steps': { kind: 'int', default: 1500, min: 0, max: 1_000_000, help: 'stage-0 steps training the vision encoder on per-cell labels' },
+  backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
+  'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
+  'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
+} satisfies Record<string, FlagSpec>;
+
+export const BENCH_FLAGS = {
+  preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
+  weights: { kind: 'string', default: 'shipped', help: 'the shipped model of the preset, "random" (seeded init), or a checkpoint directory' },
+  steps: { kind: 'int', default: 20, min: 1, max: 10_000, help: 'timed SFT and offline DPO steps per backend' },
+  batch: { kind: 'int', default: 32, min: 2, max: 512, help: 'SFT batch size (DPO: half as many pairs)' },
+  'gen-batch': { kind: 'int', default: 32, min: 1, max: 512, help: 'generation batch size' },
+  backends: { kind: 'string', default: NODE_BACKENDS.join(','), help: 'comma-separated backends to measure' },
+  json: { kind: 'boolean', help: 'one JSON line per backend instead of the table' },
+} satisfies Record<string, FlagSpec>;
+
+export const GOLDEN_FLAGS = {
+  checkpoint: { kind: 'string', help: 'checkpoint directory (checkpoint.json + weights.bin)' },
+} satisfies Record<string, FlagSpec>;
+
+/** The flags of each `npm run` command. */
+export const COMMAND_FLAGS = { train: TRAIN_FLAGS, sweep: SWEEP_FLAGS, eval: EVAL_FLAGS, sft: SFT_FLAGS, bench: BENCH_FLAGS, golden: GOLDEN_FLAGS } as const;

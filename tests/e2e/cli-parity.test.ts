@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricPoint, EvalPoint } from '../../src/core/playground/runs';
+import type { PlaygroundConfig } from '../../src/core/playground/controls';
+import { runCli } from '../integration/run-cli';
+import { startApp, type AppSession } from './browser';
+
+interface RunData {
+  config: PlaygroundConfig;
+  history: MetricPoint[];
+  evals: EvalPoint[];
+  events: string[];
+}
+
+/** Short but real: offline DPO from the shipped model, evaluated at the start, midway and the end. */
+const SETTINGS = { steps: 6, batch: 4, npairs: 16, evalevery: 3, evaln: 8, seed: 3, beta: 0.2 };
+
+describe('a link and the command line with the same settings', () => {
+  let app: AppSession;
+  beforeAll(async () => {
+    app = await startApp();
+  }, 120_000);
+  afterAll(async () => app?.close());
+
+  it('train the same run: the same metric history, evaluations and events (page on WASM, CLI on WASM)', async () => {
+    const hash = Object.entries(SETTINGS).map(([key, value]) => `${key}=${value}`).join('&');
+    const page = await app.open(`?backend=wasm#v=1&${hash}`);
+    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
+    await page.getByTestId('train').click();
+    await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 300_000 });
+    const inPage = await page.evaluate(() => {
+      const runs = (window as unknown as { dpoPlayground: { runs: { list: (RunData & { status: string })[] } } }).dpoPlayground.runs.list;
+      const run = runs.find((r) => r.status === 'done')!;
+      return JSON.parse(JSON.stringify({ config: run.config, history: run.history, evals: run.evals, events: run.events })) as RunData;
+    });
+
+    const cli = runCli('train', [...Object.entries(SETTINGS).flatMap(([key, value]) => [`--${key}`, String(value)]), '--json']);
+    expect(cli.code, cli.stderr).toBe(0);
+    const fromCli = JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as RunData;
+
+    expect(fromCli.config).toEqual(inPage.config);
+    expect(fromCli.events).toEqual(inPage.events);
+    expect(fromCli.history.map((p) => p.step)).toEqual(inPage.history.map((p) => p.step));
+    expect(fromCli.history.length).toBeGreaterThan(2);
+    fromCli.history.forEach((point, i) => {
+      const other = inPage.history[i]!.metrics;
+      expect(Object.keys(point.metrics).sort()).toEqual(Object.keys(other).sort());
+      // The same WebAssembly kernels in Node and in Chromium: equal up to float32 rounding.
+      for (const [name, value] of Object.entries(point.metrics)) expect(value, `${name} at step ${point.step}`).toBeCloseTo(other[name]!, 4);
+    });
+    expect(fromCli.evals.map((e) => e.step)).toEqual([0, 3, 6]);
+    expect(fromCli.evals).toEqual(inPage.evals);
+    expect(app.errors).toEqual([]);
+  }, 420_000);
+});
