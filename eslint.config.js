@@ -18,7 +18,10 @@ export default ts.config(
       // TypeScript checks names (DOM types such as BlobPart included); ESLint's copy only misfires.
       'no-undef': 'off',
       // `_name` marks a value taken apart on purpose (rest destructuring, unused callback arguments).
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
     },
   },
 );

@@ -74,7 +74,11 @@ async function register(name: BackendName): Promise<void> {
     const { default: simd } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url');
     const { default: plain } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url');
     const { default: threaded } = await import('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url');
-    wasm.setWasmPaths({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded });
+    wasm.setWasmPaths({
+      'tfjs-backend-wasm.wasm': plain,
+      'tfjs-backend-wasm-simd.wasm': simd,
+      'tfjs-backend-wasm-threaded-simd.wasm': threaded,
+    });
     registerWasmKernels();
     // Threads: tfjs's build uses half the logical cores (at most 8) when the page is cross-origin
     // isolated. Measured on a 2-core machine, forcing 2 threads there was 11% slower than 1
@@ -127,7 +131,12 @@ const FORWARD_GAP = 8;
  * Self-check of the active backend on a fresh copy of the weights, then (when `settings` are
  * given) the throughput probe, or an estimate when the backend is far behind `bar`.
  */
-async function measure(name: BackendName, checkpoint: DecodedCheckpoint, settings?: PlaygroundConfig, bar?: Bar): Promise<BackendMeasurement & { forwardMs: number }> {
+async function measure(
+  name: BackendName,
+  checkpoint: DecodedCheckpoint,
+  settings?: PlaygroundConfig,
+  bar?: Bar,
+): Promise<BackendMeasurement & { forwardMs: number }> {
   const weights = weightsFromCheckpoint(checkpoint);
   const config = checkpoint.header.config;
   const gpuErrors = watchGpuErrors();
@@ -135,7 +144,10 @@ async function measure(name: BackendName, checkpoint: DecodedCheckpoint, setting
     const golden = checkpoint.header.golden;
     let { ok, message } = golden
       ? await checkGolden(weights, config, golden)
-      : await goldenLogProbs(weights, config).then((v) => ({ ok: v.every(Number.isFinite), message: `${name}: the checkpoint has no golden values; log-probs are ${v.every(Number.isFinite) ? 'finite' : 'NOT finite'}` }));
+      : await goldenLogProbs(weights, config).then((v) => ({
+          ok: v.every(Number.isFinite),
+          message: `${name}: the checkpoint has no golden values; log-probs are ${v.every(Number.isFinite) ? 'finite' : 'NOT finite'}`,
+        }));
     // The self-check compiled the forward pass; time it again (only what the probe compares).
     let forwardMs = NaN;
     if (settings) {
@@ -151,13 +163,19 @@ async function measure(name: BackendName, checkpoint: DecodedCheckpoint, setting
     if (ok && settings) {
       if (bar && forwardMs > FORWARD_GAP * bar.forwardMs) {
         const ratio = forwardMs / bar.forwardMs;
-        probe = { dpoStepsPerSecond: bar.probe.dpoStepsPerSecond / ratio, tokensPerSecond: bar.probe.tokensPerSecond / ratio, warmupMs: NaN, estimate: `est.: forward pass ${ratio.toFixed(0)}x slower` };
+        probe = {
+          dpoStepsPerSecond: bar.probe.dpoStepsPerSecond / ratio,
+          tokensPerSecond: bar.probe.tokensPerSecond / ratio,
+          warmupMs: NaN,
+          estimate: `est.: forward pass ${ratio.toFixed(0)}x slower`,
+        };
       } else {
         const warmupBudgetMs = bar ? Math.max(5000, settings.steps * 1000 * secondsPerStep(bar.probe, settings)) : Infinity;
         probe = await probeThroughput({ weights, config }, settings, { warmupBudgetMs, withGeneration: samplesEveryStep(settings) });
       }
     }
-    if (gpuErrors.errors.length > 0) return { name, ok: false, check: `${name} reported GPU errors while training: ${gpuErrors.errors[0]}`, forwardMs };
+    if (gpuErrors.errors.length > 0)
+      return { name, ok: false, check: `${name} reported GPU errors while training: ${gpuErrors.errors[0]}`, forwardMs };
     return { name, ok, check: message, probe, forwardMs };
   } finally {
     gpuErrors.stop();
@@ -175,10 +193,18 @@ function rate(m: BackendMeasurement, settings: PlaygroundConfig): string {
  * self-check; otherwise, or without it, WebGPU and WASM (WebGL when WebGPU is missing) are
  * self-checked and probed at `settings`, and the fastest is kept. CPU is the last resort.
  */
-export async function chooseBackend(forced: BackendName | undefined, checkpoint: DecodedCheckpoint, settings: PlaygroundConfig): Promise<BackendInfo> {
+export async function chooseBackend(
+  forced: BackendName | undefined,
+  checkpoint: DecodedCheckpoint,
+  settings: PlaygroundConfig,
+): Promise<BackendInfo> {
   const skipped: string[] = [];
   const measured: BackendMeasurement[] = [];
-  const tryBackend = async (name: BackendName, probe: boolean, bar?: Bar): Promise<(BackendMeasurement & { forwardMs: number }) | undefined> => {
+  const tryBackend = async (
+    name: BackendName,
+    probe: boolean,
+    bar?: Bar,
+  ): Promise<(BackendMeasurement & { forwardMs: number }) | undefined> => {
     try {
       if (name === 'webgpu') await webgpuAdapter();
       await switchBackend(name);
@@ -197,9 +223,11 @@ export async function chooseBackend(forced: BackendName | undefined, checkpoint:
   };
 
   if (forced) {
-    if (await tryBackend(forced, false)) return finish(forced, `${BACKEND_LABELS[forced]} forced by the address or the Backend menu (self-check passed)`);
+    if (await tryBackend(forced, false))
+      return finish(forced, `${BACKEND_LABELS[forced]} forced by the address or the Backend menu (self-check passed)`);
     for (const name of BACKEND_ORDER.filter((b) => b !== forced)) {
-      if (await tryBackend(name, false)) return finish(name, `${BACKEND_LABELS[forced]} could not be used (${skipped.at(-1)}): using ${BACKEND_LABELS[name]}`);
+      if (await tryBackend(name, false))
+        return finish(name, `${BACKEND_LABELS[forced]} could not be used (${skipped.at(-1)}): using ${BACKEND_LABELS[name]}`);
     }
   } else {
     // WASM first: it is quick to measure and sets the bar (and the time budget) for the GPU.

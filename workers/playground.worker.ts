@@ -18,7 +18,15 @@ import { chooseBackend, switchBackend, type BackendInfo } from './backends';
 import { measureStepCost, type StepCost } from '../src/core/checks/step-cost';
 import { gpuCounters } from './gpu-counters';
 import { numericsReport, type NumericsOptions, type NumericsReport } from '../src/core/checks/numerics';
-import { deleteFromBrowser, listBrowserCheckpoints, loadFromBrowser, packWeights, readPacked, saveToBrowser, type StoredCheckpointInfo } from './checkpoint-store';
+import {
+  deleteFromBrowser,
+  listBrowserCheckpoints,
+  loadFromBrowser,
+  packWeights,
+  readPacked,
+  saveToBrowser,
+  type StoredCheckpointInfo,
+} from './checkpoint-store';
 import type { DecodedCheckpoint } from '../src/core/model/checkpoint';
 import type { PlaygroundConfig } from '../src/core/playground/controls';
 import { previewScenes, type PreviewScene } from '../src/core/playground/data-preview';
@@ -70,7 +78,9 @@ function requireModel() {
 function modelToSave() {
   const base = requireModel();
   const policy = runs.policy;
-  return policy ? { weights: policy.weights, config: policy.config, meta: { ...base.meta, trainedBy: 'dpo-playground', run: runs.currentRunId } } : base;
+  return policy
+    ? { weights: policy.weights, config: policy.config, meta: { ...base.meta, trainedBy: 'dpo-playground', run: runs.currentRunId } }
+    : base;
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {
@@ -90,7 +100,9 @@ function shippedCheckpoint(name: ShippedModel = 'default'): Promise<DecodedCheck
   if (!urls) return Promise.reject(new Error(`there is no shipped model "${name}" (choose ${Object.keys(SHIPPED_URLS).join(' or ')})`));
   if (!shipped.has(name)) {
     const [headerUrl, weightsUrl] = urls;
-    const loading = Promise.all([fetch(headerUrl).then((r) => r.json()), fetchBytes(weightsUrl)]).then(([header, data]) => decodeCheckpoint(header, data));
+    const loading = Promise.all([fetch(headerUrl).then((r) => r.json()), fetchBytes(weightsUrl)]).then(([header, data]) =>
+      decodeCheckpoint(header, data),
+    );
     // A failed download may be retried.
     loading.catch(() => shipped.delete(name));
     shipped.set(name, loading);
@@ -178,7 +190,10 @@ const api = {
       caption: markCaption(text, scene),
       truth: groundTruthCaption(scene),
     }));
-    return Comlink.transfer(items, items.map((i) => i.rgba.buffer as ArrayBuffer));
+    return Comlink.transfer(
+      items,
+      items.map((i) => i.rgba.buffer as ArrayBuffer),
+    );
   },
 
   /** Throughput on this backend; SwiftShader-sized work so a software adapter finishes too. */
@@ -214,7 +229,10 @@ const api = {
   /** Scenes of a world with the annotator's (flawed) captions. */
   previewData(config: PlaygroundConfig, seed: number, count: number): PreviewScene[] {
     const items = previewScenes(worldFromConfig(config, requireModel().config), seed, count);
-    return Comlink.transfer(items, items.map((i) => i.rgba.buffer as ArrayBuffer));
+    return Comlink.transfer(
+      items,
+      items.map((i) => i.rgba.buffer as ArrayBuffer),
+    );
   },
 
   /** The scene editor: both models' captions and yes/no answers for a hand-made scene. */
@@ -237,7 +255,10 @@ const api = {
   async exportTrlDataset(config: PlaygroundConfig): Promise<Uint8Array> {
     let pairs = runs.current?.exportablePairs() ?? [];
     if (pairs.length === 0) {
-      if (config.mode === 'sft' || config.mode === 'online') throw new Error('there are no preference pairs yet: SFT has none, and online pairs appear once an online run has trained a few steps');
+      if (config.mode === 'sft' || config.mode === 'online')
+        throw new Error(
+          'there are no preference pairs yet: SFT has none, and online pairs appear once an online run has trained a few steps',
+        );
       const session = new RunSession(requireModel(), config);
       try {
         await session.prepare();

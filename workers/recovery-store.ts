@@ -26,6 +26,7 @@ export async function saveRecoveryLatest(runId: string, step: number, latest: Ui
 
 export async function loadRecovery(runId: string): Promise<RecoveryPoint> {
   const current = await get<RecoveryPoint>('current', store());
-  if (!current || current.runId !== runId) throw new Error('no recovery checkpoint is saved for this run (it is only kept for the latest run, from its first evaluation on)');
+  if (!current || current.runId !== runId)
+    throw new Error('no recovery checkpoint is saved for this run (it is only kept for the latest run, from its first evaluation on)');
   return current;
 }

@@ -31,7 +31,10 @@ const GALLERY_COUNT = 6;
 
 /** A mid-run change is checked against the same range as the control that sends it. */
 function checkLive(key: 'lr' | 'beta', value: number): void {
-  const problem = controlProblem(CONTROLS.find((c) => c.key === key)!, String(value));
+  const problem = controlProblem(
+    CONTROLS.find((c) => c.key === key)!,
+    String(value),
+  );
   if (problem) throw new Error(problem);
 }
 
@@ -79,7 +82,12 @@ export class RunControl {
       await saveRecoveryStart(runId, await packWeights(start.weights, start.config, { runId }));
     }
     const session: RunSession = new RunSession(startModel, config, (choice) =>
-      listener.chooseBest({ rgba: toRgba(choice.image), size: session.world.imageSize, prompt: choice.prompt, responses: choice.responses }),
+      listener.chooseBest({
+        rgba: toRgba(choice.image),
+        size: session.world.imageSize,
+        prompt: choice.prompt,
+        responses: choice.responses,
+      }),
     );
     if (startModel !== start) disposeWeights(startModel.weights);
     if (restored) {

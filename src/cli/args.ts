@@ -60,10 +60,15 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
  * Parse and validate argv; every problem becomes one UsageError naming the flag and the fix.
  * `renamed` maps flags that were renamed to their new names, so an old command line says what to type.
  */
-export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], specs: T, renamed: Record<string, string> = {}): Flags<T> & { help: boolean } {
+export function parseFlags<T extends Record<string, FlagSpec>>(
+  argv: string[],
+  specs: T,
+  renamed: Record<string, string> = {},
+): Flags<T> & { help: boolean } {
   for (const arg of argv) {
     const name = /^--([^=]+)/.exec(arg)?.[1];
-    if (name && !(name in specs) && renamed[name]) throw new UsageError(`--${name} is now --${renamed[name]} (the name the page's links use)`);
+    if (name && !(name in specs) && renamed[name])
+      throw new UsageError(`--${name} is now --${renamed[name]} (the name the page's links use)`);
   }
   let parsed;
   try {
@@ -74,7 +79,10 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], s
       tokens: true,
       options: Object.fromEntries([
         ['help', { type: 'boolean' as const }],
-        ...Object.entries(specs).map(([name, spec]) => [name, { type: spec.kind === 'boolean' ? ('boolean' as const) : ('string' as const) }]),
+        ...Object.entries(specs).map(([name, spec]) => [
+          name,
+          { type: spec.kind === 'boolean' ? ('boolean' as const) : ('string' as const) },
+        ]),
       ]),
     });
   } catch (error) {
@@ -123,7 +131,8 @@ export function parseFlags<T extends Record<string, FlagSpec>>(argv: string[], s
     if (spec.kind === 'int' && !Number.isInteger(number)) throw new UsageError(`--${name} must be a whole number (got "${shown}")`);
     if (spec.min !== undefined) {
       const tooSmall = spec.kind === 'number' && spec.exclusiveMin ? number <= spec.min : number < spec.min;
-      if (tooSmall) throw new UsageError(`--${name} must be ${spec.kind === 'number' && spec.exclusiveMin ? '>' : '>='} ${spec.min} (got ${shown})`);
+      if (tooSmall)
+        throw new UsageError(`--${name} must be ${spec.kind === 'number' && spec.exclusiveMin ? '>' : '>='} ${spec.min} (got ${shown})`);
     }
     // Whole numbers are counts and seeds: beyond 2^31 - 1 a seed wraps to another seed.
     const max = spec.max ?? (spec.kind === 'int' ? MAX_INT : undefined);

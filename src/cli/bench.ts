@@ -12,8 +12,6 @@ import { loadCheckpointDir } from './checkpoint-files';
 import { BENCH_FLAGS } from './commands';
 import { parseFlags, runCli, usage, UsageError } from './args';
 
-
-
 /** Threads the backend computes on (tfjs-backend-wasm turns threads off in Node). */
 async function threadsOf(backend: NodeBackend): Promise<number> {
   return backend === 'wasm' ? (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount() : 1;
@@ -25,22 +23,32 @@ await runCli('bench', BENCH_FLAGS, async () => {
   if (!isPresetName(flags.preset)) throw new UsageError(`unknown preset ${flags.preset}`);
   const backends = flags.backends.split(',').map((b) => b.trim());
   for (const b of backends) {
-    if (!(NODE_BACKENDS as readonly string[]).includes(b)) throw new UsageError(`--backends: unknown backend "${b}" (Node has ${NODE_BACKENDS.join(', ')})`);
+    if (!(NODE_BACKENDS as readonly string[]).includes(b))
+      throw new UsageError(`--backends: unknown backend "${b}" (Node has ${NODE_BACKENDS.join(', ')})`);
   }
   const config = PRESETS[flags.preset];
   const shipped = (SHIPPED_MODELS as Record<string, string>)[flags.preset];
-  if (flags.weights === 'shipped' && !shipped) throw new UsageError(`no shipped model for preset ${flags.preset}: pass --weights random or a checkpoint directory`);
+  if (flags.weights === 'shipped' && !shipped)
+    throw new UsageError(`no shipped model for preset ${flags.preset}: pass --weights random or a checkpoint directory`);
   const source = flags.weights === 'shipped' ? `models/${shipped}` : flags.weights;
   const dpoPairs = Math.floor(flags.batch / 2);
   if (!flags.json) {
     console.log(`weights: ${source}`);
-    console.log(`backend  preset   threads  SFT steps/s (batch ${flags.batch})  generation tokens/s (batch ${flags['gen-batch']})  DPO offline steps/s  DPO online steps/s (K=4)  kernels/DPO step  [DPO batch ${dpoPairs} pairs]`);
+    console.log(
+      `backend  preset   threads  SFT steps/s (batch ${flags.batch})  generation tokens/s (batch ${flags['gen-batch']})  DPO offline steps/s  DPO online steps/s (K=4)  kernels/DPO step  [DPO batch ${dpoPairs} pairs]`,
+    );
   }
   for (const name of backends as NodeBackend[]) {
     await useNodeBackend(name);
     const base = source === 'random' ? undefined : (await loadCheckpointDir(source, config)).weights;
     const weights: BenchWeights = base ? () => trainableCopy(base) : () => initWeights(config, 1);
-    const r = await benchmark(config, { sftSteps: flags.steps, batchSize: flags.batch, generationBatch: flags['gen-batch'], includeDpo: true, weights });
+    const r = await benchmark(config, {
+      sftSteps: flags.steps,
+      batchSize: flags.batch,
+      generationBatch: flags['gen-batch'],
+      includeDpo: true,
+      weights,
+    });
     if (base) disposeWeights(base);
     const threads = await threadsOf(name);
     if (flags.json) {

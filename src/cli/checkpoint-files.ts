@@ -12,7 +12,9 @@ import * as tf from '../core/tf';
  */
 export async function goldenOnCpu(weights: Weights, config: ModelConfig): Promise<GoldenValues> {
   const previous = tf.getBackend();
-  const values = await Promise.all(Object.entries(weights).map(async ([name, w]) => [name, { shape: w.shape, data: (await w.data()) as Float32Array }] as const));
+  const values = await Promise.all(
+    Object.entries(weights).map(async ([name, w]) => [name, { shape: w.shape, data: (await w.data()) as Float32Array }] as const),
+  );
   await tf.setBackend('cpu');
   const copy = Object.fromEntries(values.map(([name, { shape, data }]) => [name, tf.tensor(data, shape)]));
   try {
@@ -31,14 +33,19 @@ export async function saveCheckpointDir(dir: string, weights: Weights, config: M
   await writeFile(join(dir, 'checkpoint.json'), JSON.stringify(header, null, 2) + '\n');
 }
 
-export async function loadCheckpointDir(dir: string, expected?: ModelConfig): Promise<{ weights: TrainableWeights; config: ModelConfig; meta: CheckpointMeta }> {
+export async function loadCheckpointDir(
+  dir: string,
+  expected?: ModelConfig,
+): Promise<{ weights: TrainableWeights; config: ModelConfig; meta: CheckpointMeta }> {
   let headerText: string;
   let data: Uint8Array;
   try {
     headerText = await readFile(join(dir, 'checkpoint.json'), 'utf8');
     data = new Uint8Array(await readFile(join(dir, 'weights.bin')));
   } catch (error) {
-    throw new CheckpointError(`cannot read checkpoint in "${dir}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'checkpoint.json or weights.bin is missing' : (error as Error).message}`);
+    throw new CheckpointError(
+      `cannot read checkpoint in "${dir}": ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'checkpoint.json or weights.bin is missing' : (error as Error).message}`,
+    );
   }
   let header: unknown;
   try {

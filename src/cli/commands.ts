@@ -15,7 +15,10 @@ export const TRAIN_FLAGS = {
   ...CONTROL_FLAGS,
   ...RUN_FLAGS,
   out: { kind: 'string', default: '', help: 'save the trained checkpoint here' },
-  json: { kind: 'boolean', help: 'end with one line of JSON: the run as the page exports it (config, history, evals, events), with backend, checkpoint and seconds' },
+  json: {
+    kind: 'boolean',
+    help: 'end with one line of JSON: the run as the page exports it (config, history, evals, events), with backend, checkpoint and seconds',
+  },
 } satisfies Record<string, FlagSpec>;
 
 /** Swept settings take comma-separated lists; the others one value, as train. */
@@ -49,9 +52,21 @@ export const SFT_FLAGS = {
   batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
   lr: { kind: 'number', default: DEFAULT_SFT.learningRate, min: 0, exclusiveMin: true, max: 1, help: 'peak learning rate (Adam)' },
   'train-vision': { kind: 'boolean', help: 'keep training the vision encoder during SFT (default: frozen, as in LLaVA)' },
-  'annotator-hallucination': { kind: 'number', default: DEFAULT_WORLD.annotatorHallucinationRate, min: 0, max: 1, help: "P(annotator names a present shape's missing companion)" },
+  'annotator-hallucination': {
+    kind: 'number',
+    default: DEFAULT_WORLD.annotatorHallucinationRate,
+    min: 0,
+    max: 1,
+    help: "P(annotator names a present shape's missing companion)",
+  },
   cooccurrence: { kind: 'number', default: DEFAULT_WORLD.cooccurrenceBias, min: 0, max: 1, help: 'P(companion present | shape present)' },
-  'vision-steps': { kind: 'int', default: 1500, min: 0, max: 1_000_000, help: 'stage-0 steps training the vision encoder on per-cell labels' },
+  'vision-steps': {
+    kind: 'int',
+    default: 1500,
+    min: 0,
+    max: 1_000_000,
+    help: 'stage-0 steps training the vision encoder on per-cell labels',
+  },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
   'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
   'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
@@ -59,7 +74,11 @@ export const SFT_FLAGS = {
 
 export const BENCH_FLAGS = {
   preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
-  weights: { kind: 'string', default: 'shipped', help: 'the shipped model of the preset, "random" (seeded init), or a checkpoint directory' },
+  weights: {
+    kind: 'string',
+    default: 'shipped',
+    help: 'the shipped model of the preset, "random" (seeded init), or a checkpoint directory',
+  },
   steps: { kind: 'int', default: 20, min: 1, max: 10_000, help: 'timed SFT and offline DPO steps per backend' },
   batch: { kind: 'int', default: 32, min: 2, max: 512, help: 'SFT batch size (DPO: half as many pairs)' },
   'gen-batch': { kind: 'int', default: 32, min: 1, max: 512, help: 'generation batch size' },
@@ -72,4 +91,11 @@ export const GOLDEN_FLAGS = {
 } satisfies Record<string, FlagSpec>;
 
 /** The flags of each `npm run` command. */
-export const COMMAND_FLAGS = { train: TRAIN_FLAGS, sweep: SWEEP_FLAGS, eval: EVAL_FLAGS, sft: SFT_FLAGS, bench: BENCH_FLAGS, golden: GOLDEN_FLAGS } as const;
+export const COMMAND_FLAGS = {
+  train: TRAIN_FLAGS,
+  sweep: SWEEP_FLAGS,
+  eval: EVAL_FLAGS,
+  sft: SFT_FLAGS,
+  bench: BENCH_FLAGS,
+  golden: GOLDEN_FLAGS,
+} as const;

@@ -16,7 +16,11 @@ export const CONTROL_FLAGS = Object.fromEntries(CONTROLS.map((control) => [contr
 
 /** Flags every command that trains has besides the controls. */
 export const RUN_FLAGS = {
-  checkpoint: { kind: 'string', default: '', help: "starting checkpoint directory (default: the --model's shipped model, models/sft-base or models/sft-large)" },
+  checkpoint: {
+    kind: 'string',
+    default: '',
+    help: "starting checkpoint directory (default: the --model's shipped model, models/sft-base or models/sft-large)",
+  },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
 } satisfies Record<string, FlagSpec>;
 
@@ -42,7 +46,8 @@ export const RENAMED_FLAGS: Record<string, string> = {
 export function configFromFlags(flags: Record<string, unknown>): PlaygroundConfig {
   const config = Object.fromEntries(CONTROLS.map((c) => [c.key, flags[c.key]])) as PlaygroundConfig;
   const problems = runConfigProblems(config);
-  if (config.judge === 'human') problems.push('the human judge needs the page (someone to click): choose oracle, noisy or self on the command line');
+  if (config.judge === 'human')
+    problems.push('the human judge needs the page (someone to click): choose oracle, noisy or self on the command line');
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return config;
 }
@@ -53,10 +58,22 @@ export function startCheckpoint(flags: { checkpoint: string; model: string }): s
 }
 
 /** The runs of `npm run sweep`: the fixed settings checked as one run, the swept lists by the page's planner. */
-export function sweepPlanFromFlags(flags: Record<string, unknown> & { beta: string; temp: string; k: string; mode: string; seeds: string }): PlaygroundConfig[] {
+export function sweepPlanFromFlags(
+  flags: Record<string, unknown> & { beta: string; temp: string; k: string; mode: string; seeds: string },
+): PlaygroundConfig[] {
   const defaults = defaultConfig();
-  const base = configFromFlags({ ...flags, beta: defaults.beta, temp: defaults.temp, k: defaults.k, mode: defaults.mode, seed: defaults.seed });
-  const modes = flags.mode.split(',').map((m) => m.trim()).filter(Boolean);
+  const base = configFromFlags({
+    ...flags,
+    beta: defaults.beta,
+    temp: defaults.temp,
+    k: defaults.k,
+    mode: defaults.mode,
+    seed: defaults.seed,
+  });
+  const modes = flags.mode
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   const plan = planSweep(base, { beta: flags.beta, temp: flags.temp, k: flags.k, mode: modes, seeds: flags.seeds });
   if (plan.problems.length > 0) throw new UsageError(plan.problems.join('; '));
   return plan.configs;

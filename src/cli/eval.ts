@@ -8,16 +8,19 @@ import { parseFlags, runCli, usage } from './args';
 import { loadCheckpointDir } from './checkpoint-files';
 import { formatReport } from './report';
 
-
-
 await runCli('eval', EVAL_FLAGS, async () => {
   const flags = parseFlags(process.argv.slice(2), EVAL_FLAGS);
   if (flags.help) return void console.log(usage('eval', EVAL_FLAGS));
   const backend = await useNodeBackend(flags.backend as NodeBackend);
   const { weights, config } = await loadCheckpointDir(flags.checkpoint);
-  if (!flags.json) console.log(`model ${describeConfig(config)} | backend ${backend} | ${flags.scenes} held-out scenes, seed ${flags.seed}`);
+  if (!flags.json)
+    console.log(`model ${describeConfig(config)} | backend ${backend} | ${flags.scenes} held-out scenes, seed ${flags.seed}`);
   const started = performance.now();
-  const report = await evaluateModel(weights, config, worldForModel(config), { scenes: flags.scenes, seed: flags.seed, batchSize: flags.batch });
+  const report = await evaluateModel(weights, config, worldForModel(config), {
+    scenes: flags.scenes,
+    seed: flags.seed,
+    batchSize: flags.batch,
+  });
   if (flags.json) console.log(JSON.stringify(report));
   else console.log(`${formatReport(report)}\n(${((performance.now() - started) / 1000).toFixed(1)} s)`);
 });

@@ -9,8 +9,6 @@ import { parseFlags, runCli, usage } from './args';
 import { useNodeBackend } from './backend';
 import { goldenOnCpu, loadCheckpointDir } from './checkpoint-files';
 
-
-
 await runCli('golden', GOLDEN_FLAGS, async () => {
   const flags = parseFlags(process.argv.slice(2), GOLDEN_FLAGS);
   if (flags.help) return void console.log(usage('golden', GOLDEN_FLAGS));

@@ -20,8 +20,6 @@ import { modelCard } from './model-card';
 import { ProgressBar } from './progress';
 import { formatReport } from './report';
 
-
-
 await runCli('sft', SFT_FLAGS, async () => {
   const flags = parseFlags(process.argv.slice(2), SFT_FLAGS);
   if (flags.help) return void console.log(usage('sft', SFT_FLAGS));
@@ -29,15 +27,30 @@ await runCli('sft', SFT_FLAGS, async () => {
   const backend = await useNodeBackend(flags.backend as NodeBackend);
   const config = PRESETS[flags.preset];
   console.log(`model ${describeConfig(config)} | backend ${backend}`);
-  const world = { ...worldForModel(config), annotatorHallucinationRate: flags['annotator-hallucination'], cooccurrenceBias: flags.cooccurrence };
+  const world = {
+    ...worldForModel(config),
+    annotatorHallucinationRate: flags['annotator-hallucination'],
+    cooccurrenceBias: flags.cooccurrence,
+  };
   const weights = initWeights(config, flags.seed);
   const started = performance.now();
   if (flags['vision-steps'] > 0) {
     console.log(`stage 0: vision encoder, ${flags['vision-steps']} steps`);
-    const visionLoss = await pretrainVision(weights, config, world, { steps: flags['vision-steps'], batchSize: flags.batch, learningRate: 3e-3, seed: flags.seed });
+    const visionLoss = await pretrainVision(weights, config, world, {
+      steps: flags['vision-steps'],
+      batchSize: flags.batch,
+      learningRate: 3e-3,
+      seed: flags.seed,
+    });
     console.log(`stage 0 done: per-cell shape+colour loss ${visionLoss.toFixed(3)}`);
   }
-  const trainer = new SftTrainer(weights, config, world, { steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, seed: flags.seed, freezeVision: !flags['train-vision'] });
+  const trainer = new SftTrainer(weights, config, world, {
+    steps: flags.steps,
+    batchSize: flags.batch,
+    learningRate: flags.lr,
+    seed: flags.seed,
+    freezeVision: !flags['train-vision'],
+  });
   const bar = new ProgressBar(flags.steps, 'sft');
   let lastLoss = NaN;
   for (let i = 0; i < flags.steps; i++) {
@@ -48,10 +61,25 @@ await runCli('sft', SFT_FLAGS, async () => {
   const seconds = Math.round((performance.now() - started) / 1000);
   trainer.dispose();
   const command = `npm run sft -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --annotator-hallucination ${flags['annotator-hallucination']} --cooccurrence ${flags.cooccurrence} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
-  const facts = { command, seed: flags.seed, visionSteps: flags['vision-steps'], steps: flags.steps, batchSize: flags.batch, learningRate: flags.lr, backend, trainingSeconds: seconds, finalLoss: lastLoss, world };
+  const facts = {
+    command,
+    seed: flags.seed,
+    visionSteps: flags['vision-steps'],
+    steps: flags.steps,
+    batchSize: flags.batch,
+    learningRate: flags.lr,
+    backend,
+    trainingSeconds: seconds,
+    finalLoss: lastLoss,
+    world,
+  };
   await saveCheckpointDir(flags.out, weights, config, facts);
   console.log(`saved ${flags.out} after ${seconds} s of training (final loss ${lastLoss.toFixed(4)}); evaluating…`);
-  const report = await evaluateModel(weights, config, worldForModel(config), { scenes: flags['eval-scenes'], seed: flags['eval-seed'], batchSize: 100 });
+  const report = await evaluateModel(weights, config, worldForModel(config), {
+    scenes: flags['eval-scenes'],
+    seed: flags['eval-seed'],
+    batchSize: 100,
+  });
   const evalCommand = `npm run eval -- --checkpoint ${flags.out} --scenes ${flags['eval-scenes']} --seed ${flags['eval-seed']} --backend ${backend}`;
   await writeFile(join(flags.out, 'eval.json'), JSON.stringify({ command: evalCommand, backend, ...report }, null, 2) + '\n');
   await writeFile(join(flags.out, 'README.md'), modelCard({ name: basename(flags.out), config, ...facts, evalCommand, report }));

@@ -41,7 +41,15 @@ export function sweepCsv(runs: readonly SweepRun[]): string {
     const summary = run.evals.at(-1)?.summary;
     const metrics = run.history.at(-1)?.metrics ?? {};
     const quote = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v ?? ''));
-    return [...keys.map((k) => run.config[k]), run.status, ...EVAL_KEYS.map((k) => summary?.[k]), ...SWEEP_TRAINING_METRICS.map((m) => metrics[m]), run.seconds.toFixed(1)].map(quote).join(',');
+    return [
+      ...keys.map((k) => run.config[k]),
+      run.status,
+      ...EVAL_KEYS.map((k) => summary?.[k]),
+      ...SWEEP_TRAINING_METRICS.map((m) => metrics[m]),
+      run.seconds.toFixed(1),
+    ]
+      .map(quote)
+      .join(',');
   });
   return [header.join(','), ...lines].join('\n') + '\n';
 }

@@ -32,7 +32,10 @@ await runCli('sweep', SWEEP_FLAGS, async () => {
     const run = await runHeadless(start, config);
     runs.push({ ...run, config });
     const last = run.evals.at(-1);
-    bar.update(runs.length, `beta=${config.beta} temp=${config.temp} k=${config.k} ${config.mode} seed=${config.seed}: ${run.status}${last ? `, CHAIR_i ${(100 * last.summary.chair_i).toFixed(1)}%` : ''}`);
+    bar.update(
+      runs.length,
+      `beta=${config.beta} temp=${config.temp} k=${config.k} ${config.mode} seed=${config.seed}: ${run.status}${last ? `, CHAIR_i ${(100 * last.summary.chair_i).toFixed(1)}%` : ''}`,
+    );
   }
   disposeWeights(start.weights);
   const groups = aggregateSweep(runs);

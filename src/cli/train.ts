@@ -15,8 +15,6 @@ import { loadCheckpointDir, saveCheckpointDir } from './checkpoint-files';
 import { ProgressBar } from './progress';
 import { formatSummary } from './report';
 
-
-
 await runCli('train', TRAIN_FLAGS, async () => {
   const flags = parseFlags(process.argv.slice(2), TRAIN_FLAGS, RENAMED_FLAGS);
   if (flags.help) return void console.log(usage('train', TRAIN_FLAGS));
@@ -25,7 +23,8 @@ await runCli('train', TRAIN_FLAGS, async () => {
   const checkpoint = startCheckpoint(flags);
   const start = await loadCheckpointDir(checkpoint);
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
-  const method = config.mode === 'sft' ? 'SFT' : `${config.mode} DPO, ${config.mode === 'online' ? `${config.judge} judge` : `${config.pairs} pairs`}`;
+  const method =
+    config.mode === 'sft' ? 'SFT' : `${config.mode} DPO, ${config.mode === 'online' ? `${config.judge} judge` : `${config.pairs} pairs`}`;
   log(`model ${describeConfig(start.config)} | backend ${backend} | ${method}, ${config.steps} steps, seed ${config.seed}`);
   const bar = new ProgressBar(config.steps, config.mode);
   let latest: Record<string, number> = {};
@@ -34,7 +33,10 @@ await runCli('train', TRAIN_FLAGS, async () => {
       for (const point of update.points) latest = point.metrics;
       for (const event of update.events) log(`  ${event}`);
       for (const { step, summary } of update.evals) log(`  step ${step}: ${formatSummary(summary)}`);
-      const detail = latest.loss === undefined ? '' : `loss ${latest.loss.toFixed(3)}${latest['rewards/margins'] === undefined ? '' : ` margin ${latest['rewards/margins'].toFixed(2)}`}`;
+      const detail =
+        latest.loss === undefined
+          ? ''
+          : `loss ${latest.loss.toFixed(3)}${latest['rewards/margins'] === undefined ? '' : ` margin ${latest['rewards/margins'].toFixed(2)}`}`;
       if (update.status === 'running' || update.status === 'done') bar.update(update.step, detail);
     },
     beforeDispose: async (session) => {
@@ -47,10 +49,25 @@ await runCli('train', TRAIN_FLAGS, async () => {
   disposeWeights(start.weights);
   if (run.status !== 'done') throw new Error(run.error ?? `the run ended ${run.status} at step ${run.step}`);
   if (flags.json) {
-    console.log(JSON.stringify({ config, backend, checkpoint, status: run.status, step: run.step, seconds: run.seconds, history: run.history, evals: run.evals, events: run.events }));
+    console.log(
+      JSON.stringify({
+        config,
+        backend,
+        checkpoint,
+        status: run.status,
+        step: run.step,
+        seconds: run.seconds,
+        history: run.history,
+        evals: run.evals,
+        events: run.events,
+      }),
+    );
   } else {
     const [before, after] = [run.evals[0], run.evals.at(-1)];
     console.log(`trained ${run.step} steps in ${run.seconds.toFixed(1)} s (evaluations included)`);
-    if (before && after) console.log(`-- before (step 0) --\n${formatSummary(before.summary)}\n-- after (step ${after.step}) --\n${formatSummary(after.summary)}`);
+    if (before && after)
+      console.log(
+        `-- before (step 0) --\n${formatSummary(before.summary)}\n-- after (step ${after.step}) --\n${formatSummary(after.summary)}`,
+      );
   }
 });

@@ -30,9 +30,23 @@ export interface BenchResult {
 /** Where the bench's weights come from: a trained model (the shipped one) or a seeded init. */
 export type BenchWeights = () => TrainableWeights;
 
-async function dpoStepsPerSecond(config: ModelConfig, load: BenchWeights, mode: 'offline' | 'online', batchSize: number, steps: number): Promise<{ rate: number; kernels: number }> {
+async function dpoStepsPerSecond(
+  config: ModelConfig,
+  load: BenchWeights,
+  mode: 'offline' | 'online',
+  batchSize: number,
+  steps: number,
+): Promise<{ rate: number; kernels: number }> {
   const weights = load();
-  const trainer = new DpoTrainer(weights, config, worldForModel(config), { mode, batchSize, offlinePairs: 4 * batchSize, samples: 4, steps: 1e9, logEvery: 1e9, sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 12 } });
+  const trainer = new DpoTrainer(weights, config, worldForModel(config), {
+    mode,
+    batchSize,
+    offlinePairs: 4 * batchSize,
+    samples: 4,
+    steps: 1e9,
+    logEvery: 1e9,
+    sampling: { temperature: 1, topK: 0, topP: 1, maxNewTokens: 12 },
+  });
   await trainer.prepare();
   // Warm-up: one epoch offline (the reference log-probs get cached during the first), one step online.
   for (let i = 0; i < (mode === 'offline' ? 4 : 1); i++) await trainer.trainStep();
@@ -85,8 +99,12 @@ export async function benchmark(
   const kernelsPerToken = (kernelsRun(tf.getBackend()) - generationKernels) / Math.max(...out.map((g) => g.ids.length));
   disposeWeights(weights);
   const dpoBatch = Math.max(1, Math.floor(options.batchSize / 2));
-  const offline = options.includeDpo ? await dpoStepsPerSecond(config, load, 'offline', dpoBatch, options.sftSteps) : { rate: NaN, kernels: NaN };
-  const online = options.includeDpo ? await dpoStepsPerSecond(config, load, 'online', dpoBatch, Math.max(2, Math.floor(options.sftSteps / 4))) : { rate: NaN, kernels: NaN };
+  const offline = options.includeDpo
+    ? await dpoStepsPerSecond(config, load, 'offline', dpoBatch, options.sftSteps)
+    : { rate: NaN, kernels: NaN };
+  const online = options.includeDpo
+    ? await dpoStepsPerSecond(config, load, 'online', dpoBatch, Math.max(2, Math.floor(options.sftSteps / 4)))
+    : { rate: NaN, kernels: NaN };
   return {
     backend: tf.getBackend(),
     preset: config.preset,

@@ -80,7 +80,10 @@ describe('a marked caption', () => {
       ],
     };
     const target = document.createElement('div');
-    const caption = mount(MarkedCaption, { target, props: { caption: markCaption('top-left red triangle and center green star .', scene) } });
+    const caption = mount(MarkedCaption, {
+      target,
+      props: { caption: markCaption('top-left red triangle and center green star .', scene) },
+    });
     flushSync();
     const marked = [...target.querySelectorAll('span.hallucinated')].map((s) => s.textContent);
     expect(marked).toEqual(['center', 'green', 'star']);

@@ -29,7 +29,10 @@ async function measureBackend(app: AppSession, backend: string, label: string): 
   await page.addInitScript(() => {
     const w = window as unknown as { longTasks: number[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push(e.duration))).observe({
+      type: 'longtask',
+      buffered: true,
+    });
   });
   await page.reload();
   await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 300_000 });
@@ -53,7 +56,11 @@ async function measureBackend(app: AppSession, backend: string, label: string): 
     `| ${label} | ${badge} | ${n(/([\d.]+) SFT steps/)} | ${n(/([\d.]+) offline/)} | ${n(/\/ ([\d.]+) online/)} | ${n(/(\d+) generated/)} | ${firstPoint.toFixed(1)} s | ${longest.toFixed(0)} ms |`,
   );
   if (label === backend) {
-    const cost = await page.evaluate(() => (window as unknown as { dpoPlayground: { trainer: { api: { stepCost(): Promise<StepCost> } } } }).dpoPlayground.trainer.api.stepCost());
+    const cost = await page.evaluate(() =>
+      (
+        window as unknown as { dpoPlayground: { trainer: { api: { stepCost(): Promise<StepCost> } } } }
+      ).dpoPlayground.trainer.api.stepCost(),
+    );
     const d = cost.device;
     const f = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits));
     costs.push(
@@ -86,11 +93,15 @@ if (backends.includes('wasm')) {
   }
 }
 
-console.log('| backend | adapter | SFT steps/s (batch 16) | offline DPO steps/s (8 pairs) | online DPO steps/s (8 prompts, K=4) | generated tokens/s | Train -> first chart point | longest main-thread task |');
+console.log(
+  '| backend | adapter | SFT steps/s (batch 16) | offline DPO steps/s (8 pairs) | online DPO steps/s (8 prompts, K=4) | generated tokens/s | Train -> first chart point | longest main-thread task |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const row of throughput) console.log(row);
 console.log('\nCost of one default offline DPO step (16 pairs, cached reference) and of one decoding step (16 captions):\n');
-console.log('| backend | ms / DPO step | ms / DPO step, tfjs kernels only | kernels / DPO step | GPU dispatches / DPO step | blocking readbacks / DPO step | KiB read back / DPO step | kernels / token | dispatches / token | readbacks / token | KiB read / token |');
+console.log(
+  '| backend | ms / DPO step | ms / DPO step, tfjs kernels only | kernels / DPO step | GPU dispatches / DPO step | blocking readbacks / DPO step | KiB read back / DPO step | kernels / token | dispatches / token | readbacks / token | KiB read / token |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const row of costs) console.log(row);
 console.log('\nAutomatic choice (no ?backend=), default settings:\n');

@@ -36,7 +36,8 @@ export interface AppSession {
  * as `npm start` does.
  */
 export async function startApp(options: { isolated?: boolean; dev?: boolean } = {}): Promise<AppSession> {
-  const headers = options.isolated === false ? { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' } : undefined;
+  const headers =
+    options.isolated === false ? { 'Cross-Origin-Opener-Policy': 'unsafe-none', 'Cross-Origin-Embedder-Policy': 'unsafe-none' } : undefined;
   const server = options.dev
     ? await (await createServer({ server: { port: 0, strictPort: false, open: false }, logLevel: 'error' })).listen()
     : await preview({ preview: { port: 0, strictPort: false, open: false, headers }, logLevel: 'error' });
@@ -79,5 +80,11 @@ export async function axeViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
   type Result = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
   const result = await page.evaluate(() => (window as unknown as { axe: { run(context: Document): Promise<Result> } }).axe.run(document));
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  return result.violations.map(
+    (v) =>
+      `${v.id} (${v.impact}): ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join(', ')}`,
+  );
 }

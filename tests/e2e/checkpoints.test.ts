@@ -15,7 +15,10 @@ describe('checkpoints in the browser', () => {
     const page = await app.open();
     await page.getByTestId('gallery').getByTestId('caption').nth(5).waitFor({ timeout: 240_000 });
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download', exact: true }).click(),
+    ]);
     const path = await download.path();
     const file = readFileSync(path!);
     expect(file.subarray(0, 8).toString()).toBe('DPOPCKPT');
@@ -24,13 +27,17 @@ describe('checkpoints in the browser', () => {
     // Flip bytes in the weights: the upload is refused and the model stays.
     const corrupted = Buffer.from(file);
     for (let i = corrupted.length - 2000; i < corrupted.length - 1000; i++) corrupted[i] = corrupted[i]! ^ 0x5a;
-    await page.getByTestId('checkpoint-upload').setInputFiles({ name: 'broken.dpock', mimeType: 'application/octet-stream', buffer: corrupted });
+    await page
+      .getByTestId('checkpoint-upload')
+      .setInputFiles({ name: 'broken.dpock', mimeType: 'application/octet-stream', buffer: corrupted });
     const message = page.getByTestId('checkpoint-message');
     await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/broken\.dpock" was not loaded.*corrupted/);
     expect(await message.getAttribute('role')).toBe('alert');
 
     await page.getByTestId('checkpoint-upload').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
-    await expect.poll(() => message.textContent(), { timeout: 30_000 }).toMatch(/notes\.txt" was not loaded.*not a DPO Playground checkpoint/);
+    await expect
+      .poll(() => message.textContent(), { timeout: 30_000 })
+      .toMatch(/notes\.txt" was not loaded.*not a DPO Playground checkpoint/);
 
     // The real file loads.
     await page.getByTestId('checkpoint-upload').setInputFiles({ name: 'good.dpock', mimeType: 'application/octet-stream', buffer: file });

@@ -22,7 +22,9 @@ describe('a link and the command line with the same settings', () => {
   afterAll(async () => app?.close());
 
   it('train the same run: the same metric history, evaluations and events (page on WASM, CLI on WASM)', async () => {
-    const hash = Object.entries(SETTINGS).map(([key, value]) => `${key}=${value}`).join('&');
+    const hash = Object.entries(SETTINGS)
+      .map(([key, value]) => `${key}=${value}`)
+      .join('&');
     const page = await app.open(`?backend=wasm#v=1&${hash}`);
     await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
     await page.getByTestId('train').click();
@@ -45,7 +47,8 @@ describe('a link and the command line with the same settings', () => {
       const other = inPage.history[i]!.metrics;
       expect(Object.keys(point.metrics).sort()).toEqual(Object.keys(other).sort());
       // The same WebAssembly kernels in Node and in Chromium: equal up to float32 rounding.
-      for (const [name, value] of Object.entries(point.metrics)) expect(value, `${name} at step ${point.step}`).toBeCloseTo(other[name]!, 4);
+      for (const [name, value] of Object.entries(point.metrics))
+        expect(value, `${name} at step ${point.step}`).toBeCloseTo(other[name]!, 4);
     });
     expect(fromCli.evals.map((e) => e.step)).toEqual([0, 3, 6]);
     expect(fromCli.evals).toEqual(inPage.evals);

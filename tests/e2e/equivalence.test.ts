@@ -30,7 +30,11 @@ const reports: Record<string, NumericsReport> = {};
 async function report(backend: string, options: NumericsOptions): Promise<NumericsReport> {
   return page.evaluate(
     ([b, o]) =>
-      (window as unknown as { dpoPlayground: { trainer: { api: { numericsReport(b: string, o: NumericsOptions): Promise<NumericsReport> } } } }).dpoPlayground.trainer.api.numericsReport(b, o),
+      (
+        window as unknown as {
+          dpoPlayground: { trainer: { api: { numericsReport(b: string, o: NumericsOptions): Promise<NumericsReport> } } };
+        }
+      ).dpoPlayground.trainer.api.numericsReport(b, o),
     [backend, options] as const,
   );
 }
@@ -93,7 +97,16 @@ describe('cross-backend equivalence on the shipped model', () => {
     // Sum, and the matmuls (native transposes; the loop kernel on a software adapter) against
     // their plain tfjs paths on WebGPU itself, at a step's shapes.
     console.log('fused kernels on webgpu:', JSON.stringify(webgpu.fusedKernels));
-    expect(webgpu.fusedKernels.map((c) => c.op)).toEqual(['layer norm', 'gelu', 'token log-probs', 'softmax', 'sum over rows (bias gradient)', 'dense layer (x W)', 'attention scores (q k^T)', 'tied output head (h E^T)']);
+    expect(webgpu.fusedKernels.map((c) => c.op)).toEqual([
+      'layer norm',
+      'gelu',
+      'token log-probs',
+      'softmax',
+      'sum over rows (bias gradient)',
+      'dense layer (x W)',
+      'attention scores (q k^T)',
+      'tied output head (h E^T)',
+    ]);
     for (const check of webgpu.fusedKernels) {
       expect(check.valueDiff, check.op).toBeLessThan(1e-5 * Math.max(10, check.valueScale));
       expect(check.gradientDiff, check.op).toBeLessThan(1e-5 * Math.max(1, check.gradientScale));

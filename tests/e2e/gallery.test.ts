@@ -62,7 +62,9 @@ describe('first page, in headless Chromium with WebGPU', () => {
     const rows = editor.locator('table tbody tr');
     await rows.nth(6).waitFor({ timeout: 240_000 });
     expect(await rows.count()).toBe(7);
-    const truth = Object.fromEntries(await rows.evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent])));
+    const truth = Object.fromEntries(
+      await rows.evaluateAll((trs) => trs.map((tr) => [tr.children[0]!.textContent, tr.children[1]!.textContent])),
+    );
     expect(truth).toMatchObject({ heart: 'yes', triangle: 'yes', star: 'no', circle: 'no' });
     expect(await editor.getByTestId('caption').first().textContent()).toMatch(/triangle|heart/);
     // Two triangles are refused with a message.

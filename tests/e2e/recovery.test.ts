@@ -20,7 +20,11 @@ describe('crash recovery', () => {
     // finished would leave nothing to recover).
     await page.getByTestId('train').click();
     await page.locator('[data-testid=run-status]', { hasText: 'paused' }).waitFor({ timeout: 60_000 });
-    await page.evaluate(() => (window as unknown as { dpoPlayground: { trainer: { api: { simulateCrash(): Promise<void> } } } }).dpoPlayground.trainer.api.simulateCrash());
+    await page.evaluate(() =>
+      (
+        window as unknown as { dpoPlayground: { trainer: { api: { simulateCrash(): Promise<void> } } } }
+      ).dpoPlayground.trainer.api.simulateCrash(),
+    );
 
     const banner = page.getByTestId('crash');
     await banner.waitFor({ timeout: 60_000 });

@@ -18,7 +18,9 @@ try {
   await page.waitForTimeout(500);
   await page.screenshot({ path: out, fullPage: true });
   const scores = await page.getByTestId('final-chair').first().textContent();
-  console.log(`saved ${out} (backend: ${await page.getByTestId('backend-badge').textContent()}; CHAIR_i ${scores}; ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(
+    `saved ${out} (backend: ${await page.getByTestId('backend-badge').textContent()}; CHAIR_i ${scores}; ${((Date.now() - started) / 1000).toFixed(0)} s)`,
+  );
 } finally {
   await app.close();
 }

@@ -115,7 +115,9 @@ describe('training in the browser on WebGPU', () => {
     await page.locator('#control-steps').press('Enter');
     await page.locator('#control-steps').blur();
     await page.getByTestId('train').click();
-    await page.waitForFunction(() => /step ([2-9]|\d\d)/.test(document.querySelector('[data-testid=step-counter]')!.textContent!), null, { timeout: 120_000 });
+    await page.waitForFunction(() => /step ([2-9]|\d\d)/.test(document.querySelector('[data-testid=step-counter]')!.textContent!), null, {
+      timeout: 120_000,
+    });
     await page.getByTestId('train').click(); // Pause
     await page.locator('[data-testid=run-status]', { hasText: 'paused' }).waitFor({ timeout: 60_000 });
     const pausedAt = await step();
@@ -124,10 +126,18 @@ describe('training in the browser on WebGPU', () => {
     expect(await page.getByTestId('train').textContent()).toContain('Resume');
 
     await page.getByTestId('step').click();
-    await page.waitForFunction((s) => document.querySelector('[data-testid=step-counter]')!.textContent!.startsWith(`step ${s + 1} `), pausedAt, { timeout: 60_000 });
+    await page.waitForFunction(
+      (s) => document.querySelector('[data-testid=step-counter]')!.textContent!.startsWith(`step ${s + 1} `),
+      pausedAt,
+      { timeout: 60_000 },
+    );
 
     await page.getByTestId('train').click(); // Resume
-    await page.waitForFunction((s) => Number(document.querySelector('[data-testid=step-counter]')!.textContent!.match(/step (\d+)/)![1]) > s + 1, pausedAt, { timeout: 120_000 });
+    await page.waitForFunction(
+      (s) => Number(document.querySelector('[data-testid=step-counter]')!.textContent!.match(/step (\d+)/)![1]) > s + 1,
+      pausedAt,
+      { timeout: 120_000 },
+    );
     await page.getByTestId('stop').click();
     await page.locator('[data-testid=runs-table] tr[data-status=stopped]').waitFor({ timeout: 300_000 });
     expect(app.errors).toEqual([]);

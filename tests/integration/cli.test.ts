@@ -31,7 +31,20 @@ describe('pretrain -> eval round trip', () => {
 
   it('pretrain writes a checkpoint, eval.json and a model card; eval --json reproduces eval.json', () => {
     const out = join(dir, 'tiny');
-    const trained = runCli('sft', ['--preset', 'tiny', '--steps', '3', '--vision-steps', '2', '--batch', '4', '--out', out, '--eval-scenes', '6']);
+    const trained = runCli('sft', [
+      '--preset',
+      'tiny',
+      '--steps',
+      '3',
+      '--vision-steps',
+      '2',
+      '--batch',
+      '4',
+      '--out',
+      out,
+      '--eval-scenes',
+      '6',
+    ]);
     expect(trained.code, trained.stderr).toBe(0);
     const card = readFileSync(join(out, 'README.md'), 'utf8');
     expect(card).toMatch(/npm run sft -- --seed 0 --steps 3/);
@@ -66,7 +79,21 @@ describe('train and sweep, run as the README prints them (their flags are tested
 
   it('train runs the page run: history, evaluations at the start, every N steps and the end, and a checkpoint', () => {
     const out = join(dir, 'trained');
-    const result = runCli('train', ['--steps', '4', '--batch', '4', '--npairs', '8', '--evalevery', '2', '--evaln', '8', '--out', out, '--json']);
+    const result = runCli('train', [
+      '--steps',
+      '4',
+      '--batch',
+      '4',
+      '--npairs',
+      '8',
+      '--evalevery',
+      '2',
+      '--evaln',
+      '8',
+      '--out',
+      out,
+      '--json',
+    ]);
     expect(result.code, result.stderr).toBe(0);
     const run = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
     expect(run.status).toBe('done');
@@ -74,7 +101,16 @@ describe('train and sweep, run as the README prints them (their flags are tested
     expect(run.history.map((p: { step: number }) => p.step)).toEqual([1, 2, 3, 4]);
     expect(run.history[0].metrics).toHaveProperty('rewards/margins');
     expect(run.evals.map((e: { step: number }) => e.step)).toEqual([0, 2, 4]);
-    expect(Object.keys(run.evals[0].summary).sort()).toEqual(['attr_error', 'chair_i', 'chair_s', 'count_error', 'cover', 'pope_acc', 'pope_f1', 'pope_yes_ratio']);
+    expect(Object.keys(run.evals[0].summary).sort()).toEqual([
+      'attr_error',
+      'chair_i',
+      'chair_s',
+      'count_error',
+      'cover',
+      'pope_acc',
+      'pope_f1',
+      'pope_yes_ratio',
+    ]);
     const header = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
     expect(header.meta.command).toMatch(/^npm run train -- --steps 4/);
     expect(header.meta.parent).toBe('models/sft-base');
@@ -82,17 +118,37 @@ describe('train and sweep, run as the README prints them (their flags are tested
 
   it('sweep runs the grid and writes one CSV row per run and one group per grid point', () => {
     const out = join(dir, 'sweep');
-    const result = runCli('sweep', ['--beta', '0.1,0.5', '--seeds', '0,1', '--steps', '2', '--batch', '4', '--npairs', '8', '--evalevery', '0', '--evaln', '4', '--out', out]);
+    const result = runCli('sweep', [
+      '--beta',
+      '0.1,0.5',
+      '--seeds',
+      '0,1',
+      '--steps',
+      '2',
+      '--batch',
+      '4',
+      '--npairs',
+      '8',
+      '--evalevery',
+      '0',
+      '--evaln',
+      '4',
+      '--out',
+      out,
+    ]);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/beta=0.1 .* 2 /);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(5);
     expect(csv[0]).toMatch(/^cooc,halluc,mode,/);
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
-    expect(json.groups.map((g: { key: string; runs: number }) => [g.key, g.runs])).toEqual([['beta=0.1', 2], ['beta=0.5', 2]]);
+    expect(json.groups.map((g: { key: string; runs: number }) => [g.key, g.runs])).toEqual([
+      ['beta=0.1', 2],
+      ['beta=0.5', 2],
+    ]);
   });
 
-  it('a bad flag exits 2 with the control\'s own message', () => {
+  it("a bad flag exits 2 with the control's own message", () => {
     const { code, stderr } = runCli('train', ['--beta', '0']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--beta: Beta must be greater than 0 \(got 0\)/);

@@ -11,8 +11,20 @@ describe('offline DPO from the shipped checkpoint', () => {
     const { weights, config } = await loadCheckpointDir('models/sft-base');
     const evalOptions = { scenes: 100, seed: 3, batchSize: 100 };
     const before = await evaluateModel(weights, config, DEFAULT_WORLD, evalOptions);
-    const loss = { ...DEFAULT_LOSS, terms: [{ type: 'sigmoid' as const, weight: 1 }, { type: 'sft' as const, weight: 1 }] };
-    const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, { steps: 100, offlinePairs: 256, logEvery: 10, learningRate: 2e-4, loss });
+    const loss = {
+      ...DEFAULT_LOSS,
+      terms: [
+        { type: 'sigmoid' as const, weight: 1 },
+        { type: 'sft' as const, weight: 1 },
+      ],
+    };
+    const trainer = new DpoTrainer(weights, config, DEFAULT_WORLD, {
+      steps: 100,
+      offlinePairs: 256,
+      logEvery: 10,
+      learningRate: 2e-4,
+      loss,
+    });
     await trainer.prepare();
     const accuracies: number[] = [];
     for (let i = 0; i < 100; i++) {

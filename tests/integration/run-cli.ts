@@ -11,5 +11,12 @@ export function runCli(script: 'sft' | 'eval' | 'bench' | 'train' | 'sweep' | 'g
     timeout: timeoutMs,
     env: { ...process.env, FORCE_COLOR: '0' },
   });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr.split('\n').filter((l) => !l.startsWith('npm warn')).join('\n') };
+  return {
+    code: result.status,
+    stdout: result.stdout,
+    stderr: result.stderr
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'))
+      .join('\n'),
+  };
 }

@@ -4,12 +4,33 @@ import { defaultConfig } from '../../src/core/playground/controls';
 import type { EvalSummary, RunRecord } from '../../src/core/playground/runs';
 import { describeLines } from '../../src/ui/charts/series';
 
-const summary = (chair_i: number): EvalSummary => ({ chair_i, chair_s: 0, cover: 1, attr_error: 0, count_error: 0, pope_acc: 1, pope_f1: 1, pope_yes_ratio: 0.5 });
+const summary = (chair_i: number): EvalSummary => ({
+  chair_i,
+  chair_s: 0,
+  cover: 1,
+  attr_error: 0,
+  count_error: 0,
+  pope_acc: 1,
+  pope_f1: 1,
+  pope_yes_ratio: 0.5,
+});
 
 function run(over: Partial<RunRecord> = {}): RunRecord {
   return {
-    id: 'r1', name: 'offline beta=0.1', colour: '#4e79a7', config: defaultConfig(), status: 'running', createdAt: 0, step: 40,
-    history: [{ step: 40, metrics: { loss: 0.52349 } }], evals: [{ step: 0, summary: summary(0.213) }, { step: 25, summary: summary(0.081) }], events: [], visible: true,
+    id: 'r1',
+    name: 'offline beta=0.1',
+    colour: '#4e79a7',
+    config: defaultConfig(),
+    status: 'running',
+    createdAt: 0,
+    step: 40,
+    history: [{ step: 40, metrics: { loss: 0.52349 } }],
+    evals: [
+      { step: 0, summary: summary(0.213) },
+      { step: 25, summary: summary(0.081) },
+    ],
+    events: [],
+    visible: true,
     ...over,
   };
 }
@@ -24,7 +45,15 @@ describe('words for screen readers', () => {
 
   it('describes a chart by the latest value of each line, without the SFT baseline', () => {
     const lines = [
-      { label: 'loss', colour: '#4e79a7', dash: [], points: [{ x: 1, y: 0.69 }, { x: 2, y: 0.612345 }] },
+      {
+        label: 'loss',
+        colour: '#4e79a7',
+        dash: [],
+        points: [
+          { x: 1, y: 0.69 },
+          { x: 2, y: 0.612345 },
+        ],
+      },
       { label: 'loss (SFT start)', colour: '#4e79a788', dash: [1, 4], points: [{ x: 0, y: 1 }] },
     ];
     expect(describeLines('Loss', lines)).toBe('Loss chart, latest: loss 0.612 at step 2');

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
 import { PRESETS } from '../../src/core/model/config';
-import { CheckpointError, decodeCheckpoint, encodeCheckpoint, fnv1a, packCheckpoint, unpackCheckpoint, weightsFromCheckpoint } from '../../src/core/model/checkpoint';
+import {
+  CheckpointError,
+  decodeCheckpoint,
+  encodeCheckpoint,
+  fnv1a,
+  packCheckpoint,
+  unpackCheckpoint,
+  weightsFromCheckpoint,
+} from '../../src/core/model/checkpoint';
 import { generate } from '../../src/core/model/generate';
 import { sequenceLogProbs } from '../../src/core/model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
@@ -105,6 +113,8 @@ describe('checkpoints', () => {
     disposeWeights(weights);
     new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4)[0] = 3e38;
     // With a matching checksum: only the values are wrong.
-    expect(() => decodeCheckpoint({ ...header, checksum: fnv1a(data) }, data)).toThrow(/values up to 3\.0e\+38, far beyond any trained model's \(at most 10000\)/);
+    expect(() => decodeCheckpoint({ ...header, checksum: fnv1a(data) }, data)).toThrow(
+      /values up to 3\.0e\+38, far beyond any trained model's \(at most 10000\)/,
+    );
   });
 });

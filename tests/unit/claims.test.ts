@@ -20,7 +20,10 @@ describe('claim parser', () => {
   });
 
   it('flags a hallucinated object, a wrong colour and a wrong position', () => {
-    const verdicts = checkObjectClaims(parseClaims('orange triangle top-left and blue square bottom-right and yellow star top-right .'), scene);
+    const verdicts = checkObjectClaims(
+      parseClaims('orange triangle top-left and blue square bottom-right and yellow star top-right .'),
+      scene,
+    );
     expect(verdicts.map((v) => [v.claim.shape, v.hallucinated, v.wrongColour, v.wrongPosition])).toEqual([
       ['triangle', false, true, false],
       ['square', false, false, true],

@@ -47,11 +47,16 @@ describe('train flags are the page controls', () => {
     const { usage } = await import('../../src/cli/args');
     const text = usage('train', TRAIN_FLAGS);
     for (const control of CONTROLS) expect(text).toContain(`--${control.key} VALUE  ${control.label}: `);
-    expect(text).toContain('--beta VALUE  Beta: How strongly the policy is tied to the reference. Small beta lets it move far (and over-optimise). [> 0, <= 100] (default 0.1)');
+    expect(text).toContain(
+      '--beta VALUE  Beta: How strongly the policy is tied to the reference. Small beta lets it move far (and over-optimise). [> 0, <= 100] (default 0.1)',
+    );
   });
 
   it('a required text flag may not be empty, and whole numbers have a ceiling unless a flag sets one', () => {
-    const specs = { out: { kind: 'string', help: 'output directory' }, steps: { kind: 'int', default: 1, min: 1, max: 1_000_000, help: 'steps' } } satisfies Record<string, FlagSpec>;
+    const specs = {
+      out: { kind: 'string', help: 'output directory' },
+      steps: { kind: 'int', default: 1, min: 1, max: 1_000_000, help: 'steps' },
+    } satisfies Record<string, FlagSpec>;
     expect(() => parseFlags(['--out', ''], specs)).toThrow(/--out must not be empty/);
     expect(() => parseFlags(['--out', 'x', '--steps', '1e12'], specs)).toThrow(/--steps must be <= 1000000 \(got 1e12\)/);
     expect(parseFlags(['--out', 'x', '--steps', '1e3'], specs).steps).toBe(1000);
@@ -75,8 +80,14 @@ describe('sweep flags plan the page sweep', () => {
     const configs = sweep(['--beta', '0.05,0.5', '--mode', 'offline,online', '--seeds', '0,1', '--steps', '30']);
     expect(configs).toHaveLength(8);
     expect(configs.map((c) => [c.beta, c.mode, c.seed])).toEqual([
-      [0.05, 'offline', 0], [0.05, 'offline', 1], [0.05, 'online', 0], [0.05, 'online', 1],
-      [0.5, 'offline', 0], [0.5, 'offline', 1], [0.5, 'online', 0], [0.5, 'online', 1],
+      [0.05, 'offline', 0],
+      [0.05, 'offline', 1],
+      [0.05, 'online', 0],
+      [0.05, 'online', 1],
+      [0.5, 'offline', 0],
+      [0.5, 'offline', 1],
+      [0.5, 'online', 0],
+      [0.5, 'online', 1],
     ]);
     expect(configs.every((c) => c.steps === 30 && c.temp === defaultConfig().temp)).toBe(true);
   });
@@ -92,7 +103,10 @@ function printedCommands(path: string): { line: string; script: string; args: st
     for (const part of raw.replace(/#.*$/, '').split('&&')) {
       const match = /npm run ([\w:-]+)(.*)$/.exec(part.trim());
       if (!match) continue;
-      const rest = match[2]!.replace(/[[\]]/g, ' ').trim().replace(/^--\s*/, '');
+      const rest = match[2]!
+        .replace(/[[\]]/g, ' ')
+        .trim()
+        .replace(/^--\s*/, '');
       commands.push({ line: part.trim(), script: match[1]!, args: rest.split(/\s+/).filter(Boolean) });
     }
   }

@@ -4,7 +4,15 @@ import { diagnose } from '../../src/core/playground/diagnostics';
 import type { EvalPoint, EvalSummary, MetricPoint } from '../../src/core/playground/runs';
 
 const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
-  chair_i: 0.3, chair_s: 0.5, cover: 0.8, attr_error: 0.1, count_error: 0.1, pope_acc: 0.8, pope_f1: 0.8, pope_yes_ratio: 0.5, ...over,
+  chair_i: 0.3,
+  chair_s: 0.5,
+  cover: 0.8,
+  attr_error: 0.1,
+  count_error: 0.1,
+  pope_acc: 0.8,
+  pope_f1: 0.8,
+  pope_yes_ratio: 0.5,
+  ...over,
 });
 
 function run(history: MetricPoint[], opts: { evals?: EvalPoint[]; config?: Partial<PlaygroundConfig> } = {}) {
@@ -68,13 +76,34 @@ describe('margins-exploding', () => {
 
 describe('coverage-collapsing', () => {
   it('fires when cover fell by more than 0.10 while chair_i fell', () => {
-    const evals = [{ step: 0, summary: summary() }, { step: 50, summary: summary({ cover: 0.65, chair_i: 0.1 }) }];
+    const evals = [
+      { step: 0, summary: summary() },
+      { step: 50, summary: summary({ cover: 0.65, chair_i: 0.1 }) },
+    ];
     expect(ids(run([], { evals }))).toEqual(['coverage-collapsing']);
   });
 
   it('does not fire on a 0.10 drop, when chair_i rose, or with only the baseline', () => {
-    expect(ids(run([], { evals: [{ step: 0, summary: summary() }, { step: 50, summary: summary({ cover: 0.7, chair_i: 0.1 }) }] }))).toEqual([]);
-    expect(ids(run([], { evals: [{ step: 0, summary: summary() }, { step: 50, summary: summary({ cover: 0.5, chair_i: 0.4 }) }] }))).toEqual([]);
+    expect(
+      ids(
+        run([], {
+          evals: [
+            { step: 0, summary: summary() },
+            { step: 50, summary: summary({ cover: 0.7, chair_i: 0.1 }) },
+          ],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      ids(
+        run([], {
+          evals: [
+            { step: 0, summary: summary() },
+            { step: 50, summary: summary({ cover: 0.5, chair_i: 0.4 }) },
+          ],
+        }),
+      ),
+    ).toEqual([]);
     expect(ids(run([], { evals: [{ step: 0, summary: summary() }] }))).toEqual([]);
   });
 });
@@ -96,9 +125,19 @@ describe('non-finite', () => {
 it('lists several diagnoses in a fixed order', () => {
   const history = [
     point(1, { 'logps/chosen': -10, 'logps/rejected': -12, 'rewards/margins': 0, loss: 0.69 }),
-    point(200, { 'logps/chosen': -20, 'logps/rejected': -60, 'rewards/margins': 15, 'rewards/accuracies': 1, loss: 0.001, refused_steps: 1 }),
+    point(200, {
+      'logps/chosen': -20,
+      'logps/rejected': -60,
+      'rewards/margins': 15,
+      'rewards/accuracies': 1,
+      loss: 0.001,
+      refused_steps: 1,
+    }),
   ];
-  const evals = [{ step: 0, summary: summary() }, { step: 200, summary: summary({ cover: 0.3, chair_i: 0.05 }) }];
+  const evals = [
+    { step: 0, summary: summary() },
+    { step: 200, summary: summary({ cover: 0.3, chair_i: 0.05 }) },
+  ];
   expect(ids(run(history, { evals }))).toEqual(['both-logps-falling', 'margins-exploding', 'coverage-collapsing', 'non-finite']);
   expect(ids(run([]))).toEqual([]);
 });

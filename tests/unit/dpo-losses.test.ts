@@ -1,29 +1,56 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
-import { DEFAULT_LOSS, LOSS_TYPES, dpoLoss, lossOptionProblems, perPairLoss, type DpoLossOptions, type LossType, type PairLogProbs } from '../../src/core/dpo/losses';
+import {
+  DEFAULT_LOSS,
+  LOSS_TYPES,
+  dpoLoss,
+  lossOptionProblems,
+  perPairLoss,
+  type DpoLossOptions,
+  type LossType,
+  type PairLogProbs,
+} from '../../src/core/dpo/losses';
 
 // Plain-JS formulas from REFERENCE.md, written independently of the tfjs implementation.
 const logSigmoid = (z: number) => -Math.log1p(Math.exp(-z));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-interface Pair { pc: number; pr: number; rc: number; rr: number; lc: number; lr: number }
+interface Pair {
+  pc: number;
+  pr: number;
+  rc: number;
+  rr: number;
+  lc: number;
+  lr: number;
+}
 
 function byHand(type: LossType, p: Pair, beta: number, eps: number): number {
   const sc = p.pc - p.rc;
   const sr = p.pr - p.rr;
   const d = sc - sr;
   switch (type) {
-    case 'sigmoid': return -(1 - eps) * logSigmoid(beta * d) - eps * logSigmoid(-beta * d);
-    case 'hinge': return Math.max(0, 1 - beta * d);
-    case 'ipo': return (sc / p.lc - sr / p.lr - 1 / (2 * beta)) ** 2;
-    case 'robust': return (-(1 - eps) * logSigmoid(beta * d) + eps * logSigmoid(-beta * d)) / (1 - 2 * eps);
-    case 'bco_pair': return -logSigmoid(beta * sc) - logSigmoid(-beta * sr);
-    case 'nca_pair': return -logSigmoid(beta * sc) - 0.5 * logSigmoid(-beta * sc) - 0.5 * logSigmoid(-beta * sr);
-    case 'sppo_hard': return (sc - 1 / (2 * beta)) ** 2 + (sr + 1 / (2 * beta)) ** 2;
-    case 'apo_zero': return 1 - sigmoid(beta * sc) + sigmoid(beta * sr);
-    case 'apo_down': return sigmoid(beta * sc) + 1 - sigmoid(beta * d);
-    case 'sigmoid_norm': return -logSigmoid(beta * (sc / p.lc - sr / p.lr));
-    case 'sft': return -p.pc / p.lc;
+    case 'sigmoid':
+      return -(1 - eps) * logSigmoid(beta * d) - eps * logSigmoid(-beta * d);
+    case 'hinge':
+      return Math.max(0, 1 - beta * d);
+    case 'ipo':
+      return (sc / p.lc - sr / p.lr - 1 / (2 * beta)) ** 2;
+    case 'robust':
+      return (-(1 - eps) * logSigmoid(beta * d) + eps * logSigmoid(-beta * d)) / (1 - 2 * eps);
+    case 'bco_pair':
+      return -logSigmoid(beta * sc) - logSigmoid(-beta * sr);
+    case 'nca_pair':
+      return -logSigmoid(beta * sc) - 0.5 * logSigmoid(-beta * sc) - 0.5 * logSigmoid(-beta * sr);
+    case 'sppo_hard':
+      return (sc - 1 / (2 * beta)) ** 2 + (sr + 1 / (2 * beta)) ** 2;
+    case 'apo_zero':
+      return 1 - sigmoid(beta * sc) + sigmoid(beta * sr);
+    case 'apo_down':
+      return sigmoid(beta * sc) + 1 - sigmoid(beta * d);
+    case 'sigmoid_norm':
+      return -logSigmoid(beta * (sc / p.lc - sr / p.lr));
+    case 'sft':
+      return -p.pc / p.lc;
   }
 }
 
@@ -36,12 +63,22 @@ const PAIRS: Pair[] = [
 
 function tensors(pairs: Pair[]): PairLogProbs {
   const col = (k: keyof Pair) => tf.tensor1d(pairs.map((p) => p[k]));
-  return { policyChosen: col('pc'), policyRejected: col('pr'), referenceChosen: col('rc'), referenceRejected: col('rr'), chosenLength: col('lc'), rejectedLength: col('lr') };
+  return {
+    policyChosen: col('pc'),
+    policyRejected: col('pr'),
+    referenceChosen: col('rc'),
+    referenceRejected: col('rr'),
+    chosenLength: col('lc'),
+    rejectedLength: col('lr'),
+  };
 }
 
 describe('every loss type matches its formula computed by hand', () => {
   for (const type of LOSS_TYPES) {
-    for (const [beta, eps] of [[0.1, 0], [0.5, 0.2]] as const) {
+    for (const [beta, eps] of [
+      [0.1, 0],
+      [0.5, 0.2],
+    ] as const) {
       it(`${type}, beta ${beta}, eps ${eps}`, async () => {
         const options: DpoLossOptions = { ...DEFAULT_LOSS, beta, labelSmoothing: eps };
         const got = await perPairLoss(type, tensors(PAIRS), options).data();
@@ -53,7 +90,13 @@ describe('every loss type matches its formula computed by hand', () => {
 
 describe('combined loss and TRL metrics', () => {
   it('sums weighted means of the terms', async () => {
-    const options: DpoLossOptions = { ...DEFAULT_LOSS, terms: [{ type: 'sigmoid', weight: 1 }, { type: 'sft', weight: 0.5 }] };
+    const options: DpoLossOptions = {
+      ...DEFAULT_LOSS,
+      terms: [
+        { type: 'sigmoid', weight: 1 },
+        { type: 'sft', weight: 0.5 },
+      ],
+    };
     const { loss } = dpoLoss(tensors(PAIRS), options);
     const mean = (f: (p: Pair) => number) => PAIRS.reduce((s, p) => s + f(p), 0) / PAIRS.length;
     const expected = mean((p) => byHand('sigmoid', p, 0.1, 0)) + 0.5 * mean((p) => byHand('sft', p, 0.1, 0));
@@ -89,7 +132,11 @@ describe('combined loss and TRL metrics', () => {
   });
 
   it('mDPO adds the conditional term and its anchor', async () => {
-    const lp = { ...tensors(PAIRS), policyChosenCorrupt: tf.tensor1d(PAIRS.map((p) => p.pc - 2)), referenceChosenCorrupt: tf.tensor1d(PAIRS.map((p) => p.rc - 1)) };
+    const lp = {
+      ...tensors(PAIRS),
+      policyChosenCorrupt: tf.tensor1d(PAIRS.map((p) => p.pc - 2)),
+      referenceChosenCorrupt: tf.tensor1d(PAIRS.map((p) => p.rc - 1)),
+    };
     const options = { ...DEFAULT_LOSS, terms: [], mdpoWeight: 1 };
     const got = await dpoLoss(lp, options).perPair.data();
     // conditional = (pc - (pc-2)) - (rc - (rc-1)) = 1; anchor = pc - rc.
@@ -100,8 +147,16 @@ describe('combined loss and TRL metrics', () => {
 describe('gradient of the DPO loss', () => {
   it('matches finite differences with respect to the policy log-probs', async () => {
     const base = tensors(PAIRS);
-    const options = { ...DEFAULT_LOSS, beta: 0.3, terms: [{ type: 'sigmoid' as const, weight: 1 }, { type: 'ipo' as const, weight: 0.2 }] };
-    const f = (pc: tf.Tensor, pr: tf.Tensor) => dpoLoss({ ...base, policyChosen: pc as tf.Tensor1D, policyRejected: pr as tf.Tensor1D }, options).loss;
+    const options = {
+      ...DEFAULT_LOSS,
+      beta: 0.3,
+      terms: [
+        { type: 'sigmoid' as const, weight: 1 },
+        { type: 'ipo' as const, weight: 0.2 },
+      ],
+    };
+    const f = (pc: tf.Tensor, pr: tf.Tensor) =>
+      dpoLoss({ ...base, policyChosen: pc as tf.Tensor1D, policyRejected: pr as tf.Tensor1D }, options).loss;
     const [gc, gr] = tf.grads(f)([base.policyChosen, base.policyRejected]);
     const analyticC = await gc!.data();
     const analyticR = await gr!.data();

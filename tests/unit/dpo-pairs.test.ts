@@ -23,7 +23,10 @@ describe('ground truth vs corruption pairs', () => {
       const chosen = oracleVerdicts(pair.prompt, pair.chosen, pair.scene).verdicts;
       const rejected = oracleVerdicts(pair.prompt, pair.rejected, pair.scene).verdicts;
       expect(chosen.every(Boolean), `${pair.prompt} -> ${pair.chosen}`).toBe(true);
-      expect(rejected.some((ok) => !ok), `${pair.prompt} -> ${pair.rejected}`).toBe(true);
+      expect(
+        rejected.some((ok) => !ok),
+        `${pair.prompt} -> ${pair.rejected}`,
+      ).toBe(true);
       expect(pair.rejected).not.toBe(pair.chosen);
     }
     expect(kinds.size).toBeGreaterThanOrEqual(5);
@@ -55,7 +58,12 @@ describe('BDHS', () => {
     const pairs = await bdhsPairs({ weights, config }, world, 12, createRng(4));
     expect(pairs.length).toBeGreaterThan(0);
     for (const pair of pairs) {
-      const key = (t: string) => JSON.stringify(parseClaims(t).objects.map((c) => [c.shape, c.colour, c.cell]).sort());
+      const key = (t: string) =>
+        JSON.stringify(
+          parseClaims(t)
+            .objects.map((c) => [c.shape, c.colour, c.cell])
+            .sort(),
+        );
       expect(key(pair.rejected)).not.toBe(key(pair.chosen));
       expect(pair.source).toBe('bdhs');
     }
@@ -67,12 +75,25 @@ describe('RLAIF-V self-sample pairs', () => {
   it('pair responses whose judge scores differ by at least 1, at most 2 per prompt, of similar length', async () => {
     const config = PRESETS.tiny;
     const weights = initWeights(config, 6);
-    const pairs = await selfSamplePairs({ weights, config }, world, 10, createRng(7), { ...DEFAULT_JUDGE_CONFIG, coverageBonus: 0 }, {}, { ...DEFAULT_SELF_SAMPLES, samples: 6, maxLengthGap: 4 });
+    const pairs = await selfSamplePairs(
+      { weights, config },
+      world,
+      10,
+      createRng(7),
+      { ...DEFAULT_JUDGE_CONFIG, coverageBonus: 0 },
+      {},
+      { ...DEFAULT_SELF_SAMPLES, samples: 6, maxLengthGap: 4 },
+    );
     expect(pairs.length).toBeGreaterThan(0);
     const perScene = new Map<unknown, number>();
     for (const pair of pairs) {
       perScene.set(pair.scene, (perScene.get(pair.scene) ?? 0) + 1);
-      const score = (text: string) => scoreFromVerdicts(oracleVerdicts(pair.prompt, text, pair.scene), true, { ...DEFAULT_JUDGE, coverageBonus: 0, missingEosPenalty: 0 });
+      const score = (text: string) =>
+        scoreFromVerdicts(oracleVerdicts(pair.prompt, text, pair.scene), true, {
+          ...DEFAULT_JUDGE,
+          coverageBonus: 0,
+          missingEosPenalty: 0,
+        });
       const [, chosenScore, rejectedScore] = /score (-?[\d.]+) vs (-?[\d.]+)/.exec(pair.source)!.map(Number);
       expect(chosenScore! - rejectedScore!).toBeGreaterThanOrEqual(1);
       // Without the end-token penalty the oracle ranks them the same way (the gap is in the claims or the ending).
@@ -99,7 +120,9 @@ describe('judges', () => {
     expect(scoreFromVerdicts(good, false, strict)).toBe(-1); // no <eos>
     // Without a coverage bonus, saying nothing scores as well as a faithful caption: length gaming.
     expect(scoreFromVerdicts(oracleVerdicts('describe the image', '.', scene), true, strict)).toBe(0);
-    expect(scoreFromVerdicts(oracleVerdicts('describe the image', '.', scene), true, DEFAULT_JUDGE)).toBeLessThan(scoreFromVerdicts(good, true, DEFAULT_JUDGE));
+    expect(scoreFromVerdicts(oracleVerdicts('describe the image', '.', scene), true, DEFAULT_JUDGE)).toBeLessThan(
+      scoreFromVerdicts(good, true, DEFAULT_JUDGE),
+    );
   });
 
   it('the noisy judge flips verdicts at the requested rate', () => {
@@ -114,7 +137,9 @@ describe('judges', () => {
 
   it('the human judge is refused clearly when nobody is there to ask', async () => {
     await expect(
-      scoreCandidates({ ...DEFAULT_JUDGE_CONFIG, kind: 'human' }, [{ scene, image: new Float32Array(1), prompt: 'describe the image', response: 'x', endedWithEos: true }]),
+      scoreCandidates({ ...DEFAULT_JUDGE_CONFIG, kind: 'human' }, [
+        { scene, image: new Float32Array(1), prompt: 'describe the image', response: 'x', endedWithEos: true },
+      ]),
     ).rejects.toThrow(/needs a person/);
   });
 });

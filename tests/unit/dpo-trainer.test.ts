@@ -18,7 +18,14 @@ const world = DEFAULT_WORLD;
 describe('DPO trainer', () => {
   it('starts at loss ln 2 with zero margins (policy = reference) and raises accuracy on its pairs', async () => {
     const weights = initWeights(config, 1);
-    const trainer = new DpoTrainer(weights, config, world, { steps: 40, batchSize: 8, offlinePairs: 32, logEvery: 39, learningRate: 3e-3, loss: DEFAULT_LOSS });
+    const trainer = new DpoTrainer(weights, config, world, {
+      steps: 40,
+      batchSize: 8,
+      offlinePairs: 32,
+      logEvery: 39,
+      learningRate: 3e-3,
+      loss: DEFAULT_LOSS,
+    });
     await trainer.prepare();
     const first = (await trainer.trainStep())!;
     expect(first.metrics.loss).toBeCloseTo(Math.LN2, 4);
@@ -67,7 +74,14 @@ describe('DPO trainer', () => {
 
   it('online pairs come from the current policy, not from the reference it started as', async () => {
     const policy = initWeights(config, 4);
-    const trainer = new DpoTrainer(policy, config, world, { mode: 'online', steps: 1, batchSize: 6, samples: 4, logEvery: 1, learningRate: 1e-9 });
+    const trainer = new DpoTrainer(policy, config, world, {
+      mode: 'online',
+      steps: 1,
+      batchSize: 6,
+      samples: 4,
+      logEvery: 1,
+      learningRate: 1e-9,
+    });
     // Move the policy away from the reference: give it the weights of a briefly fine-tuned model.
     const tuned = initWeights(config, 5);
     const sft = new SftTrainer(tuned, config, world, { steps: 80, batchSize: 16, warmupSteps: 5, learningRate: 3e-3 });
@@ -80,7 +94,10 @@ describe('DPO trainer', () => {
     const rng = createRng(0);
     const image = renderScene(sampleScene(rng, world), 36, world.noise);
     const texts = log.pairs.flatMap((p) => [p.chosen, p.rejected]);
-    const batch = makeSequenceBatch(texts.map(() => image), texts.map((t) => encodeText('describe the image', t)));
+    const batch = makeSequenceBatch(
+      texts.map(() => image),
+      texts.map((t) => encodeText('describe the image', t)),
+    );
     const underPolicy = tf.mean(sequenceLogProbs(policy, config, batch));
     const underOther = tf.mean(sequenceLogProbs(other, config, batch));
     expect((await underPolicy.data())[0]!).toBeGreaterThan((await underOther.data())[0]! + 3);
@@ -93,7 +110,16 @@ describe('DPO trainer', () => {
 
   it('mixed mode draws each example offline with probability p, else online', async () => {
     const weights = initWeights(config, 8);
-    const trainer = new DpoTrainer(weights, config, world, { mode: 'mixed', mixedOfflineProbability: 0.5, steps: 3, batchSize: 16, samples: 3, offlinePairs: 16, logEvery: 1, sampling: { temperature: 1.5, topK: 0, topP: 1, maxNewTokens: 8 } });
+    const trainer = new DpoTrainer(weights, config, world, {
+      mode: 'mixed',
+      mixedOfflineProbability: 0.5,
+      steps: 3,
+      batchSize: 16,
+      samples: 3,
+      offlinePairs: 16,
+      logEvery: 1,
+      sampling: { temperature: 1.5, topK: 0, topP: 1, maxNewTokens: 8 },
+    });
     await trainer.prepare();
     const sources = new Set<string>();
     for (let i = 0; i < 3; i++) for (const p of (await trainer.trainStep())!.pairs) sources.add(p.source.split(' ')[0]!.replace(':', ''));
@@ -104,7 +130,14 @@ describe('DPO trainer', () => {
 
   it('TR-DPO sync moves the reference toward the policy', async () => {
     const weights = initWeights(config, 9);
-    const trainer = new DpoTrainer(weights, config, world, { steps: 4, batchSize: 4, offlinePairs: 8, logEvery: 4, learningRate: 1e-2, referenceSync: { every: 2, mix: 1 } });
+    const trainer = new DpoTrainer(weights, config, world, {
+      steps: 4,
+      batchSize: 4,
+      offlinePairs: 8,
+      logEvery: 4,
+      learningRate: 1e-2,
+      referenceSync: { every: 2, mix: 1 },
+    });
     await trainer.prepare();
     await trainer.trainStep();
     const policyAfter1 = Array.from(await weights['final.ln.g']!.data());
@@ -117,7 +150,14 @@ describe('DPO trainer', () => {
 
   it('RLAIF-V rounds make the current policy the reference and rebuild the data', async () => {
     const weights = initWeights(config, 10);
-    const trainer = new DpoTrainer(weights, config, world, { steps: 4, rounds: 2, batchSize: 4, offlinePairs: 8, logEvery: 4, learningRate: 1e-2 });
+    const trainer = new DpoTrainer(weights, config, world, {
+      steps: 4,
+      rounds: 2,
+      batchSize: 4,
+      offlinePairs: 8,
+      logEvery: 4,
+      learningRate: 1e-2,
+    });
     await trainer.prepare();
     await trainer.trainStep();
     await trainer.trainStep();
@@ -132,7 +172,13 @@ describe('DPO trainer', () => {
 
   it('trains with the mDPO conditional term (corrupted images) without leaking tensors', async () => {
     const weights = initWeights(config, 11);
-    const trainer = new DpoTrainer(weights, config, world, { steps: 6, batchSize: 4, offlinePairs: 8, logEvery: 5, loss: { ...DEFAULT_LOSS, mdpoWeight: 1 } });
+    const trainer = new DpoTrainer(weights, config, world, {
+      steps: 6,
+      batchSize: 4,
+      offlinePairs: 8,
+      logEvery: 5,
+      loss: { ...DEFAULT_LOSS, mdpoWeight: 1 },
+    });
     await trainer.prepare();
     const first = (await trainer.trainStep())!;
     // At step 1 policy = reference: sigmoid ln 2 + conditional ln 2 + anchor ln 2.

@@ -63,7 +63,10 @@ describe('batched generation', () => {
 
   it('masking image tokens hides the image (BDHS); keeping all of them changes nothing', async () => {
     const weights = initWeights(config, 7);
-    const batch = makeSequenceBatch(images, prompts.map((p) => encodeText(p, 'red star center .')));
+    const batch = makeSequenceBatch(
+      images,
+      prompts.map((p) => encodeText(p, 'red star center .')),
+    );
     const plain = Array.from(await sequenceLogProbs(weights, config, batch).data());
     const keepAll = tf.ones([3, IMAGE_TOKENS]) as tf.Tensor2D;
     const keepNone = tf.zeros([3, IMAGE_TOKENS]) as tf.Tensor2D;
@@ -72,7 +75,10 @@ describe('batched generation', () => {
     withAll.forEach((x, i) => expect(x).toBeCloseTo(plain[i]!, 4));
     expect(blind.some((x, i) => Math.abs(x - plain[i]!) > 1e-3)).toBe(true);
     // A blind model cannot tell images apart: the same text scores the same on every image.
-    const blindSame = makeSequenceBatch(images, prompts.map(() => encodeText('describe the image', 'red star center .')));
+    const blindSame = makeSequenceBatch(
+      images,
+      prompts.map(() => encodeText('describe the image', 'red star center .')),
+    );
     const blindScores = Array.from(await sequenceLogProbs(weights, config, blindSame, keepNone).data());
     blindScores.forEach((x) => expect(x).toBeCloseTo(blindScores[0]!, 4));
     tf.dispose([keepAll, keepNone]);
@@ -88,10 +94,20 @@ describe('cached decoding', () => {
     const weights = initWeights(config, 5);
     const rng = createRng(9);
     const scenes = sampleScenes(rng, DEFAULT_WORLD, 3);
-    const texts = [encodeText('describe .', 'red circle top-left .'), encodeText('describe .', 'blue star centre and green heart bottom-right .'), encodeText('is there a star ?', 'no .')];
-    const batch = makeSequenceBatch(scenes.map((s) => renderScene(s, DEFAULT_WORLD.imageSize, 0)), texts);
+    const texts = [
+      encodeText('describe .', 'red circle top-left .'),
+      encodeText('describe .', 'blue star centre and green heart bottom-right .'),
+      encodeText('is there a star ?', 'no .'),
+    ];
+    const batch = makeSequenceBatch(
+      scenes.map((s) => renderScene(s, DEFAULT_WORLD.imageSize, 0)),
+      texts,
+    );
     const positions = [4, 9, 7];
-    for (const imageKeep of [undefined, tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1], [3, IMAGE_TOKENS])]) {
+    for (const imageKeep of [
+      undefined,
+      tf.tensor2d([1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1], [3, IMAGE_TOKENS]),
+    ]) {
       const imageTokens = encodeImages(weights, config, batch.images);
       const full = forwardLogits(weights, config, batch.images, batch.tokens, imageKeep);
       // Prefill the first 10 text positions into a cache with room for all of them.
@@ -135,7 +151,11 @@ describe('device-side decoding', () => {
     const scene = sampleScenes(createRng(5), DEFAULT_WORLD, 1)[0]!;
     const image = renderScene(scene, DEFAULT_WORLD.imageSize, 0);
     const rows = 400;
-    const out = await generate(weights, config, Array(rows).fill(image), Array(rows).fill('describe .'), { temperature: 2, maxNewTokens: 1, seed: 3 });
+    const out = await generate(weights, config, Array(rows).fill(image), Array(rows).fill('describe .'), {
+      temperature: 2,
+      maxNewTokens: 1,
+      seed: 3,
+    });
     // The same first-word distribution computed directly.
     const batch = makeSequenceBatch([image], [encodeText('describe .', [])]);
     const logits = forwardLogits(weights, config, batch.images, batch.tokens);

@@ -40,7 +40,10 @@ describe('golden self-check values', () => {
     expect(golden.gradientNorms).toHaveLength(Object.keys(weights).length);
     // GELU's sigmoid with a gradient 5% too large: every log-prob is unchanged, training is not.
     const original = tf.getGradient('Sigmoid')!;
-    tf.registerGradient({ ...original, gradFunc: (dy, saved, attrs) => ({ x: () => tf.mul(original.gradFunc(dy, saved, attrs).x!(), 1.05) }) });
+    tf.registerGradient({
+      ...original,
+      gradFunc: (dy, saved, attrs) => ({ x: () => tf.mul(original.gradFunc(dy, saved, attrs).x!(), 1.05) }),
+    });
     try {
       const check = await checkGolden(weights, config, golden);
       expect(check.maxDiff).toBeLessThan(GOLDEN_TOLERANCE / 10);
@@ -58,7 +61,14 @@ describe('golden self-check values', () => {
     const weights = initWeights(config, 2);
     const { header, data } = await encodeCheckpoint(weights, config, {}, { backend: 'cpu', seed: 1, logProbs: [-1, -2] });
     expect(() => decodeCheckpoint(header, data)).not.toThrow();
-    for (const golden of [{ backend: 'cpu', seed: 1, logProbs: [NaN] }, { backend: 'cpu', seed: 1, logProbs: [-1], gradientNorms: [1, 2] }, { backend: 'cpu', seed: 1, logProbs: [-1], gradientNorms: Array(100).fill(-1) }, { backend: 'cpu', seed: 1, logProbs: 'x' }, { backend: 3, seed: 1, logProbs: [] }, null]) {
+    for (const golden of [
+      { backend: 'cpu', seed: 1, logProbs: [NaN] },
+      { backend: 'cpu', seed: 1, logProbs: [-1], gradientNorms: [1, 2] },
+      { backend: 'cpu', seed: 1, logProbs: [-1], gradientNorms: Array(100).fill(-1) },
+      { backend: 'cpu', seed: 1, logProbs: 'x' },
+      { backend: 3, seed: 1, logProbs: [] },
+      null,
+    ]) {
       expect(() => decodeCheckpoint({ ...header, golden }, data)).toThrow(CheckpointError);
       expect(() => decodeCheckpoint({ ...header, golden }, data)).toThrow(/golden/);
     }

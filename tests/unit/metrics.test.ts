@@ -54,7 +54,10 @@ describe('POPE', () => {
 
   it('picks the co-occurring absent shape as the adversarial negative and the frequent one as popular', () => {
     const zero = () => Object.fromEntries(SHAPES.map((s) => [s, 0])) as Record<Shape, number>;
-    const stats: WorldStatistics = { frequency: { ...zero(), heart: 100 }, cooccurrence: Object.fromEntries(SHAPES.map((s) => [s, zero()])) as WorldStatistics['cooccurrence'] };
+    const stats: WorldStatistics = {
+      frequency: { ...zero(), heart: 100 },
+      cooccurrence: Object.fromEntries(SHAPES.map((s) => [s, zero()])) as WorldStatistics['cooccurrence'],
+    };
     stats.cooccurrence.triangle.star = 50;
     const one: Scene = { objects: [obj('triangle', 'red', 0)], noiseSeed: 0 };
     const adversarial = popeProbes(one, 0, 'adversarial', stats, createRng(1));

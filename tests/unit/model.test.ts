@@ -154,7 +154,13 @@ describe('SFT loss', () => {
 
   it('falls on a short run', async () => {
     const weights = initWeights(config, 4);
-    const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, { steps: 60, batchSize: 16, logEvery: 20, warmupSteps: 5, learningRate: 3e-3 });
+    const trainer = new SftTrainer(weights, config, DEFAULT_WORLD, {
+      steps: 60,
+      batchSize: 16,
+      logEvery: 20,
+      warmupSteps: 5,
+      learningRate: 3e-3,
+    });
     const losses: number[] = [];
     for (let i = 0; i < 60; i++) {
       const log = await trainer.trainStep();

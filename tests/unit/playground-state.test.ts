@@ -4,7 +4,16 @@ import { defaultConfig } from '../../src/core/playground/controls';
 import { dpoOptionsFromConfig, logInterval, runConfigProblems, worldFromConfig } from '../../src/core/playground/run-options';
 import type { RunRecord } from '../../src/core/playground/runs';
 
-const summary = (chair_i: number, cover: number) => ({ chair_i, chair_s: 0, cover, attr_error: 0, count_error: 0, pope_acc: 0, pope_f1: 0, pope_yes_ratio: 0 });
+const summary = (chair_i: number, cover: number) => ({
+  chair_i,
+  chair_s: 0,
+  cover,
+  attr_error: 0,
+  count_error: 0,
+  pope_acc: 0,
+  pope_f1: 0,
+  pope_yes_ratio: 0,
+});
 
 function run(name: string, colour: string): RunRecord {
   return {
@@ -31,19 +40,37 @@ function run(name: string, colour: string): RunRecord {
 
 describe('chart series from runs', () => {
   it('one line per run and metric in the run colour, skipping steps without the metric or with NaN', () => {
-    const lines = seriesFor([run('a', '#111'), run('b', '#222')], [{ key: 'loss', label: 'loss' }, { key: 'rewards/margins', label: 'margins' }]);
+    const lines = seriesFor(
+      [run('a', '#111'), run('b', '#222')],
+      [
+        { key: 'loss', label: 'loss' },
+        { key: 'rewards/margins', label: 'margins' },
+      ],
+    );
     expect(lines.map((l) => l.label)).toEqual(['a loss', 'a margins', 'b loss', 'b margins']);
-    expect(lines[0]!.points).toEqual([{ x: 1, y: 0.69 }, { x: 10, y: 0.5 }]);
-    expect(lines[1]!.points).toEqual([{ x: 1, y: 0 }, { x: 20, y: 1.5 }]);
+    expect(lines[0]!.points).toEqual([
+      { x: 1, y: 0.69 },
+      { x: 10, y: 0.5 },
+    ]);
+    expect(lines[1]!.points).toEqual([
+      { x: 1, y: 0 },
+      { x: 20, y: 1.5 },
+    ]);
     expect(lines[1]!.dash).not.toEqual(lines[0]!.dash);
     expect(lines[2]!.colour).toBe('#222');
   });
 
   it('eval series with the starting model drawn flat across the run as the baseline', () => {
     const [line, baseline] = seriesFor([run('a', '#111')], [{ key: 'eval:chair_i', label: 'CHAIR_i' }], true);
-    expect(line!.points).toEqual([{ x: 0, y: 0.2 }, { x: 20, y: 0.05 }]);
+    expect(line!.points).toEqual([
+      { x: 0, y: 0.2 },
+      { x: 20, y: 0.05 },
+    ]);
     expect(baseline!.label).toBe('CHAIR_i (SFT start)');
-    expect(baseline!.points).toEqual([{ x: 0, y: 0.2 }, { x: 20, y: 0.2 }]);
+    expect(baseline!.points).toEqual([
+      { x: 0, y: 0.2 },
+      { x: 20, y: 0.2 },
+    ]);
   });
 });
 
@@ -53,7 +80,10 @@ describe('playground settings to engine options', () => {
     const options = dpoOptionsFromConfig(config);
     expect(options.mode).toBe('online');
     expect(options.loss.beta).toBe(0.3);
-    expect(options.loss.terms).toEqual([{ type: 'ipo', weight: 1 }, { type: 'sft', weight: 0.5 }]);
+    expect(options.loss.terms).toEqual([
+      { type: 'ipo', weight: 1 },
+      { type: 'sft', weight: 0.5 },
+    ]);
     expect(options.judge.coverageBonus).toBe(0);
     expect(options.sampling.temperature).toBe(1.2);
     expect(options.samples).toBe(6);

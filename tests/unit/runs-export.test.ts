@@ -4,7 +4,15 @@ import type { EvalSummary, RunRecord } from '../../src/core/playground/runs';
 import { configDiff, parseRunsJson, runsToCsv, runsToJson } from '../../src/core/playground/runs-export';
 
 const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
-  chair_i: 0.3, chair_s: 0.5, cover: 0.8, attr_error: 0.1, count_error: 0.2, pope_acc: 0.7, pope_f1: 0.6, pope_yes_ratio: 0.5, ...over,
+  chair_i: 0.3,
+  chair_s: 0.5,
+  cover: 0.8,
+  attr_error: 0.1,
+  count_error: 0.2,
+  pope_acc: 0.7,
+  pope_f1: 0.6,
+  pope_yes_ratio: 0.5,
+  ...over,
 });
 
 function makeRun(over: Partial<RunRecord> = {}): RunRecord {
@@ -20,7 +28,10 @@ function makeRun(over: Partial<RunRecord> = {}): RunRecord {
       { step: 50, metrics: { loss: 0.5, 'rewards/margins': 0.4, 'rewards/accuracies': 0.75 } },
       { step: 100, metrics: { loss: 0.25, 'rewards/margins': 1.5 } },
     ],
-    evals: [{ step: 0, summary: summary() }, { step: 100, summary: summary({ chair_i: 0.1, cover: 0.75 }) }],
+    evals: [
+      { step: 0, summary: summary() },
+      { step: 100, summary: summary({ chair_i: 0.1, cover: 0.75 }) },
+    ],
     events: ['started'],
     visible: true,
     ...over,
@@ -47,9 +58,25 @@ describe('runsToCsv', () => {
     expect(columns.slice(0, 4)).toEqual(['id', 'name', 'status', 'step']);
     expect(columns.slice(4, 4 + CONTROLS.length)).toEqual(CONTROLS.map((c) => c.key));
     expect(columns.slice(4 + CONTROLS.length)).toEqual([
-      'final_chair_i', 'final_chair_s', 'final_cover', 'final_attr_error', 'final_count_error', 'final_pope_acc', 'final_pope_f1', 'final_pope_yes_ratio',
-      'start_chair_i', 'start_chair_s', 'start_cover', 'start_attr_error', 'start_count_error', 'start_pope_acc', 'start_pope_f1', 'start_pope_yes_ratio',
-      'final_loss', 'final_rewards/margins', 'final_rewards/accuracies',
+      'final_chair_i',
+      'final_chair_s',
+      'final_cover',
+      'final_attr_error',
+      'final_count_error',
+      'final_pope_acc',
+      'final_pope_f1',
+      'final_pope_yes_ratio',
+      'start_chair_i',
+      'start_chair_s',
+      'start_cover',
+      'start_attr_error',
+      'start_count_error',
+      'start_pope_acc',
+      'start_pope_f1',
+      'start_pope_yes_ratio',
+      'final_loss',
+      'final_rewards/margins',
+      'final_rewards/accuracies',
     ]);
     expect(runsToCsv([])).toBe(`${header}\n`);
   });
@@ -78,7 +105,10 @@ describe('runs JSON', () => {
   it('round-trips runs through runsToJson and parseRunsJson', () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date('2025-01-02T03:04:05.000Z'));
-    const runs = [makeRun(), makeRun({ id: 'r2', name: 'sweep', sweepId: 's1', config: { ...defaultConfig(), beta: 0.5 }, visible: false })];
+    const runs = [
+      makeRun(),
+      makeRun({ id: 'r2', name: 'sweep', sweepId: 's1', config: { ...defaultConfig(), beta: 0.5 }, visible: false }),
+    ];
     const text = runsToJson(runs);
     const file = JSON.parse(text);
     expect(file).toMatchObject({ format: 'dpo-playground-runs', version: 1, exportedAt: '2025-01-02T03:04:05.000Z' });
@@ -101,18 +131,43 @@ describe('runs JSON', () => {
   });
 
   it('refuses out-of-range evaluations and steps, and names a run step it had to replace', () => {
-    const good = JSON.parse(runsToJson([makeRun({ evals: [{ step: 0, summary: { chair_i: 0.2, chair_s: 0.5, cover: 0.9, attr_error: 0, count_error: 0, pope_acc: 0.8, pope_f1: 0.8, pope_yes_ratio: 0.5 } }] })]));
+    const good = JSON.parse(
+      runsToJson([
+        makeRun({
+          evals: [
+            {
+              step: 0,
+              summary: {
+                chair_i: 0.2,
+                chair_s: 0.5,
+                cover: 0.9,
+                attr_error: 0,
+                count_error: 0,
+                pope_acc: 0.8,
+                pope_f1: 0.8,
+                pope_yes_ratio: 0.5,
+              },
+            },
+          ],
+        }),
+      ]),
+    );
     // eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into any field of the parsed JSON
     const edited = (edit: (run: Record<string, any>) => void) => {
       const copy = structuredClone(good);
       edit(copy.runs[0]);
       return JSON.stringify(copy);
     };
-    expect(() => parseRunsJson(edited((r) => (r.evals[0].summary.pope_acc = -1e308)))).toThrow('run 1: evaluation 1 has pope_acc = -1e+308, outside 0..1');
+    expect(() => parseRunsJson(edited((r) => (r.evals[0].summary.pope_acc = -1e308)))).toThrow(
+      'run 1: evaluation 1 has pope_acc = -1e+308, outside 0..1',
+    );
     expect(() => parseRunsJson(edited((r) => (r.evals[0].step = 2.5)))).toThrow(/evaluation 1 is malformed \(needs a whole-number step/);
     expect(() => parseRunsJson(edited((r) => (r.history = [{ step: -3, metrics: {} }])))).toThrow(/history point 1 is malformed/);
     const notes: string[] = [];
-    const [run] = parseRunsJson(edited((r) => (r.step = -7)), notes);
+    const [run] = parseRunsJson(
+      edited((r) => (r.step = -7)),
+      notes,
+    );
     const lastLogged = good.runs[0].history.at(-1).step;
     expect(run!.step).toBe(lastLogged);
     expect(notes).toEqual([`run 1: step -7 is not a step; taken as ${lastLogged}, its last logged step`]);
@@ -152,11 +207,19 @@ describe('runs JSON', () => {
     expect(() => parseRunsJson(withRun2((r) => delete r.config))).toThrow(/^run 2 has no config$/);
     expect(() => parseRunsJson(withRun2((r) => delete r.id))).toThrow('run 2 has no id');
     expect(() => parseRunsJson(withRun2((r) => (r.id = 'r1')))).toThrow('run 2 has the same id as run 1');
-    expect(() => parseRunsJson(withRun2((r) => ((r.config as Record<string, unknown>).beta = -1)))).toThrow('run 2: Beta must be greater than 0 (got -1)');
-    expect(() => parseRunsJson(withRun2((r) => ((r.config as Record<string, unknown>).loss = 'dpo')))).toThrow('run 2: Loss types: unknown loss type "dpo"');
+    expect(() => parseRunsJson(withRun2((r) => ((r.config as Record<string, unknown>).beta = -1)))).toThrow(
+      'run 2: Beta must be greater than 0 (got -1)',
+    );
+    expect(() => parseRunsJson(withRun2((r) => ((r.config as Record<string, unknown>).loss = 'dpo')))).toThrow(
+      'run 2: Loss types: unknown loss type "dpo"',
+    );
     expect(() => parseRunsJson(withRun2((r) => (r.status = 'exploded')))).toThrow('run 2 has an unknown status "exploded"');
-    expect(() => parseRunsJson(withRun2((r) => (r.history = [{ step: 1, metrics: { loss: 'low' } }])))).toThrow('run 2: metric "loss" at step 1 is not a number');
-    expect(() => parseRunsJson(withRun2((r) => (r.evals = [{ step: 0, summary: { chair_i: 0.1 } }])))).toThrow('run 2: evaluation 1 has no chair_s');
+    expect(() => parseRunsJson(withRun2((r) => (r.history = [{ step: 1, metrics: { loss: 'low' } }])))).toThrow(
+      'run 2: metric "loss" at step 1 is not a number',
+    );
+    expect(() => parseRunsJson(withRun2((r) => (r.evals = [{ step: 0, summary: { chair_i: 0.1 } }])))).toThrow(
+      'run 2: evaluation 1 has no chair_s',
+    );
     expect(parseRunsJson(JSON.stringify(good))).toHaveLength(2);
   });
 });

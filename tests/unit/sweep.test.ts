@@ -6,11 +6,30 @@ import { aggregateSweep, expandSweep, parseNumberList, sweepProblems, type Sweep
 const spec = (over: Partial<SweepSpec> = {}): SweepSpec => ({ beta: [0.1], temp: [0.7], k: [4], mode: ['offline'], seeds: [0], ...over });
 
 const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
-  chair_i: 0.2, chair_s: 0.4, cover: 0.8, attr_error: 0, count_error: 0, pope_acc: 0.9, pope_f1: 0.9, pope_yes_ratio: 0.5, ...over,
+  chair_i: 0.2,
+  chair_s: 0.4,
+  cover: 0.8,
+  attr_error: 0,
+  count_error: 0,
+  pope_acc: 0.9,
+  pope_f1: 0.9,
+  pope_yes_ratio: 0.5,
+  ...over,
 });
 
-function run(config: Partial<PlaygroundConfig>, final: Partial<EvalSummary>, status: RunStatus = 'done'): Pick<RunRecord, 'config' | 'evals' | 'status'> {
-  return { config: { ...defaultConfig(), ...config }, status, evals: [{ step: 0, summary: summary({ chair_i: 0.9 }) }, { step: 100, summary: summary(final) }] };
+function run(
+  config: Partial<PlaygroundConfig>,
+  final: Partial<EvalSummary>,
+  status: RunStatus = 'done',
+): Pick<RunRecord, 'config' | 'evals' | 'status'> {
+  return {
+    config: { ...defaultConfig(), ...config },
+    status,
+    evals: [
+      { step: 0, summary: summary({ chair_i: 0.9 }) },
+      { step: 100, summary: summary(final) },
+    ],
+  };
 }
 
 describe('parseNumberList', () => {
@@ -40,7 +59,9 @@ describe('sweepProblems', () => {
       'Seed must be a whole number (got 1.5)',
       'Seed: 1 is listed more than once',
     ]);
-    expect(sweepProblems(spec({ beta: [0.1, 0.2, 0.3], seeds: [0, 1, 2, 3] }), 10)).toEqual(['the sweep would start 12 runs; the limit is 10, so use fewer values or seeds']);
+    expect(sweepProblems(spec({ beta: [0.1, 0.2, 0.3], seeds: [0, 1, 2, 3] }), 10)).toEqual([
+      'the sweep would start 12 runs; the limit is 10, so use fewer values or seeds',
+    ]);
     expect(sweepProblems(spec({ beta: [0.1, 0.2, 0.3], seeds: [0, 1, 2, 3] }))).toEqual([]);
   });
 });
@@ -49,7 +70,12 @@ describe('expandSweep', () => {
   it('gives 2 betas x 2 seeds as 4 configs, seeds innermost', () => {
     const base = { ...defaultConfig(), lr: 1e-3 };
     const configs = expandSweep(base, spec({ beta: [0.1, 0.5], seeds: [3, 4] }));
-    expect(configs.map((c) => [c.beta, c.seed])).toEqual([[0.1, 3], [0.1, 4], [0.5, 3], [0.5, 4]]);
+    expect(configs.map((c) => [c.beta, c.seed])).toEqual([
+      [0.1, 3],
+      [0.1, 4],
+      [0.5, 3],
+      [0.5, 4],
+    ]);
     expect(configs.every((c) => c.lr === 1e-3 && c.temp === 0.7 && c.k === 4 && c.mode === 'offline')).toBe(true);
     expect(configs[0]).toEqual({ ...base, beta: 0.1, seed: 3 });
   });
@@ -80,7 +106,10 @@ describe('aggregateSweep', () => {
       run({ beta: 0.5, seed: 1 }, { chair_i: 0.9 }, 'failed'),
       { ...run({ beta: 0.5, seed: 2 }, {}), evals: [] },
     ]);
-    expect(groups.map((g) => [g.key, g.runs, g.std.chair_i])).toEqual([['beta=0.1', 2, expect.any(Number)], ['beta=0.5', 1, 0]]);
+    expect(groups.map((g) => [g.key, g.runs, g.std.chair_i])).toEqual([
+      ['beta=0.1', 2, expect.any(Number)],
+      ['beta=0.5', 1, 0],
+    ]);
     expect(groups[0]!.mean.chair_i).toBeCloseTo(0.15, 12);
     expect(groups[1]!.mean.chair_i).toBeCloseTo(0.4, 12);
   });

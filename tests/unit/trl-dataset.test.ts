@@ -95,7 +95,12 @@ describe('TRL vision preference dataset', () => {
   const bytesA = byteImage(1);
   const bytesB = byteImage(2);
   const pairs = [
-    { image: Float32Array.from(bytesA, (b) => b / 255), prompt: 'describe the image .', chosen: 'a red circle .', rejected: 'a red circle and a blue square .' },
+    {
+      image: Float32Array.from(bytesA, (b) => b / 255),
+      prompt: 'describe the image .',
+      chosen: 'a red circle .',
+      rejected: 'a red circle and a blue square .',
+    },
     { image: Float32Array.from(bytesB, (b) => b / 255), prompt: 'is there a star ?', chosen: 'no .', rejected: 'yes .' },
   ];
 

@@ -11,7 +11,18 @@ describe('configuration in the URL hash', () => {
   });
 
   it('round-trips every control and the hidden list', () => {
-    const config = { ...defaultConfig(), cooc: 0.5, mode: 'mixed', loss: 'ipo,sft:0.5', beta: 0.3, lr: 1e-3, steps: 42, temp: 1.2, topk: 5, k: 8 };
+    const config = {
+      ...defaultConfig(),
+      cooc: 0.5,
+      mode: 'mixed',
+      loss: 'ipo,sft:0.5',
+      beta: 0.3,
+      lr: 1e-3,
+      steps: 42,
+      temp: 1.2,
+      topk: 5,
+      k: 8,
+    };
     const decoded = decodeHash(encodeHash(config, ['beta', 'lr']));
     expect(decoded.config).toEqual(config);
     expect(decoded.hidden).toEqual(['beta', 'lr']);
@@ -50,8 +61,12 @@ describe('configuration in the URL hash', () => {
       'Loss types: write each term as name or name:weight (got "sigmoid:1:5"); using sigmoid,sft:1 instead',
       `Beta must be a number (got "${'x'.repeat(40)}..."); using 0.1 instead`,
     ]);
-    expect(decodeHash('#v=1&loss=sigmoid:').problems).toEqual(['Loss types: weight of sigmoid must be a number >= 0 (got ""); using sigmoid,sft:1 instead']);
-    expect(decodeHash('#v=1&loss=sigmoid:0,sft:0').problems).toEqual(['Loss types: every loss weight is 0: nothing would train; using sigmoid,sft:1 instead']);
+    expect(decodeHash('#v=1&loss=sigmoid:').problems).toEqual([
+      'Loss types: weight of sigmoid must be a number >= 0 (got ""); using sigmoid,sft:1 instead',
+    ]);
+    expect(decodeHash('#v=1&loss=sigmoid:0,sft:0').problems).toEqual([
+      'Loss types: every loss weight is 0: nothing would train; using sigmoid,sft:1 instead',
+    ]);
   });
 
   it('opens a lesson: its settings are the base, the link only adds what differs', () => {

@@ -53,7 +53,7 @@ describe('WASM kernel overrides', () => {
     const viaTf = tf.matMul(a, b);
     expect(Array.from(await viaTf.data())).toEqual(Array.from(await product.data()));
     viaTf.dispose();
-    const want = reference(await a.data() as Float32Array, await b.data() as Float32Array, batch, m, k, n);
+    const want = reference((await a.data()) as Float32Array, (await b.data()) as Float32Array, batch, m, k, n);
     const got = await product.data();
     let worst = 0;
     for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
@@ -62,7 +62,10 @@ describe('WASM kernel overrides', () => {
   });
 
   it.each([
-    [[32, 38, 64], [0, 1]], // a bias gradient: the SIMD column sum
+    [
+      [32, 38, 64],
+      [0, 1],
+    ], // a bias gradient: the SIMD column sum
     [[5, 12], 0],
     [[4, 3, 8], [0]],
     [[6, 3], [0]], // width not a multiple of 4: tfjs's kernel
@@ -111,7 +114,11 @@ describe('WASM kernel overrides', () => {
     let start = 0;
     for (const piece of pieces) {
       const size = piece.shape[along]!;
-      const want = tf.slice(x, shape.map((_, i) => (i === along ? start : 0)), shape.map((d, i) => (i === along ? size : d)));
+      const want = tf.slice(
+        x,
+        shape.map((_, i) => (i === along ? start : 0)),
+        shape.map((d, i) => (i === along ? size : d)),
+      );
       expect(Array.from(await piece.data())).toEqual(Array.from(await want.data()));
       start += size;
       want.dispose();

@@ -6,7 +6,17 @@
  */
 import * as tf from '../tf';
 import { matMul } from '../model/matmul';
-import { fusedKernelsActive, gelu, layerNorm, plainGelu, plainLayerNorm, plainTokenLogProbs, setFusedKernels, softmax, tokenLogProbsFromLogits } from '../ops/fused';
+import {
+  fusedKernelsActive,
+  gelu,
+  layerNorm,
+  plainGelu,
+  plainLayerNorm,
+  plainTokenLogProbs,
+  setFusedKernels,
+  softmax,
+  tokenLogProbsFromLogits,
+} from '../ops/fused';
 
 export interface FusedKernelCheck {
   op: string;
@@ -34,7 +44,9 @@ async function compare(op: string, inputs: tf.Tensor[], differentiable: number, 
   const [fusedValue, fusedGrads, plainValue, plainGrads] = tf.tidy(() => {
     const upstream = tf.randomNormal(fused(inputs).shape, 0, 1, 'float32', 11);
     const run = (f: Op) => {
-      const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f([...xs, ...inputs.slice(differentiable)]), upstream)))(inputs.slice(0, differentiable));
+      const grads = tf.grads((...xs: tf.Tensor[]) => tf.sum(tf.mul(f([...xs, ...inputs.slice(differentiable)]), upstream)))(
+        inputs.slice(0, differentiable),
+      );
       return [f(inputs), grads] as const;
     };
     const [fv, fg] = run(fused);
@@ -79,8 +91,20 @@ export async function fusedKernelChecks(batch = 32, length = 38, width = 64, voc
   const mask = tf.cast(tf.greater(tf.randomUniform([batch, textLength], 0, 1, 'float32', 7), 0.3), 'float32');
   try {
     return [
-      await compare('layer norm', [x, gain, bias], 3, ([a, g, b]) => layerNorm(a!, g!, b!), ([a, g, b]) => plainLayerNorm(a!, g!, b!)),
-      await compare('gelu', [hidden], 1, ([a]) => gelu(a!), ([a]) => plainGelu(a!)),
+      await compare(
+        'layer norm',
+        [x, gain, bias],
+        3,
+        ([a, g, b]) => layerNorm(a!, g!, b!),
+        ([a, g, b]) => plainLayerNorm(a!, g!, b!),
+      ),
+      await compare(
+        'gelu',
+        [hidden],
+        1,
+        ([a]) => gelu(a!),
+        ([a]) => plainGelu(a!),
+      ),
       await compare(
         'token log-probs',
         [logits, tokens, mask],
@@ -88,12 +112,42 @@ export async function fusedKernelChecks(batch = 32, length = 38, width = 64, voc
         ([l, t, m]) => tokenLogProbsFromLogits(l as tf.Tensor3D, t as tf.Tensor2D, m as tf.Tensor2D),
         ([l, t, m]) => plainTokenLogProbs(l as tf.Tensor3D, t as tf.Tensor2D, m as tf.Tensor2D),
       ),
-      await compare('softmax', [scores], 1, ([a]) => softmax(a!), ([a]) => tf.softmax(a!)),
+      await compare(
+        'softmax',
+        [scores],
+        1,
+        ([a]) => softmax(a!),
+        ([a]) => tf.softmax(a!),
+      ),
       // Sum: the same tf.sum with the loop kernel on (fused) and off (tfjs's reduction).
-      await compare('sum over rows (bias gradient)', [activations], 1, ([a]) => tf.sum(a!, 0), ([a]) => tf.sum(a!, 0)),
-      await compare('dense layer (x W)', [states, qkvWeight], 2, ([h, w]) => matMul(h!, w!), ([h, w]) => matMul(h!, w!)),
-      await compare('attention scores (q k^T)', [queries, keys], 2, ([q, k]) => matMul(q!, k!, true), ([q, k]) => matMul(q!, k!, true)),
-      await compare('tied output head (h E^T)', [states, embedding], 2, ([h, e]) => matMul(h!, e!, true), ([h, e]) => matMul(h!, e!, true)),
+      await compare(
+        'sum over rows (bias gradient)',
+        [activations],
+        1,
+        ([a]) => tf.sum(a!, 0),
+        ([a]) => tf.sum(a!, 0),
+      ),
+      await compare(
+        'dense layer (x W)',
+        [states, qkvWeight],
+        2,
+        ([h, w]) => matMul(h!, w!),
+        ([h, w]) => matMul(h!, w!),
+      ),
+      await compare(
+        'attention scores (q k^T)',
+        [queries, keys],
+        2,
+        ([q, k]) => matMul(q!, k!, true),
+        ([q, k]) => matMul(q!, k!, true),
+      ),
+      await compare(
+        'tied output head (h E^T)',
+        [states, embedding],
+        2,
+        ([h, e]) => matMul(h!, e!, true),
+        ([h, e]) => matMul(h!, e!, true),
+      ),
     ];
   } finally {
     tf.dispose([x, gain, bias, hidden, logits, queries, keys, states, embedding, scores, activations, qkvWeight, tokens, mask]);

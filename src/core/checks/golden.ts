@@ -72,7 +72,8 @@ export async function goldenGradientNorms(weights: Weights, config: ModelConfig,
   const batch = pairBatch(config, seed, GOLDEN_PAIRS);
   const names = Object.keys(weightShapes(config));
   const norms = tf.tidy(() => {
-    const total = (...xs: tf.Tensor[]) => tf.sum(sequenceLogProbs({ ...weights, ...Object.fromEntries(names.map((n, i) => [n, xs[i]!])) }, config, batch));
+    const total = (...xs: tf.Tensor[]) =>
+      tf.sum(sequenceLogProbs({ ...weights, ...Object.fromEntries(names.map((n, i) => [n, xs[i]!])) }, config, batch));
     const grads = tf.grads(total)(names.map((n) => weights[n]!));
     return tf.stack(grads.map((g) => tf.sqrt(tf.sum(tf.square(g)))));
   });
@@ -107,11 +108,19 @@ export async function checkGolden(weights: Weights, config: ModelConfig, golden:
     return { ok: false, maxDiff: Infinity, message: `${backend} computed non-finite log-probabilities for the self-check sequences` };
   }
   if (actual.length !== golden.logProbs.length) {
-    return { ok: false, maxDiff: Infinity, message: `the checkpoint's golden values cover ${golden.logProbs.length} sequences, the self-check made ${actual.length}` };
+    return {
+      ok: false,
+      maxDiff: Infinity,
+      message: `the checkpoint's golden values cover ${golden.logProbs.length} sequences, the self-check made ${actual.length}`,
+    };
   }
   const maxDiff = Math.max(...actual.map((v, i) => Math.abs(v - golden.logProbs[i]!)));
   if (maxDiff > GOLDEN_TOLERANCE) {
-    return { ok: false, maxDiff, message: `${backend} disagrees with the ${golden.backend} golden values by ${maxDiff.toPrecision(3)} nats (allowed ${GOLDEN_TOLERANCE})` };
+    return {
+      ok: false,
+      maxDiff,
+      message: `${backend} disagrees with the ${golden.backend} golden values by ${maxDiff.toPrecision(3)} nats (allowed ${GOLDEN_TOLERANCE})`,
+    };
   }
   let gradients = '';
   if (golden.gradientNorms) {
@@ -124,9 +133,17 @@ export async function checkGolden(weights: Weights, config: ModelConfig, golden:
       if (!(relative <= worst.relative)) worst = { relative, name: names[i] ?? `#${i}` };
     });
     if (norms.length !== golden.gradientNorms.length || !(worst.relative <= GOLDEN_GRADIENT_TOLERANCE)) {
-      return { ok: false, maxDiff, message: `${backend} computes other gradients than the ${golden.backend} golden values (${worst.name}: ${(worst.relative * 100).toPrecision(2)}% off, allowed ${GOLDEN_GRADIENT_TOLERANCE * 100}%)` };
+      return {
+        ok: false,
+        maxDiff,
+        message: `${backend} computes other gradients than the ${golden.backend} golden values (${worst.name}: ${(worst.relative * 100).toPrecision(2)}% off, allowed ${GOLDEN_GRADIENT_TOLERANCE * 100}%)`,
+      };
     }
     gradients = `, gradients within ${worst.relative.toExponential(1)}`;
   }
-  return { ok: true, maxDiff, message: `${backend} matches the ${golden.backend} golden values (max difference ${maxDiff.toExponential(1)} nats${gradients})` };
+  return {
+    ok: true,
+    maxDiff,
+    message: `${backend} matches the ${golden.backend} golden values (max difference ${maxDiff.toExponential(1)} nats${gradients})`,
+  };
 }

@@ -107,5 +107,16 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
     });
   }
   const fusedKernels = await timed('fusedKernels', () => fusedKernelChecks());
-  return { backend: tf.getBackend(), logProbs, firstStep, weightsBeforeStep, weightsAfterStep, shortRun, greedy, sampled, fusedKernels, timings };
+  return {
+    backend: tf.getBackend(),
+    logProbs,
+    firstStep,
+    weightsBeforeStep,
+    weightsAfterStep,
+    shortRun,
+    greedy,
+    sampled,
+    fusedKernels,
+    timings,
+  };
 }

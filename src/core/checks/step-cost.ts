@@ -41,7 +41,11 @@ const STEPS = 10;
 const PLAIN_STEPS = 3;
 
 function difference(a: DeviceCounters, b: DeviceCounters, per: number): DeviceCounters {
-  return { dispatches: (b.dispatches - a.dispatches) / per, readbacks: (b.readbacks - a.readbacks) / per, bytesRead: (b.bytesRead - a.bytesRead) / per };
+  return {
+    dispatches: (b.dispatches - a.dispatches) / per,
+    readbacks: (b.readbacks - a.readbacks) / per,
+    bytesRead: (b.bytesRead - a.bytesRead) / per,
+  };
 }
 
 /**
@@ -49,7 +53,10 @@ function difference(a: DeviceCounters, b: DeviceCounters, per: number): DeviceCo
  * every 5 steps as in a 100-step run) and of greedy generation for 16 captions. Where the fused
  * kernels run, the DPO step is also timed with them off (tfjs's own kernels), in the same page.
  */
-export async function measureStepCost(model: { weights: Weights; config: ModelConfig }, readDevice?: () => DeviceCounters): Promise<StepCost> {
+export async function measureStepCost(
+  model: { weights: Weights; config: ModelConfig },
+  readDevice?: () => DeviceCounters,
+): Promise<StepCost> {
   const backend = tf.getBackend();
   countKernels(backend);
   const settings = defaultConfig();

@@ -49,7 +49,13 @@ export async function probeThroughput(
     await trainer.trainStep();
     await sync();
     const warmupMs = performance.now() - start;
-    if (warmupMs > options.warmupBudgetMs) return { dpoStepsPerSecond: 1000 / warmupMs, tokensPerSecond: NaN, warmupMs, estimate: `first step ${(warmupMs / 1000).toFixed(0)} s` };
+    if (warmupMs > options.warmupBudgetMs)
+      return {
+        dpoStepsPerSecond: 1000 / warmupMs,
+        tokensPerSecond: NaN,
+        warmupMs,
+        estimate: `first step ${(warmupMs / 1000).toFixed(0)} s`,
+      };
     start = performance.now();
     let steps = 0;
     do {

@@ -32,7 +32,9 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
     case 'oracle':
       return candidates.map((c) => scoreFromVerdicts(oracleVerdicts(c.prompt, c.response, c.scene), c.endedWithEos, judge));
     case 'noisy':
-      return candidates.map((c) => scoreFromVerdicts(flipVerdicts(oracleVerdicts(c.prompt, c.response, c.scene), judge.noise, rng), c.endedWithEos, judge));
+      return candidates.map((c) =>
+        scoreFromVerdicts(flipVerdicts(oracleVerdicts(c.prompt, c.response, c.scene), judge.noise, rng), c.endedWithEos, judge),
+      );
     case 'self': {
       const model = context.selfJudgeModel;
       if (!model) throw new Error('the self judge needs a model to ask');
@@ -46,7 +48,12 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
       let start = 0;
       while (start < candidates.length) {
         let end = start + 1;
-        while (end < candidates.length && candidates[end]!.image === candidates[start]!.image && candidates[end]!.prompt === candidates[start]!.prompt) end++;
+        while (
+          end < candidates.length &&
+          candidates[end]!.image === candidates[start]!.image &&
+          candidates[end]!.prompt === candidates[start]!.prompt
+        )
+          end++;
         const group = candidates.slice(start, end);
         const pick = await context.human({ image: group[0]!.image, prompt: group[0]!.prompt, responses: group.map((c) => c.response) });
         if (pick >= 0 && pick < group.length) scores[start + pick] = 1;

@@ -50,12 +50,14 @@ export const DEFAULT_LOSS: DpoLossOptions = {
 export function lossOptionProblems(options: DpoLossOptions): string[] {
   const problems: string[] = [];
   if (!(options.beta > 0) || !Number.isFinite(options.beta)) problems.push(`beta must be > 0 (got ${options.beta})`);
-  if (!(options.labelSmoothing >= 0 && options.labelSmoothing < 0.5)) problems.push(`label smoothing must be in [0, 0.5) (got ${options.labelSmoothing})`);
+  if (!(options.labelSmoothing >= 0 && options.labelSmoothing < 0.5))
+    problems.push(`label smoothing must be in [0, 0.5) (got ${options.labelSmoothing})`);
   if (options.terms.length === 0 && options.mdpoWeight === 0) problems.push('choose at least one loss type');
   for (const t of options.terms) {
     if (!isLossType(t.type)) problems.push(`unknown loss type "${t.type}" (known: ${LOSS_TYPES.join(', ')})`);
     if (!(t.weight >= 0) || !Number.isFinite(t.weight)) problems.push(`weight of ${t.type} must be >= 0 (got ${t.weight})`);
   }
-  if (options.terms.length > 0 && options.terms.every((t) => t.type === 'sft')) problems.push('an sft term alone is not preference tuning: add a DPO loss type');
+  if (options.terms.length > 0 && options.terms.every((t) => t.type === 'sft'))
+    problems.push('an sft term alone is not preference tuning: add a DPO loss type');
   return problems;
 }

@@ -1,7 +1,15 @@
 import * as tf from '../tf';
 import type { DpoLossOptions, LossType } from './loss-options';
 
-export { DEFAULT_LOSS, isLossType, LOSS_TYPES, lossOptionProblems, type DpoLossOptions, type LossTerm, type LossType } from './loss-options';
+export {
+  DEFAULT_LOSS,
+  isLossType,
+  LOSS_TYPES,
+  lossOptionProblems,
+  type DpoLossOptions,
+  type LossTerm,
+  type LossType,
+} from './loss-options';
 
 /**
  * The DPO loss family, by Hugging Face TRL's `loss_type` names (formulas: ../shared/REFERENCE.md).
@@ -90,7 +98,8 @@ export function perPairLoss(type: LossType, lp: PairLogProbs, options: DpoLossOp
 
 /** mDPO (Wang et al. 2024): prefer y+ on the real image over y+ on a corrupted one, plus an anchor. */
 function mdpoPerPair(lp: PairLogProbs, options: DpoLossOptions): tf.Tensor1D {
-  if (!lp.policyChosenCorrupt || !lp.referenceChosenCorrupt) throw new Error('mDPO needs log-probs of the chosen response on a corrupted image');
+  if (!lp.policyChosenCorrupt || !lp.referenceChosenCorrupt)
+    throw new Error('mDPO needs log-probs of the chosen response on a corrupted image');
   const refChosen = options.referenceFree ? tf.zerosLike(lp.referenceChosen) : lp.referenceChosen;
   const refCorrupt = options.referenceFree ? tf.zerosLike(lp.referenceChosenCorrupt) : lp.referenceChosenCorrupt;
   const conditional = tf.sub(tf.sub(lp.policyChosen, lp.policyChosenCorrupt), tf.sub(refChosen, refCorrupt));

@@ -48,7 +48,13 @@ export const DEFAULT_DPO: DpoOptions = {
   selfJudgeModel: 'reference',
   // DPO plus an RPO sft term: pure sigmoid lets both log-probs fall and the captions shrink
   // (measured in docs/results.md); the sft term keeps the chosen captions likely.
-  loss: { ...DEFAULT_LOSS, terms: [{ type: 'sigmoid', weight: 1 }, { type: 'sft', weight: 1 }] },
+  loss: {
+    ...DEFAULT_LOSS,
+    terms: [
+      { type: 'sigmoid', weight: 1 },
+      { type: 'sft', weight: 1 },
+    ],
+  },
   learningRate: 2e-4,
   batchSize: 16,
   steps: 100,

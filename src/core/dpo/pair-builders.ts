@@ -38,7 +38,13 @@ export const DEFAULT_BDHS: BdhsOptions = { rho: 0.99, maxTries: 5 };
  * finishes a random-length prefix of the true caption from its language prior. Resampled (new
  * masks, new cut) up to maxTries times while its claims equal the truth; dropped after that.
  */
-export async function bdhsPairs(reference: Model, world: WorldConfig, count: number, rng: Rng, options = DEFAULT_BDHS): Promise<PreferencePair[]> {
+export async function bdhsPairs(
+  reference: Model,
+  world: WorldConfig,
+  count: number,
+  rng: Rng,
+  options = DEFAULT_BDHS,
+): Promise<PreferencePair[]> {
   let pending = Array.from({ length: count }, () => {
     const scene = sampleScene(rng, world);
     return { scene, image: renderScene(scene, world.imageSize, world.noise), truth: groundTruthCaption(scene), tries: 0 };
@@ -83,7 +89,15 @@ export interface SelfSampleOptions {
   /** Drop pairs whose word counts differ by more than this (avoid teaching "shorter is better"). */
   maxLengthGap: number;
 }
-export const DEFAULT_SELF_SAMPLES: SelfSampleOptions = { samples: 6, temperature: 1, topK: 0, topP: 1, minScoreGap: 1, maxPairsPerPrompt: 2, maxLengthGap: 4 };
+export const DEFAULT_SELF_SAMPLES: SelfSampleOptions = {
+  samples: 6,
+  temperature: 1,
+  topK: 0,
+  topP: 1,
+  minScoreGap: 1,
+  maxPairsPerPrompt: 2,
+  maxLengthGap: 4,
+};
 
 /**
  * RLAIF-V deconfounded candidates: n samples from the same model with the same decoding, only the
@@ -101,7 +115,14 @@ export async function selfSamplePairs(
   const scenes: Scene[] = Array.from({ length: prompts }, () => sampleScene(rng, world));
   const images = scenes.map((s) => renderScene(s, world.imageSize, world.noise));
   const n = options.samples;
-  const candidates = await sampleCandidates(model, scenes, images, n, { temperature: options.temperature, topK: options.topK, topP: options.topP }, rng.int(2 ** 31));
+  const candidates = await sampleCandidates(
+    model,
+    scenes,
+    images,
+    n,
+    { temperature: options.temperature, topK: options.topK, topP: options.topP },
+    rng.int(2 ** 31),
+  );
   const scores = await scoreCandidates(judge, candidates, { ...context, rng });
   const pairs: PreferencePair[] = [];
   for (let i = 0; i < scenes.length; i++) {
@@ -111,7 +132,8 @@ export async function selfSamplePairs(
       for (const b of group) {
         const gap = a.score - b.score;
         const lengthGap = Math.abs(splitWords(a.response).length - splitWords(b.response).length);
-        if (gap >= options.minScoreGap && lengthGap <= options.maxLengthGap && a.response !== b.response) ranked.push({ chosen: a, rejected: b, gap });
+        if (gap >= options.minScoreGap && lengthGap <= options.maxLengthGap && a.response !== b.response)
+          ranked.push({ chosen: a, rejected: b, gap });
       }
     }
     ranked.sort((x, y) => y.gap - x.gap);
@@ -121,7 +143,14 @@ export async function selfSamplePairs(
       const key = `${o.chosen.response}|${o.rejected.response}`;
       if (used.has(key)) continue;
       used.add(key);
-      pairs.push({ scene: o.chosen.scene, image: o.chosen.image, prompt: DESCRIBE_PROMPT, chosen: o.chosen.response, rejected: o.rejected.response, source: `self-samples (score ${o.chosen.score} vs ${o.rejected.score})` });
+      pairs.push({
+        scene: o.chosen.scene,
+        image: o.chosen.image,
+        prompt: DESCRIBE_PROMPT,
+        chosen: o.chosen.response,
+        rejected: o.rejected.response,
+        source: `self-samples (score ${o.chosen.score} vs ${o.rejected.score})`,
+      });
     }
   }
   return pairs;
@@ -173,7 +202,9 @@ export async function buildOfflinePairs(
   // Self-samples: keep drawing prompts until enough pairs (at most 2 per prompt), bounded.
   const pairs: PreferencePair[] = [];
   for (let round = 0; round < 8 && pairs.length < count; round++) {
-    pairs.push(...(await selfSamplePairs(reference, world, Math.max(8, Math.ceil((count - pairs.length) / 1.5)), rng, judge, context, selfSamples)));
+    pairs.push(
+      ...(await selfSamplePairs(reference, world, Math.max(8, Math.ceil((count - pairs.length) / 1.5)), rng, judge, context, selfSamples)),
+    );
   }
   return pairs.slice(0, count);
 }

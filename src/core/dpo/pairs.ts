@@ -70,12 +70,26 @@ export function groundTruthCorruptionPair(rng: Rng, world: WorldConfig): Prefere
     const companions = scene.objects.map((o) => partnerOf(o.shape, world)).filter((s): s is Shape => !!s && !present.has(s));
     const absent = companions.length > 0 ? companions : SHAPES.filter((s) => !present.has(s));
     const shape = rng.pick(absent);
-    return { scene, image, prompt: existsPrompt(shape), chosen: 'no .', rejected: 'yes .', source: 'gt-corrupt: existence (absent companion)' };
+    return {
+      scene,
+      image,
+      prompt: existsPrompt(shape),
+      chosen: 'no .',
+      rejected: 'yes .',
+      source: 'gt-corrupt: existence (absent companion)',
+    };
   }
   if (u < 0.3) {
     const n = scene.objects.length;
     const wrong = n === 1 || (n < 4 && rng.chance(0.5)) ? n + 1 : n - 1;
-    return { scene, image, prompt: COUNT_PROMPT, chosen: `${NUMBER_WORDS[n]} .`, rejected: `${NUMBER_WORDS[wrong]} .`, source: 'gt-corrupt: count' };
+    return {
+      scene,
+      image,
+      prompt: COUNT_PROMPT,
+      chosen: `${NUMBER_WORDS[n]} .`,
+      rejected: `${NUMBER_WORDS[wrong]} .`,
+      source: 'gt-corrupt: count',
+    };
   }
   const v = rng.next();
   const kind: Corruption = v < 0.5 ? 'absent-object' : v < 0.75 ? 'wrong-colour' : 'wrong-position';

@@ -105,9 +105,15 @@ export class DpoTrainer {
       this.rng,
       this.options.judge,
       this.judgeContext(),
-      { ...DEFAULT_SELF_SAMPLES, temperature: this.options.sampling.temperature, topK: this.options.sampling.topK, topP: this.options.sampling.topP },
+      {
+        ...DEFAULT_SELF_SAMPLES,
+        temperature: this.options.sampling.temperature,
+        topK: this.options.sampling.topK,
+        topP: this.options.sampling.topP,
+      },
     );
-    if (pairs.length === 0) throw new Error(`the ${this.options.pairSource} builder produced no pairs (the model may already agree with itself everywhere)`);
+    if (pairs.length === 0)
+      throw new Error(`the ${this.options.pairSource} builder produced no pairs (the model may already agree with itself everywhere)`);
     this.offline = pairs.map((pair) => this.preparePair(pair));
     this.offlineOrder = this.rng.shuffle(this.offline.map((_, i) => i));
     this.offlineCursor = 0;
@@ -155,7 +161,10 @@ export class DpoTrainer {
 
   private judgeContext() {
     return {
-      selfJudgeModel: { weights: this.options.selfJudgeModel === 'policy' ? (this.policy as Weights) : this.reference, config: this.config },
+      selfJudgeModel: {
+        weights: this.options.selfJudgeModel === 'policy' ? (this.policy as Weights) : this.reference,
+        config: this.config,
+      },
       human: this.human,
       rng: this.rng,
     };
@@ -174,7 +183,14 @@ export class DpoTrainer {
     const k = this.options.samples;
     const scenes = Array.from({ length: count }, () => sampleScene(this.rng, this.world));
     const images = scenes.map((s) => renderScene(s, this.world.imageSize, this.world.noise));
-    const candidates = await sampleCandidates({ weights: this.policy, config: this.config }, scenes, images, k, this.options.sampling, this.rng.int(2 ** 31));
+    const candidates = await sampleCandidates(
+      { weights: this.policy, config: this.config },
+      scenes,
+      images,
+      k,
+      this.options.sampling,
+      this.rng.int(2 ** 31),
+    );
     const scores = await scoreCandidates(this.options.judge, candidates, this.judgeContext());
     this.onlineStats.scores.push(...scores);
     this.onlineStats.eos.push(...candidates.map((c) => (c.endedWithEos ? 1 : 0)));
@@ -213,7 +229,10 @@ export class DpoTrainer {
   private async nextBatch(): Promise<PreparedPair[]> {
     const { mode, batchSize } = this.options;
     if (mode === 'offline') return Array.from({ length: batchSize }, () => this.nextOffline());
-    const offlineCount = mode === 'mixed' ? Array.from({ length: batchSize }, () => this.rng.chance(this.options.mixedOfflineProbability)).filter(Boolean).length : 0;
+    const offlineCount =
+      mode === 'mixed'
+        ? Array.from({ length: batchSize }, () => this.rng.chance(this.options.mixedOfflineProbability)).filter(Boolean).length
+        : 0;
     const batch = Array.from({ length: offlineCount }, () => this.nextOffline());
     if (batchSize - offlineCount > 0) batch.push(...(await this.onlinePairs(batchSize - offlineCount)));
     return batch;
@@ -235,7 +254,9 @@ export class DpoTrainer {
     const { every, mix } = this.options.referenceSync;
     if (every <= 0 || this.step % every !== 0) return;
     const next = tf.tidy(() =>
-      Object.fromEntries(Object.entries(this.reference).map(([name, ref]) => [name, tf.keep(tf.add(tf.mul(mix, this.policy[name]!), tf.mul(1 - mix, ref)))])),
+      Object.fromEntries(
+        Object.entries(this.reference).map(([name, ref]) => [name, tf.keep(tf.add(tf.mul(mix, this.policy[name]!), tf.mul(1 - mix, ref)))]),
+      ),
     );
     disposeWeights(this.reference);
     this.reference = next;
@@ -255,7 +276,11 @@ export class DpoTrainer {
     const batch = this.sequenceBatch(part);
     const cached = part.every((p) => p.reference);
     const reference = cached
-      ? tf.tensor1d([...part.map((p) => p.reference!.chosen), ...part.map((p) => p.reference!.rejected), ...(withCorrupt ? part.map((p) => p.reference!.chosenCorrupt!) : [])])
+      ? tf.tensor1d([
+          ...part.map((p) => p.reference!.chosen),
+          ...part.map((p) => p.reference!.rejected),
+          ...(withCorrupt ? part.map((p) => p.reference!.chosenCorrupt!) : []),
+        ])
       : tf.tidy(() => sequenceLogProbs(this.reference, this.config, batch));
     if (!cached) this.rememberReference(part, reference);
     const lengths = tf.sum(batch.targetMask, 1);
@@ -263,33 +288,33 @@ export class DpoTrainer {
     // Per-pair implicit rewards beta * (log pi - log pi_ref), [chosen..., rejected...], read only when logging.
     let pairRewards: tf.Tensor | undefined;
     const options = this.options.loss;
-    const { loss, gradNorm, applied } = this.optimizer.step(
-      () => {
-        const policy = sequenceLogProbs(this.policy, this.config, batch);
-        const slice = (t: tf.Tensor, k: number) => t.slice([k * n], [n]) as tf.Tensor1D;
-        const result = dpoLoss(
-          {
-            policyChosen: slice(policy, 0),
-            policyRejected: slice(policy, 1),
-            referenceChosen: slice(reference, 0),
-            referenceRejected: slice(reference, 1),
-            chosenLength: slice(lengths, 0),
-            rejectedLength: slice(lengths, 1),
-            policyChosenCorrupt: withCorrupt ? slice(policy, 2) : undefined,
-            referenceChosenCorrupt: withCorrupt ? slice(reference, 2) : undefined,
-          },
-          options,
-        );
-        const responses = policy.slice([0], [2 * n]);
-        const sampledRatio = tf.sub(responses, reference.slice([0], [2 * n]));
-        pairRewards = tf.keep(tf.mul(options.beta, options.referenceFree ? responses : sampledRatio));
-        metricTensors = Object.fromEntries(
-          Object.entries({ ...result.metrics, kl: tf.mean(sampledRatio), entropy: tf.neg(tf.mean(responses)) }).map(([k, t]) => [k, tf.keep(t)]),
-        );
-        return tf.add(result.loss, this.lossOffset) as tf.Scalar;
-      },
-      this.options.maxGradNorm,
-    );
+    const { loss, gradNorm, applied } = this.optimizer.step(() => {
+      const policy = sequenceLogProbs(this.policy, this.config, batch);
+      const slice = (t: tf.Tensor, k: number) => t.slice([k * n], [n]) as tf.Tensor1D;
+      const result = dpoLoss(
+        {
+          policyChosen: slice(policy, 0),
+          policyRejected: slice(policy, 1),
+          referenceChosen: slice(reference, 0),
+          referenceRejected: slice(reference, 1),
+          chosenLength: slice(lengths, 0),
+          rejectedLength: slice(lengths, 1),
+          policyChosenCorrupt: withCorrupt ? slice(policy, 2) : undefined,
+          referenceChosenCorrupt: withCorrupt ? slice(reference, 2) : undefined,
+        },
+        options,
+      );
+      const responses = policy.slice([0], [2 * n]);
+      const sampledRatio = tf.sub(responses, reference.slice([0], [2 * n]));
+      pairRewards = tf.keep(tf.mul(options.beta, options.referenceFree ? responses : sampledRatio));
+      metricTensors = Object.fromEntries(
+        Object.entries({ ...result.metrics, kl: tf.mean(sampledRatio), entropy: tf.neg(tf.mean(responses)) }).map(([k, t]) => [
+          k,
+          tf.keep(t),
+        ]),
+      );
+      return tf.add(result.loss, this.lossOffset) as tf.Scalar;
+    }, this.options.maxGradNorm);
     tf.tidy(() => {
       this.refusedSteps.assign(tf.add(this.refusedSteps, tf.sub(1, applied)));
       for (const [name, value] of Object.entries({ ...metricTensors, loss, grad_norm: gradNorm })) {
@@ -320,7 +345,9 @@ export class DpoTrainer {
   private async readLog(events: string[], pairRewards?: tf.Tensor): Promise<DpoLog> {
     const steps = Math.max(1, this.stepsSinceLog);
     const sums = [...this.metricSums];
-    const packed = tf.tidy(() => tf.concat([tf.stack([...sums.map(([, sum]) => sum), this.refusedSteps]), ...(pairRewards ? [pairRewards.reshape([-1])] : [])]));
+    const packed = tf.tidy(() =>
+      tf.concat([tf.stack([...sums.map(([, sum]) => sum), this.refusedSteps]), ...(pairRewards ? [pairRewards.reshape([-1])] : [])]),
+    );
     const values = await packed.data();
     packed.dispose();
     const means: Record<string, number> = Object.fromEntries(sums.map(([name], i) => [name, values[i]! / steps]));
@@ -332,7 +359,12 @@ export class DpoTrainer {
     }
     tf.tidy(() => sums.forEach(([, sum]) => sum.assign(tf.scalar(0))));
     this.stepsSinceLog = 0;
-    const metrics: Record<string, number> = { loss: means.loss!, grad_norm: means.grad_norm!, learning_rate: this.options.learningRate, beta: this.options.loss.beta };
+    const metrics: Record<string, number> = {
+      loss: means.loss!,
+      grad_norm: means.grad_norm!,
+      learning_rate: this.options.learningRate,
+      beta: this.options.loss.beta,
+    };
     for (const name of ['rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected']) {
       metrics[name] = means[name]!;
     }
@@ -346,7 +378,9 @@ export class DpoTrainer {
       this.onlineStats = { scores: [], margins: [], eos: [] };
     }
     if (refused > this.refusedReported) {
-      events.push(`${refused - this.refusedReported} step(s) before step ${this.step} had a non-finite loss or gradient: they were refused and the weights restored`);
+      events.push(
+        `${refused - this.refusedReported} step(s) before step ${this.step} had a non-finite loss or gradient: they were refused and the weights restored`,
+      );
       this.refusedReported = refused;
     }
     metrics.refused_steps = refused;

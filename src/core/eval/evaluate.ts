@@ -51,16 +51,35 @@ async function answerAll(
   const answers: string[] = [];
   for (let start = 0; start < prompts.length; start += batchSize) {
     const end = Math.min(prompts.length, start + batchSize);
-    const out = await generate(weights, config, images.slice(start, end), prompts.slice(start, end), { ...sampling, maxNewTokens, seed: start });
+    const out = await generate(weights, config, images.slice(start, end), prompts.slice(start, end), {
+      ...sampling,
+      maxNewTokens,
+      seed: start,
+    });
     answers.push(...out.map((g) => g.text));
   }
   return answers;
 }
 
 /** Captions for held-out scenes (the gallery uses these too). */
-export async function captionScenes(weights: Weights, config: ModelConfig, world: WorldConfig, scenes: readonly Scene[], batchSize: number, sampling?: SamplingOptions): Promise<EvaluatedCaption[]> {
+export async function captionScenes(
+  weights: Weights,
+  config: ModelConfig,
+  world: WorldConfig,
+  scenes: readonly Scene[],
+  batchSize: number,
+  sampling?: SamplingOptions,
+): Promise<EvaluatedCaption[]> {
   const images = scenes.map((s) => renderScene(s, world.imageSize, world.noise));
-  const texts = await answerAll(weights, config, images, scenes.map(() => DESCRIBE_PROMPT), batchSize, config.textLength, sampling);
+  const texts = await answerAll(
+    weights,
+    config,
+    images,
+    scenes.map(() => DESCRIBE_PROMPT),
+    batchSize,
+    config.textLength,
+    sampling,
+  );
   return scenes.map((scene, i) => ({ scene, image: images[i]!, text: texts[i]! }));
 }
 
@@ -70,7 +89,15 @@ export async function evaluateModel(weights: Weights, config: ModelConfig, world
   const captions = await captionScenes(weights, config, world, scenes, options.batchSize, options.sampling);
   const images = captions.map((c) => c.image);
 
-  const counts = await answerAll(weights, config, images, scenes.map(() => COUNT_PROMPT), options.batchSize, 2, options.sampling);
+  const counts = await answerAll(
+    weights,
+    config,
+    images,
+    scenes.map(() => COUNT_PROMPT),
+    options.batchSize,
+    2,
+    options.sampling,
+  );
   const countWrong = counts.filter((answer, i) => parseClaims(answer).count !== scenes[i]!.objects.length).length;
 
   // Probe each (scene, shape) once even when several POPE splits ask it.

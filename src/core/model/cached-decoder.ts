@@ -36,7 +36,17 @@ export class CachedDecoder {
     this.layers = tf.tidy(() => {
       const capture: LayerKeyValues[] = [];
       decodeText(weights, config, imageTokens, tokens, imageKeep, capture);
-      const room = (x: tf.Tensor4D) => tf.keep(unfilled === 0 ? x : tf.pad(x, [[0, 0], [0, 0], [0, unfilled], [0, 0]]));
+      const room = (x: tf.Tensor4D) =>
+        tf.keep(
+          unfilled === 0
+            ? x
+            : tf.pad(x, [
+                [0, 0],
+                [0, 0],
+                [0, unfilled],
+                [0, 0],
+              ]),
+        );
       return capture.map(({ keys, values }) => ({ keys: room(keys), values: room(values) }));
     });
     this.imageBias = tf.tidy(() => {

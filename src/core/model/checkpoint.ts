@@ -96,7 +96,9 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     throw new CheckpointError('not a DPO Playground checkpoint (missing or wrong "format" field)');
   }
   if (header.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(`checkpoint version ${shorten(String(JSON.stringify(header.version)))} is not supported (this app reads version ${CHECKPOINT_VERSION})`);
+    throw new CheckpointError(
+      `checkpoint version ${shorten(String(JSON.stringify(header.version)))} is not supported (this app reads version ${CHECKPOINT_VERSION})`,
+    );
   }
   const config = header.config;
   if (!config || typeof config !== 'object' || !Array.isArray(header.tensors)) {
@@ -107,7 +109,10 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
   const malformed = header.tensors.findIndex(
     (t) => !t || typeof t !== 'object' || typeof t.name !== 'string' || !Array.isArray(t.shape) || !Number.isInteger(t.offset),
   );
-  if (malformed >= 0) throw new CheckpointError(`checkpoint tensor table entry ${malformed + 1} is malformed (needs a name, a shape and a whole-number offset)`);
+  if (malformed >= 0)
+    throw new CheckpointError(
+      `checkpoint tensor table entry ${malformed + 1} is malformed (needs a name, a shape and a whole-number offset)`,
+    );
   if (expected) {
     const differences = architectureDifferences(config, expected);
     if (differences.length > 0) {
@@ -116,11 +121,27 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
   }
   const golden = header.golden;
   if (golden !== undefined) {
-    const valid = golden && typeof golden === 'object' && typeof golden.backend === 'string' && Number.isInteger(golden.seed) && Array.isArray(golden.logProbs) && golden.logProbs.length <= 64 && golden.logProbs.every((v) => typeof v === 'number' && Number.isFinite(v)) && (golden.gradientNorms === undefined || (Array.isArray(golden.gradientNorms) && golden.gradientNorms.length === header.tensors.length && golden.gradientNorms.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)));
-    if (!valid) throw new CheckpointError('checkpoint "golden" self-check values are malformed (expected backend, seed, up to 64 finite log-probs and optionally one finite gradient norm per tensor)');
+    const valid =
+      golden &&
+      typeof golden === 'object' &&
+      typeof golden.backend === 'string' &&
+      Number.isInteger(golden.seed) &&
+      Array.isArray(golden.logProbs) &&
+      golden.logProbs.length <= 64 &&
+      golden.logProbs.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+      (golden.gradientNorms === undefined ||
+        (Array.isArray(golden.gradientNorms) &&
+          golden.gradientNorms.length === header.tensors.length &&
+          golden.gradientNorms.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)));
+    if (!valid)
+      throw new CheckpointError(
+        'checkpoint "golden" self-check values are malformed (expected backend, seed, up to 64 finite log-probs and optionally one finite gradient norm per tensor)',
+      );
   }
   if (data.byteLength !== header.byteLength) {
-    throw new CheckpointError(`checkpoint weights are ${data.byteLength} bytes but the header says ${header.byteLength}: the file is truncated or corrupted`);
+    throw new CheckpointError(
+      `checkpoint weights are ${data.byteLength} bytes but the header says ${header.byteLength}: the file is truncated or corrupted`,
+    );
   }
   if (fnv1a(data) !== header.checksum) {
     throw new CheckpointError('checkpoint weights do not match their checksum: the file is corrupted');
@@ -145,7 +166,10 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     }
     // Finite but absurd (3e38 loads, then every activation overflows to NaN): training never
     // gets near this; the shipped models stay below 3.
-    if (largest > MAX_WEIGHT) throw new CheckpointError(`weight "${name}" has values up to ${largest.toExponential(1)}, far beyond any trained model's (at most ${MAX_WEIGHT}): the file is damaged`);
+    if (largest > MAX_WEIGHT)
+      throw new CheckpointError(
+        `weight "${name}" has values up to ${largest.toExponential(1)}, far beyond any trained model's (at most ${MAX_WEIGHT}): the file is damaged`,
+      );
     values[name] = { shape, data: values32 };
   }
   return { header: header as CheckpointHeader, values };

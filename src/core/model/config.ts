@@ -105,23 +105,28 @@ export function architectureProblems(raw: unknown): string[] {
   const problems: string[] = [];
   const whole = (key: string, min: number, max: number) => {
     const v = c[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) problems.push(`${key} must be a whole number from ${min} to ${max} (got ${shorten(String(JSON.stringify(v) ?? v))})`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      problems.push(`${key} must be a whole number from ${min} to ${max} (got ${shorten(String(JSON.stringify(v) ?? v))})`);
   };
   if (typeof c.preset !== 'string' || c.preset.length > 40) problems.push('preset must be a short name');
   whole('dModel', 8, 1024);
   whole('nLayers', 1, 24);
   whole('nHeads', 1, 32);
   whole('mlpHidden', 1, 8192);
-  if (c.vocabSize !== VOCAB_SIZE) problems.push(`vocabSize must be ${VOCAB_SIZE}, the playground's vocabulary (got ${shorten(String(c.vocabSize))})`);
+  if (c.vocabSize !== VOCAB_SIZE)
+    problems.push(`vocabSize must be ${VOCAB_SIZE}, the playground's vocabulary (got ${shorten(String(c.vocabSize))})`);
   if (c.textLength !== TEXT_LENGTH) problems.push(`textLength must be ${TEXT_LENGTH} (got ${shorten(String(c.textLength))})`);
   if (typeof c.imageSize !== 'number') problems.push('imageSize must be a number');
   else problems.push(...imageSizeProblems(c.imageSize));
   const channels = c.visionChannels;
-  if (!Array.isArray(channels) || channels.length !== 2 || !channels.every((v) => Number.isInteger(v) && v >= 1 && v <= 1024)) problems.push('visionChannels must be two whole numbers from 1 to 1024');
-  if (problems.length === 0 && (c.dModel as number) % (c.nHeads as number) !== 0) problems.push(`nHeads (${c.nHeads}) must divide dModel (${c.dModel})`);
+  if (!Array.isArray(channels) || channels.length !== 2 || !channels.every((v) => Number.isInteger(v) && v >= 1 && v <= 1024))
+    problems.push('visionChannels must be two whole numbers from 1 to 1024');
+  if (problems.length === 0 && (c.dModel as number) % (c.nHeads as number) !== 0)
+    problems.push(`nHeads (${c.nHeads}) must divide dModel (${c.dModel})`);
   if (problems.length === 0) {
     const count = parameterCount(raw as ModelConfig);
-    if (count > MAX_PARAMETERS) problems.push(`the model would have ${count.toLocaleString('en')} parameters (at most ${MAX_PARAMETERS.toLocaleString('en')})`);
+    if (count > MAX_PARAMETERS)
+      problems.push(`the model would have ${count.toLocaleString('en')} parameters (at most ${MAX_PARAMETERS.toLocaleString('en')})`);
   }
   return problems;
 }
@@ -170,7 +175,16 @@ export function parameterCount(config: ModelConfig): number {
 
 /** Differences between two architectures, in words (empty when they match). */
 export function architectureDifferences(a: ModelConfig, b: ModelConfig): string[] {
-  const keys: (keyof ModelConfig)[] = ['vocabSize', 'imageSize', 'visionChannels', 'dModel', 'nLayers', 'nHeads', 'mlpHidden', 'textLength'];
+  const keys: (keyof ModelConfig)[] = [
+    'vocabSize',
+    'imageSize',
+    'visionChannels',
+    'dModel',
+    'nLayers',
+    'nHeads',
+    'mlpHidden',
+    'textLength',
+  ];
   return keys
     .filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]))
     .map((k) => `${k}: ${JSON.stringify(a[k])} vs ${JSON.stringify(b[k])}`);

@@ -50,7 +50,10 @@ export async function generate(
   });
   // Text positions any row can reach: its start plus maxNewTokens words. Later positions would
   // only ever hold padding, which causal attention never reads, so short answers cost less.
-  const length = Math.min(config.textLength, Math.max(1, ...starts.map((s) => Math.max(s.ids.length, s.responseStart + opts.maxNewTokens))));
+  const length = Math.min(
+    config.textLength,
+    Math.max(1, ...starts.map((s) => Math.max(s.ids.length, s.responseStart + opts.maxNewTokens))),
+  );
   const tokens = new Int32Array(batch * length).fill(PAD_ID);
   const cursor = new Int32Array(batch);
   const responseStart = new Int32Array(batch);
@@ -67,7 +70,11 @@ export async function generate(
   const imageTokens = tf.tidy(() => encodeImages(weights, config, imageInput));
   // Prefill reads the starting tokens only (up to the longest row's cursor).
   const filled = Math.max(1, ...cursor);
-  const tokenInput = tf.tensor2d(Int32Array.from({ length: batch * filled }, (_, i) => tokens[Math.floor(i / filled) * length + (i % filled)]!), [batch, filled], 'int32');
+  const tokenInput = tf.tensor2d(
+    Int32Array.from({ length: batch * filled }, (_, i) => tokens[Math.floor(i / filled) * length + (i % filled)]!),
+    [batch, filled],
+    'int32',
+  );
   const decoder = new CachedDecoder(weights, config, imageTokens, tokenInput, imageKeep, length);
   tf.dispose([imageInput, imageTokens, tokenInput]);
 

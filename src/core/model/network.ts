@@ -42,7 +42,15 @@ export function visionFeatures(weights: Weights, config: ModelConfig, images: tf
  * model learned where objects are long before what they are).
  */
 const POSITION_WORD_ONE_HOT = (vocabSize: number) =>
-  tf.oneHot(tf.tensor1d(POSITIONS.map((p) => tokenId(p)), 'int32'), vocabSize).toFloat();
+  tf
+    .oneHot(
+      tf.tensor1d(
+        POSITIONS.map((p) => tokenId(p)),
+        'int32',
+      ),
+      vocabSize,
+    )
+    .toFloat();
 
 /** images [B, S, S, 3] in [0, 1] -> image tokens [B, 9, d], one per grid cell. */
 export function encodeImages(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
@@ -81,7 +89,14 @@ export function splitHeads(qkv: tf.Tensor, heads: number): tf.Tensor4D[] {
   return tf.split(qkv, 3, -1).map((t) => t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D);
 }
 
-function attention(x: tf.Tensor3D, weights: Weights, config: ModelConfig, name: string, bias: tf.Tensor, capture?: LayerKeyValues[]): tf.Tensor3D {
+function attention(
+  x: tf.Tensor3D,
+  weights: Weights,
+  config: ModelConfig,
+  name: string,
+  bias: tf.Tensor,
+  capture?: LayerKeyValues[],
+): tf.Tensor3D {
   const [batch, length, d] = x.shape;
   const headDim = d / config.nHeads;
   const [q, k, v] = splitHeads(dense(x, weights, `${name}.qkv`), config.nHeads);
@@ -91,7 +106,14 @@ function attention(x: tf.Tensor3D, weights: Weights, config: ModelConfig, name: 
   return dense(mixed, weights, `${name}.proj`) as tf.Tensor3D;
 }
 
-function block(x: tf.Tensor3D, weights: Weights, config: ModelConfig, index: number, bias: tf.Tensor, capture?: LayerKeyValues[]): tf.Tensor3D {
+function block(
+  x: tf.Tensor3D,
+  weights: Weights,
+  config: ModelConfig,
+  index: number,
+  bias: tf.Tensor,
+  capture?: LayerKeyValues[],
+): tf.Tensor3D {
   const p = `block${index}.`;
   const h = tf.add(x, attention(layerNorm(x, weights, `${p}ln1`) as tf.Tensor3D, weights, config, `${p}attn`, bias, capture));
   const mlp = dense(gelu(dense(layerNorm(h, weights, `${p}ln2`), weights, `${p}mlp.fc`)), weights, `${p}mlp.proj`);

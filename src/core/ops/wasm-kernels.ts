@@ -43,6 +43,8 @@ export function registerWasmKernels(): void {
   });
   overrideKernel('SplitV', 'wasm', (original) => (args) => {
     const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
-    return splitLastAxis(args.inputs.x as tf.TensorInfo, numOrSizeSplits, axis, args.backend as unknown as WasmBackendLike) ?? original(args);
+    return (
+      splitLastAxis(args.inputs.x as tf.TensorInfo, numOrSizeSplits, axis, args.backend as unknown as WasmBackendLike) ?? original(args)
+    );
   });
 }

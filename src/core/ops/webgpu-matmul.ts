@@ -38,7 +38,12 @@ export function registerLoopWebgpuMatMul(active: (backend: unknown) => boolean):
     const sharedB = size(batchB) === 1;
     // Equal batch dims, or one operand without a batch (every use in this model).
     const batchDims = sharedA ? batchB : batchA;
-    const covered = (sharedA || sharedB || tf.util.arraysEqual(batchA, batchB)) && k === k2 && a.dtype === 'float32' && b.dtype === 'float32' && size([m, n, k]) > 0;
+    const covered =
+      (sharedA || sharedB || tf.util.arraysEqual(batchA, batchB)) &&
+      k === k2 &&
+      a.dtype === 'float32' &&
+      b.dtype === 'float32' &&
+      size([m, n, k]) > 0;
     if (!covered || !active(args.backend)) return original(args);
     const batch = size(batchDims);
     const program = matMulProgram({ batch, m, k, n, transposeA, transposeB, sharedA, sharedB });

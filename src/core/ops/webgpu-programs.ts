@@ -43,7 +43,12 @@ export const LAYER_NORM_EPSILON = 1e-5;
 
 /** X [N, D] -> [N, 2]: each row's mean and 1/sqrt(variance + eps) (population variance). */
 export function layerNormStatsProgram(rows: number, width: number): FusedProgram {
-  return program(`dpo_ln_stats_${rows}_${width}`, ['X'], [rows, 2], rows, `
+  return program(
+    `dpo_ln_stats_${rows}_${width}`,
+    ['X'],
+    [rows, 2],
+    rows,
+    `
   let base = index * ${width};
   var mean = 0.0;
   for (var i = 0; i < ${width}; i++) { mean += X[base + i]; }
@@ -52,15 +57,22 @@ export function layerNormStatsProgram(rows: number, width: number): FusedProgram
   for (var i = 0; i < ${width}; i++) { let c = X[base + i] - mean; variance += c * c; }
   variance = variance / ${width}.0;
   result[index * 2] = mean;
-  result[index * 2 + 1] = inverseSqrt(variance + ${LAYER_NORM_EPSILON});`);
+  result[index * 2 + 1] = inverseSqrt(variance + ${LAYER_NORM_EPSILON});`,
+  );
 }
 
 /** X [N, D], S [N, 2], G [D], B [D] -> (X - mean) * rstd * G + B. */
 export function layerNormApplyProgram(rows: number, width: number): FusedProgram {
-  return program(`dpo_ln_apply_${rows}_${width}`, ['X', 'S', 'G', 'B'], [rows, width], rows * width, `
+  return program(
+    `dpo_ln_apply_${rows}_${width}`,
+    ['X', 'S', 'G', 'B'],
+    [rows, width],
+    rows * width,
+    `
   let r = index / ${width};
   let c = index % ${width};
-  result[index] = (X[index] - S[r * 2]) * S[r * 2 + 1] * G[c] + B[c];`);
+  result[index] = (X[index] - S[r * 2]) * S[r * 2 + 1] * G[c] + B[c];`,
+  );
 }
 
 /**
@@ -68,7 +80,12 @@ export function layerNormApplyProgram(rows: number, width: number): FusedProgram
  * dx = rstd * (dy*g - mean(dy*g) - xhat * mean(dy*g*xhat)).
  */
 export function layerNormGradXProgram(rows: number, width: number): FusedProgram {
-  return program(`dpo_ln_grad_x_${rows}_${width}`, ['DY', 'X', 'S', 'G'], [rows, width], rows, `
+  return program(
+    `dpo_ln_grad_x_${rows}_${width}`,
+    ['DY', 'X', 'S', 'G'],
+    [rows, width],
+    rows,
+    `
   let base = index * ${width};
   let mean = S[index * 2];
   let rstd = S[index * 2 + 1];
@@ -84,18 +101,25 @@ export function layerNormGradXProgram(rows: number, width: number): FusedProgram
   for (var i = 0; i < ${width}; i++) {
     let xhat = (X[base + i] - mean) * rstd;
     result[base + i] = rstd * (DY[base + i] * G[i] - meanDyg - xhat * meanDygXhat);
-  }`);
+  }`,
+  );
 }
 
 /** Gradient of layer norm for the gain: DY, X [N, D], S [N, 2] -> [D], one column per thread. */
 export function layerNormGradGainProgram(rows: number, width: number): FusedProgram {
-  return program(`dpo_ln_grad_g_${rows}_${width}`, ['DY', 'X', 'S'], [width], width, `
+  return program(
+    `dpo_ln_grad_g_${rows}_${width}`,
+    ['DY', 'X', 'S'],
+    [width],
+    width,
+    `
   var sum = 0.0;
   for (var r = 0; r < ${rows}; r++) {
     let i = r * ${width} + index;
     sum += DY[i] * (X[i] - S[r * 2]) * S[r * 2 + 1];
   }
-  result[index] = sum;`);
+  result[index] = sum;`,
+  );
 }
 
 const GELU_SLOPE = 1.702;
@@ -103,18 +127,30 @@ const GELU_SLOPE = 1.702;
 /** GELU, sigmoid form: x * sigmoid(1.702 x). */
 export function geluProgram(shape: number[]): FusedProgram {
   const size = shape.reduce((a, b) => a * b, 1);
-  return program(`dpo_gelu_${size}`, ['X'], shape, size, `
+  return program(
+    `dpo_gelu_${size}`,
+    ['X'],
+    shape,
+    size,
+    `
   let x = X[index];
-  result[index] = x / (1.0 + exp(-${GELU_SLOPE} * x));`);
+  result[index] = x / (1.0 + exp(-${GELU_SLOPE} * x));`,
+  );
 }
 
 /** DY * d/dx [x * sigmoid(1.702 x)] = DY * (s + 1.702 x s (1 - s)). */
 export function geluGradProgram(shape: number[]): FusedProgram {
   const size = shape.reduce((a, b) => a * b, 1);
-  return program(`dpo_gelu_grad_${size}`, ['DY', 'X'], shape, size, `
+  return program(
+    `dpo_gelu_grad_${size}`,
+    ['DY', 'X'],
+    shape,
+    size,
+    `
   let x = X[index];
   let s = 1.0 / (1.0 + exp(-${GELU_SLOPE} * x));
-  result[index] = DY[index] * (s + ${GELU_SLOPE} * x * s * (1.0 - s));`);
+  result[index] = DY[index] * (s + ${GELU_SLOPE} * x * s * (1.0 - s));`,
+  );
 }
 
 /**
@@ -125,7 +161,12 @@ export function geluGradProgram(shape: number[]): FusedProgram {
  */
 export function tokenLogProbsProgram(batch: number, length: number, vocab: number): FusedProgram {
   const rows = batch * (length - 1);
-  return program(`dpo_token_logp_${batch}_${length}_${vocab}`, ['L', 'K', 'M'], [batch, length - 1], rows, `
+  return program(
+    `dpo_token_logp_${batch}_${length}_${vocab}`,
+    ['L', 'K', 'M'],
+    [batch, length - 1],
+    rows,
+    `
   let b = index / ${length - 1};
   let t = index % ${length - 1};
   let row = (b * ${length} + t) * ${vocab};
@@ -134,7 +175,8 @@ export function tokenLogProbsProgram(batch: number, length: number, vocab: numbe
   var total = 0.0;
   for (var v = 0; v < ${vocab}; v++) { total += exp(L[row + v] - top); }
   let next = b * ${length} + t + 1;
-  result[index] = (L[row + i32(K[next])] - top - log(total)) * f32(M[next]);`);
+  result[index] = (L[row + i32(K[next])] - top - log(total)) * f32(M[next]);`,
+  );
 }
 
 /**
@@ -143,7 +185,12 @@ export function tokenLogProbsProgram(batch: number, length: number, vocab: numbe
  */
 export function tokenLogProbsGradProgram(batch: number, length: number, vocab: number): FusedProgram {
   const rows = batch * length;
-  return program(`dpo_token_logp_grad_${batch}_${length}_${vocab}`, ['G', 'L', 'K', 'M'], [batch, length, vocab], rows, `
+  return program(
+    `dpo_token_logp_grad_${batch}_${length}_${vocab}`,
+    ['G', 'L', 'K', 'M'],
+    [batch, length, vocab],
+    rows,
+    `
   let b = index / ${length};
   let t = index % ${length};
   let row = index * ${vocab};
@@ -161,27 +208,40 @@ export function tokenLogProbsGradProgram(batch: number, length: number, vocab: n
   for (var v = 0; v < ${vocab}; v++) {
     let p = exp(L[row + v] - top) / total;
     result[row + v] = scale * (select(0.0, 1.0, v == wanted) - p);
-  }`);
+  }`,
+  );
 }
 
 /** Softmax over the last axis: X [N, W] -> [N, W], one row per thread. */
 export function softmaxProgram(rows: number, width: number): FusedProgram {
-  return program(`dpo_softmax_${rows}_${width}`, ['X'], [rows, width], rows, `
+  return program(
+    `dpo_softmax_${rows}_${width}`,
+    ['X'],
+    [rows, width],
+    rows,
+    `
   let base = index * ${width};
   var top = X[base];
   for (var i = 1; i < ${width}; i++) { top = max(top, X[base + i]); }
   var total = 0.0;
   for (var i = 0; i < ${width}; i++) { total += exp(X[base + i] - top); }
-  for (var i = 0; i < ${width}; i++) { result[base + i] = exp(X[base + i] - top) / total; }`);
+  for (var i = 0; i < ${width}; i++) { result[base + i] = exp(X[base + i] - top) / total; }`,
+  );
 }
 
 /** Its gradient from the output: DY, Y [N, W] -> Y * (DY - sum(DY * Y)), one row per thread. */
 export function softmaxGradProgram(rows: number, width: number): FusedProgram {
-  return program(`dpo_softmax_grad_${rows}_${width}`, ['DY', 'Y'], [rows, width], rows, `
+  return program(
+    `dpo_softmax_grad_${rows}_${width}`,
+    ['DY', 'Y'],
+    [rows, width],
+    rows,
+    `
   let base = index * ${width};
   var dot = 0.0;
   for (var i = 0; i < ${width}; i++) { dot += DY[base + i] * Y[base + i]; }
-  for (var i = 0; i < ${width}; i++) { result[base + i] = Y[base + i] * (DY[base + i] - dot); }`);
+  for (var i = 0; i < ${width}; i++) { result[base + i] = Y[base + i] * (DY[base + i] - dot); }`,
+  );
 }
 
 /**
@@ -190,12 +250,18 @@ export function softmaxGradProgram(rows: number, width: number): FusedProgram {
  * software adapters (SwiftShader) run ~50x slower than this for the model's sizes.
  */
 export function sumProgram(outer: number, reduce: number, inner: number): FusedProgram {
-  return program(`dpo_sum_${outer}_${reduce}_${inner}`, ['X'], [outer * inner], outer * inner, `
+  return program(
+    `dpo_sum_${outer}_${reduce}_${inner}`,
+    ['X'],
+    [outer * inner],
+    outer * inner,
+    `
   let o = index / ${inner};
   let i = index % ${inner};
   var total = 0.0;
   for (var r = 0; r < ${reduce}; r++) { total += f32(X[(o * ${reduce} + r) * ${inner} + i]); }
-  result[index] = total;`);
+  result[index] = total;`,
+  );
 }
 
 /** A batched matmul's sizes: [batch, M, K] x [batch, K, N] -> [batch, M, N] (see matMulProgram). */
@@ -229,7 +295,12 @@ export function matMulProgram(s: MatMulShape): FusedProgram {
   const type = cols === 4 ? 'vec4<f32>' : 'f32';
   const rowIds = Array.from({ length: rows }, (_, i) => i);
   const key = `dpo_matmul_${s.batch}_${s.m}_${s.k}_${s.n}_${+s.transposeA}${+s.transposeB}${+s.sharedA}${+s.sharedB}`;
-  return program(key, ['A', 'B'], [s.batch, s.m, s.n], tiles, `
+  return program(
+    key,
+    ['A', 'B'],
+    [s.batch, s.m, s.n],
+    tiles,
+    `
   let b = index / ${(s.m / rows) * tilesPerRow};
   let tile = index % ${(s.m / rows) * tilesPerRow};
   let m = (tile / ${tilesPerRow}) * ${rows};
@@ -246,5 +317,6 @@ export function matMulProgram(s: MatMulShape): FusedProgram {
       const out = `(b * ${s.m} + m + ${i}) * ${s.n} + n`;
       return cols === 4 ? [0, 1, 2, 3].map((j) => `result[${out} + ${j}] = acc${i}[${j}];`).join(' ') : `result[${out}] = acc${i};`;
     })
-    .join('\n  ')}`);
+    .join('\n  ')}`,
+  );
 }

@@ -78,7 +78,8 @@ function stuckAtLn2(run: DiagnosedRun): Diagnosis | undefined {
     id: 'stuck-at-ln2',
     severity: 'warning',
     title: 'DPO is stuck at ln 2 = 0.6931 (margins near 0)',
-    explanation: 'The reward margin has stayed at about 0, so the policy still rates chosen and rejected captions exactly as the reference does: it is not learning. Check that beta is not tiny and the learning rate is not too small (try beta 0.1 and lr 2e-4).',
+    explanation:
+      'The reward margin has stayed at about 0, so the policy still rates chosen and rejected captions exactly as the reference does: it is not learning. Check that beta is not tiny and the learning rate is not too small (try beta 0.1 and lr 2e-4).',
   };
 }
 
@@ -87,7 +88,8 @@ function bothLogpsFalling(run: DiagnosedRun): Diagnosis | undefined {
   if (!ends) return undefined;
   const [first, latest] = ends;
   const fell = (name: string) => metric(first, name)! - metric(latest, name)! > 1;
-  if (!fell('logps/chosen') || !fell('logps/rejected') || !(metric(latest, 'rewards/margins')! > metric(first, 'rewards/margins')!)) return undefined;
+  if (!fell('logps/chosen') || !fell('logps/rejected') || !(metric(latest, 'rewards/margins')! > metric(first, 'rewards/margins')!))
+    return undefined;
   const hasSft = activeLossTypes(run.config.loss).has('sft');
   return {
     id: 'both-logps-falling',

@@ -28,7 +28,13 @@ export interface SceneInspection {
 export async function inspectScene(model: Model, scene: Scene, world: WorldConfig): Promise<SceneInspection> {
   const image = renderScene(scene, world.imageSize, world.noise);
   const prompts = [DESCRIBE_PROMPT, ...SHAPES.map(existsPrompt)];
-  const out = await generate(model.weights, model.config, prompts.map(() => image), prompts, { maxNewTokens: model.config.textLength });
+  const out = await generate(
+    model.weights,
+    model.config,
+    prompts.map(() => image),
+    prompts,
+    { maxNewTokens: model.config.textLength },
+  );
   const present = sceneShapes(scene);
   return {
     caption: markCaption(out[0]!.text, scene),

@@ -25,7 +25,13 @@ export function dpoOptionsFromConfig(config: PlaygroundConfig): DpoOptions {
     mode: config.mode as DpoMode,
     pairSource: config.pairs as PairSource,
     judge: { ...DEFAULT_DPO.judge, kind: config.judge as JudgeKind, noise: config.noise, coverageBonus: config.cover },
-    loss: { terms: parseLossSpec(config.loss), beta: config.beta, labelSmoothing: config.ls, referenceFree: config.reffree === 'on', mdpoWeight: config.mdpo },
+    loss: {
+      terms: parseLossSpec(config.loss),
+      beta: config.beta,
+      labelSmoothing: config.ls,
+      referenceFree: config.reffree === 'on',
+      mdpoWeight: config.mdpo,
+    },
     learningRate: config.lr,
     batchSize: config.batch,
     steps: config.steps,
@@ -42,7 +48,14 @@ export function dpoOptionsFromConfig(config: PlaygroundConfig): DpoOptions {
 
 export function sftOptionsFromConfig(config: PlaygroundConfig): Partial<SftOptions> {
   // Continuing SFT from a trained model: no warm-up, the playground's lr, batch counted in examples.
-  return { steps: config.steps, batchSize: config.batch, learningRate: config.lr, warmupSteps: 0, seed: config.seed, logEvery: logInterval(config.steps) };
+  return {
+    steps: config.steps,
+    batchSize: config.batch,
+    learningRate: config.lr,
+    warmupSteps: 0,
+    seed: config.seed,
+    logEvery: logInterval(config.steps),
+  };
 }
 
 /** Every problem with a configuration, each in plain words; empty when it can run. */
@@ -55,8 +68,10 @@ export function runConfigProblems(config: PlaygroundConfig): string[] {
   if (problems.length > 0) return problems;
   if (config.mode !== 'sft') {
     problems.push(...lossOptionProblems(dpoOptionsFromConfig(config).loss));
-    if (config.judge === 'human' && config.mode !== 'online') problems.push('the human judge ranks online samples: choose the online method (offline data is built before training)');
-    if (config.judge === 'human' && config.batch > 8) problems.push('with the human judge every pair is your choice: use a batch of 8 or fewer');
+    if (config.judge === 'human' && config.mode !== 'online')
+      problems.push('the human judge ranks online samples: choose the online method (offline data is built before training)');
+    if (config.judge === 'human' && config.batch > 8)
+      problems.push('with the human judge every pair is your choice: use a batch of 8 or fewer');
     if (config.rounds > config.steps) problems.push(`iterative rounds (${config.rounds}) cannot exceed the steps (${config.steps})`);
   }
   return problems;

@@ -136,7 +136,11 @@ export class RunSession {
   /** CHAIR, Cover and POPE of the policy on the run's held-out scenes. */
   async evaluate(weights: Weights = this.policy): Promise<EvalSummary> {
     const scenes = this.config.evaln;
-    const report = await evaluateModel(weights, this.modelConfig, this.world, { scenes, seed: this.config.evalseed, batchSize: Math.min(scenes, 64) });
+    const report = await evaluateModel(weights, this.modelConfig, this.world, {
+      scenes,
+      seed: this.config.evalseed,
+      batchSize: Math.min(scenes, 64),
+    });
     return summarizeEval(report);
   }
 

@@ -4,7 +4,18 @@
  */
 import { shorten } from '../messages';
 import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
-import { EVAL_KEYS, isFinished, nextRunColour, paletteColour, RUN_STATUSES, type EvalPoint, type EvalSummary, type MetricPoint, type RunRecord, type RunStatus } from './runs';
+import {
+  EVAL_KEYS,
+  isFinished,
+  nextRunColour,
+  paletteColour,
+  RUN_STATUSES,
+  type EvalPoint,
+  type EvalSummary,
+  type MetricPoint,
+  type RunRecord,
+  type RunStatus,
+} from './runs';
 
 export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
 export const RUNS_FILE_VERSION = 1;
@@ -67,7 +78,6 @@ export function runsToJson(runs: readonly RunRecord[]): string {
   return JSON.stringify({ format: RUNS_FILE_FORMAT, version: RUNS_FILE_VERSION, exportedAt: new Date().toISOString(), runs }, null, 2);
 }
 
-
 type Json = Record<string, unknown>;
 
 function isObject(value: unknown): value is Json {
@@ -113,7 +123,8 @@ function readHistory(raw: unknown, where: string): MetricPoint[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new Error(`${where}: history is not a list`);
   return raw.map((point: unknown, i) => {
-    if (!isObject(point) || !isStep(point.step) || !isObject(point.metrics)) throw new Error(`${where}: history point ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and metrics)`);
+    if (!isObject(point) || !isStep(point.step) || !isObject(point.metrics))
+      throw new Error(`${where}: history point ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and metrics)`);
     const metrics: Record<string, number> = {};
     for (const [name, value] of Object.entries(point.metrics)) {
       const n = readNumber(value);
@@ -128,7 +139,8 @@ function readEvals(raw: unknown, where: string): EvalPoint[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) throw new Error(`${where}: evals is not a list`);
   return raw.map((point: unknown, i) => {
-    if (!isObject(point) || !isStep(point.step) || !isObject(point.summary)) throw new Error(`${where}: evaluation ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and a summary)`);
+    if (!isObject(point) || !isStep(point.step) || !isObject(point.summary))
+      throw new Error(`${where}: evaluation ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and a summary)`);
     const summary = {} as EvalSummary;
     for (const key of EVAL_KEYS) {
       const n = readNumber(point.summary[key]);
@@ -155,9 +167,11 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
   }
   if (!isObject(file) || file.format !== RUNS_FILE_FORMAT) throw new Error('not a DPO Playground runs file');
   if (file.version !== RUNS_FILE_VERSION) {
-    throw new Error(typeof file.version === 'number' && file.version > RUNS_FILE_VERSION
-      ? `this runs file is from a newer playground (version ${file.version}); this one reads version ${RUNS_FILE_VERSION}`
-      : `unsupported runs file version ${JSON.stringify(file.version)}`);
+    throw new Error(
+      typeof file.version === 'number' && file.version > RUNS_FILE_VERSION
+        ? `this runs file is from a newer playground (version ${file.version}); this one reads version ${RUNS_FILE_VERSION}`
+        : `unsupported runs file version ${JSON.stringify(file.version)}`,
+    );
   }
   if (!Array.isArray(file.runs)) throw new Error('the runs file has no list of runs');
 
@@ -172,7 +186,8 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
     seen.set(raw.id, i + 1);
     if (!isObject(raw.config)) throw new Error(`${where} has no config`);
     const config = readConfig(raw.config, where, notes);
-    if (raw.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(raw.status as string)) throw new Error(`${where} has an unknown status ${JSON.stringify(raw.status)}`);
+    if (raw.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(raw.status as string))
+      throw new Error(`${where} has an unknown status ${JSON.stringify(raw.status)}`);
     const status = raw.status as RunStatus | undefined;
     const history = readHistory(raw.history, where);
     const evals = readEvals(raw.evals, where);
@@ -190,8 +205,10 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
       events: Array.isArray(raw.events) ? raw.events.filter((e): e is string => typeof e === 'string') : [],
       visible: typeof raw.visible === 'boolean' ? raw.visible : true,
     };
-    if (raw.step !== undefined && !isStep(raw.step)) notes.push(`${where}: step ${shorten(JSON.stringify(raw.step) ?? '')} is not a step; taken as ${run.step}, its last logged step`);
-    if (raw.colour !== undefined && paletteColour(raw.colour) === undefined) notes.push(`${where}: colour ${shorten(JSON.stringify(raw.colour))} is not one of the playground's; shown as ${run.colour}`);
+    if (raw.step !== undefined && !isStep(raw.step))
+      notes.push(`${where}: step ${shorten(JSON.stringify(raw.step) ?? '')} is not a step; taken as ${run.step}, its last logged step`);
+    if (raw.colour !== undefined && paletteColour(raw.colour) === undefined)
+      notes.push(`${where}: colour ${shorten(JSON.stringify(raw.colour))} is not one of the playground's; shown as ${run.colour}`);
     if (status && !isFinished(status)) notes.push(`${where} was ${status} when exported; imported as stopped`);
     if (typeof raw.sweepId === 'string') run.sweepId = raw.sweepId;
     if (typeof raw.error === 'string') run.error = raw.error;

@@ -24,7 +24,16 @@ export interface EvalSummary {
   pope_yes_ratio: number;
 }
 
-export const EVAL_KEYS = ['chair_i', 'chair_s', 'cover', 'attr_error', 'count_error', 'pope_acc', 'pope_f1', 'pope_yes_ratio'] as const satisfies readonly (keyof EvalSummary)[];
+export const EVAL_KEYS = [
+  'chair_i',
+  'chair_s',
+  'cover',
+  'attr_error',
+  'count_error',
+  'pope_acc',
+  'pope_f1',
+  'pope_yes_ratio',
+] as const satisfies readonly (keyof EvalSummary)[];
 
 export interface EvalPoint {
   step: number;

@@ -82,7 +82,13 @@ export interface SweepFields {
 export function planSweep(base: PlaygroundConfig, fields: SweepFields, maxRuns = 48): { configs: PlaygroundConfig[]; problems: string[] } {
   let spec: SweepSpec;
   try {
-    spec = { beta: parseNumberList(fields.beta, 'Beta'), temp: parseNumberList(fields.temp, 'Temperature'), k: parseNumberList(fields.k, 'Samples K'), mode: [...fields.mode], seeds: parseNumberList(fields.seeds, 'Seeds') };
+    spec = {
+      beta: parseNumberList(fields.beta, 'Beta'),
+      temp: parseNumberList(fields.temp, 'Temperature'),
+      k: parseNumberList(fields.k, 'Samples K'),
+      mode: [...fields.mode],
+      seeds: parseNumberList(fields.seeds, 'Seeds'),
+    };
   } catch (error) {
     return { configs: [], problems: [(error as Error).message] };
   }
@@ -99,8 +105,7 @@ export function expandSweep(base: PlaygroundConfig, spec: SweepSpec): Playground
   for (const beta of spec.beta)
     for (const temp of spec.temp)
       for (const k of spec.k)
-        for (const mode of spec.mode)
-          for (const seed of spec.seeds) configs.push({ ...base, beta, temp, k, mode, seed });
+        for (const mode of spec.mode) for (const seed of spec.seeds) configs.push({ ...base, beta, temp, k, mode, seed });
   return configs;
 }
 
@@ -135,7 +140,9 @@ function meanStd(values: readonly number[]): { mean: number; std: number } {
 }
 
 /** Finished runs (status done, evaluated at least once) grouped by config without seed, in first-seen order. */
-export function aggregateSweep(runs: readonly (Pick<RunRecord, 'config' | 'evals' | 'status'> & { history?: RunRecord['history'] })[]): SweepGroupResult[] {
+export function aggregateSweep(
+  runs: readonly (Pick<RunRecord, 'config' | 'evals' | 'status'> & { history?: RunRecord['history'] })[],
+): SweepGroupResult[] {
   const groups = new Map<string, { config: PlaygroundConfig; summaries: Record<EvalKey, number>[]; finals: Record<string, number>[] }>();
   for (const run of runs) {
     const latest = run.evals.at(-1);

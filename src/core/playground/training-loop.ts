@@ -161,7 +161,13 @@ export class TrainingLoop {
       this.windowSteps = 0;
       this.windowSeconds = 0;
     }
-    const update: RunUpdate = { status: this.status, step: this.session.step, totalSteps: this.session.totalSteps, stepsPerSecond: this.stepsPerSecond, ...this.pending };
+    const update: RunUpdate = {
+      status: this.status,
+      step: this.session.step,
+      totalSteps: this.session.totalSteps,
+      stepsPerSecond: this.stepsPerSecond,
+      ...this.pending,
+    };
     this.pending = { points: [], evals: [], events: [] };
     this.lastFlush = performance.now();
     this.onUpdate(update);

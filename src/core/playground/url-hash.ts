@@ -44,19 +44,29 @@ export function decodeHash(hash: string): DecodedHash {
   let lesson: string | undefined;
   // A key given twice: the first value counts, and the link says so (nothing overrides silently).
   const repeated = [...new Set([...params.keys()].filter((key, i, keys) => keys.indexOf(key) !== i))];
-  for (const key of repeated) problems.push(`"${shorten(key)}" appears ${params.getAll(key).length} times in the link; the first value, "${shorten(params.get(key)!)}", was used`);
+  for (const key of repeated)
+    problems.push(
+      `"${shorten(key)}" appears ${params.getAll(key).length} times in the link; the first value, "${shorten(params.get(key)!)}", was used`,
+    );
   const lessonId = params.get('lesson');
   if (lessonId !== null) {
     const found = findLesson(lessonId);
     if (found) {
       lesson = found.id;
       config = lessonConfig(found) as Record<string, string | number>;
-    } else problems.push(`unknown lesson "${shorten(lessonId)}" (known: ${LESSONS.map((l) => l.id).join(', ')}); the default settings were used`);
+    } else
+      problems.push(
+        `unknown lesson "${shorten(lessonId)}" (known: ${LESSONS.map((l) => l.id).join(', ')}); the default settings were used`,
+      );
   }
   if (params.size === 0) return { config: config as PlaygroundConfig, hidden, problems };
   const version = params.get('v');
   if (version !== String(HASH_VERSION)) {
-    problems.push(version === null ? 'the link has no version (v=…); its settings were read as version 1' : `the link is from version ${shorten(version)} of the playground; this is version ${HASH_VERSION}, so its settings were read as well as possible`);
+    problems.push(
+      version === null
+        ? 'the link has no version (v=…); its settings were read as version 1'
+        : `the link is from version ${shorten(version)} of the playground; this is version ${HASH_VERSION}, so its settings were read as well as possible`,
+    );
   }
   // Each key once, with its first value (repeats were reported above).
   for (const key of new Set(params.keys())) {

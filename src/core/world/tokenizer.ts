@@ -10,9 +10,26 @@ export const UNK = '<unk>';
 
 const SPECIALS = [PAD, BOS, EOS, IMAGE, SEP, UNK] as const;
 const WORDS = [
-  'describe', 'the', 'image', 'is', 'there', 'a', 'what', 'colour', 'how', 'many', 'shapes',
-  '?', '.', 'and', 'yes', 'no',
-  ...NUMBER_WORDS, ...SHAPES, ...COLOURS, ...POSITIONS,
+  'describe',
+  'the',
+  'image',
+  'is',
+  'there',
+  'a',
+  'what',
+  'colour',
+  'how',
+  'many',
+  'shapes',
+  '?',
+  '.',
+  'and',
+  'yes',
+  'no',
+  ...NUMBER_WORDS,
+  ...SHAPES,
+  ...COLOURS,
+  ...POSITIONS,
 ] as const;
 
 /** The fixed vocabulary, in id order. Changing it invalidates every checkpoint. */

@@ -31,7 +31,15 @@ export function seriesFor(runs: readonly RunRecord[], specs: readonly SeriesSpec
         const baseline = run.evals.find((e) => e.step === 0);
         if (withBaseline && baseline) {
           const end = Math.max(run.config.steps, run.step);
-          lines.push({ label: `${label} (SFT start)`, colour: `${run.colour}88`, dash: [1, 4], points: [{ x: 0, y: baseline.summary[key] }, { x: end, y: baseline.summary[key] }] });
+          lines.push({
+            label: `${label} (SFT start)`,
+            colour: `${run.colour}88`,
+            dash: [1, 4],
+            points: [
+              { x: 0, y: baseline.summary[key] },
+              { x: end, y: baseline.summary[key] },
+            ],
+          });
         }
       } else {
         const points = run.history.filter((p) => Number.isFinite(p.metrics[spec.key])).map((p) => ({ x: p.step, y: p.metrics[spec.key]! }));

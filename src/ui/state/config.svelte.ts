@@ -3,7 +3,14 @@
  * message per bad field. Valid values are mirrored into the URL hash (a shareable link) and into
  * localStorage (the last session resumes).
  */
-import { CONTROLS, controlProblem, defaultConfig, type Control, type ControlKey, type PlaygroundConfig } from '../../core/playground/controls';
+import {
+  CONTROLS,
+  controlProblem,
+  defaultConfig,
+  type Control,
+  type ControlKey,
+  type PlaygroundConfig,
+} from '../../core/playground/controls';
 import { decodeHash, encodeHash } from '../../core/playground/url-hash';
 import { runConfigProblems } from '../../core/playground/run-options';
 

@@ -82,7 +82,11 @@ class TrainerState {
     this.worker = worker;
     worker.addEventListener('error', (event) => this.fatal(`the training worker crashed (${event.message || 'no details'})`));
     this.backend = null;
-    this.backend = await api.init(this.preferred, $state.snapshot(configState.values) as PlaygroundConfig, Comlink.proxy((message: string) => this.fatal(message)));
+    this.backend = await api.init(
+      this.preferred,
+      $state.snapshot(configState.values) as PlaygroundConfig,
+      Comlink.proxy((message: string) => this.fatal(message)),
+    );
     this.model = await api.loadShippedModel(configState.values.model as ShippedModel);
   }
 
@@ -107,7 +111,13 @@ class TrainerState {
   private onUpdate(runId: string, update: RunUpdate): void {
     runsState.apply(runId, update);
     if (runId !== this.activeRunId) return;
-    this.live = { status: update.status, step: update.step, totalSteps: update.totalSteps, stepsPerSecond: update.stepsPerSecond, activity: update.activity ?? '' };
+    this.live = {
+      status: update.status,
+      step: update.step,
+      totalSteps: update.totalSteps,
+      stepsPerSecond: update.stepsPerSecond,
+      activity: update.activity ?? '',
+    };
     if (update.pairs) this.pairs = update.pairs;
     if (update.gallery) {
       this.gallery = update.gallery;
@@ -128,7 +138,9 @@ class TrainerState {
     this.activeRunId = run.id;
     this.live = { ...IDLE, status: 'preparing', totalSteps: config.steps, activity: 'starting' };
     try {
-      await this.api.startRun(run.id, $state.snapshot(config) as PlaygroundConfig, this.listener(run.id), { startPaused: options.startPaused });
+      await this.api.startRun(run.id, $state.snapshot(config) as PlaygroundConfig, this.listener(run.id), {
+        startPaused: options.startPaused,
+      });
     } catch (error) {
       runsState.update(run.id, { status: 'failed', error: (error as Error).message });
       this.activeRunId = null;

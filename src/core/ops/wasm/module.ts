@@ -43,7 +43,13 @@ export function heapOfAtLeast(kernels: SimdKernels, floats: number): Float32Arra
 export const aligned = (floats: number) => Math.ceil(floats / 4) * 4;
 
 /** Copy `rows` rows of `width` floats, laid out `from.stride` and `to.stride` floats apart. */
-export function copyRows(rows: number, width: number, from: { array: Float32Array; at: number; stride: number }, to: { array: Float32Array; at: number; stride: number }): void {
+export function copyRows(
+  rows: number,
+  width: number,
+  from: { array: Float32Array; at: number; stride: number },
+  to: { array: Float32Array; at: number; stride: number },
+): void {
   if (from.stride === width && to.stride === width) return to.array.set(from.array.subarray(from.at, from.at + rows * width), to.at);
-  for (let r = 0; r < rows; r++) to.array.set(from.array.subarray(from.at + r * from.stride, from.at + r * from.stride + width), to.at + r * to.stride);
+  for (let r = 0; r < rows; r++)
+    to.array.set(from.array.subarray(from.at + r * from.stride, from.at + r * from.stride + width), to.at + r * to.stride);
 }

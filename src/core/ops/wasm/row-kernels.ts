@@ -12,7 +12,12 @@ import { aligned, heapOfAtLeast, simdKernels, type WasmBackendLike } from './mod
  * Sum of x over axes [0, q) (q below the rank), or undefined for any other reduction (the caller
  * runs tfjs's kernel).
  */
-export function sumLeadingAxes(x: tf.TensorInfo, axis: number | number[], keepDims: boolean, backend: WasmBackendLike): tf.TensorInfo | undefined {
+export function sumLeadingAxes(
+  x: tf.TensorInfo,
+  axis: number | number[],
+  keepDims: boolean,
+  backend: WasmBackendLike,
+): tf.TensorInfo | undefined {
   const kernels = simdKernels();
   if (!kernels || x.dtype !== 'float32') return undefined;
   const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
@@ -31,7 +36,12 @@ export function sumLeadingAxes(x: tf.TensorInfo, axis: number | number[], keepDi
 }
 
 /** x split along its last axis into pieces of the given widths, or undefined for other splits. */
-export function splitLastAxis(x: tf.TensorInfo, numOrSizeSplits: number | number[], axis: number, backend: WasmBackendLike): tf.TensorInfo[] | undefined {
+export function splitLastAxis(
+  x: tf.TensorInfo,
+  numOrSizeSplits: number | number[],
+  axis: number,
+  backend: WasmBackendLike,
+): tf.TensorInfo[] | undefined {
   const rank = x.shape.length;
   if (x.dtype !== 'float32' || rank === 0 || tf.util.parseAxisParam(axis, x.shape)[0] !== rank - 1) return undefined;
   const widths = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, rank - 1);
