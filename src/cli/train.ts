@@ -4,6 +4,7 @@
  * `#beta=` in a link), trained by the same RunSession and TrainingLoop as the page, so the same
  * settings and seed give the same metric history. `--help` lists every setting.
  */
+import type { Metrics } from '../core/dpo/metric-names';
 import { describeConfig } from '../core/model/config';
 import { disposeWeights } from '../core/model/weights';
 import { runHeadless } from '../core/playground/headless-run';
@@ -27,7 +28,7 @@ await runCli('train', TRAIN_FLAGS, async () => {
     config.mode === 'sft' ? 'SFT' : `${config.mode} DPO, ${config.mode === 'online' ? `${config.judge} judge` : `${config.pairs} pairs`}`;
   log(`model ${describeConfig(start.config)} | backend ${backend} | ${method}, ${config.steps} steps, seed ${config.seed}`);
   const bar = new ProgressBar(config.steps, config.mode);
-  let latest: Record<string, number> = {};
+  let latest: Metrics = {};
   const run = await runHeadless(start, config, {
     onUpdate: (update) => {
       for (const point of update.points) latest = point.metrics;

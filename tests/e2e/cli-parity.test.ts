@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MetricName } from '../../src/core/dpo/metric-names';
 import type { MetricPoint, EvalPoint } from '../../src/core/playground/runs';
 import type { PlaygroundConfig } from '../../src/core/playground/controls';
 import { runCli } from '../integration/run-cli';
@@ -48,7 +49,7 @@ describe('a link and the command line with the same settings', () => {
       expect(Object.keys(point.metrics).sort()).toEqual(Object.keys(other).sort());
       // The same WebAssembly kernels in Node and in Chromium: equal up to float32 rounding.
       for (const [name, value] of Object.entries(point.metrics))
-        expect(value, `${name} at step ${point.step}`).toBeCloseTo(other[name]!, 4);
+        expect(value, `${name} at step ${point.step}`).toBeCloseTo(other[name as MetricName]!, 4);
     });
     expect(fromCli.evals.map((e) => e.step)).toEqual([0, 3, 6]);
     expect(fromCli.evals).toEqual(inPage.evals);

@@ -1,3 +1,4 @@
+import type { Metrics } from './metric-names';
 import * as tf from '../tf';
 import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
@@ -27,8 +28,7 @@ interface PreparedPair {
 
 export interface DpoLog {
   step: number;
-  /** TRL names: loss, rewards/*, logps/*, grad_norm, learning_rate; online: objective/*, val/*. */
-  metrics: Record<string, number>;
+  metrics: Metrics;
   /** Plain-words events since the last log (e.g. a refused non-finite step). */
   events: string[];
   /** The pairs of this step (for the pair inspector). */
@@ -359,13 +359,20 @@ export class DpoTrainer {
     }
     tf.tidy(() => sums.forEach(([, sum]) => sum.assign(tf.scalar(0))));
     this.stepsSinceLog = 0;
-    const metrics: Record<string, number> = {
+    const metrics: Metrics = {
       loss: means.loss!,
       grad_norm: means.grad_norm!,
       learning_rate: this.options.learningRate,
       beta: this.options.loss.beta,
     };
-    for (const name of ['rewards/chosen', 'rewards/rejected', 'rewards/margins', 'rewards/accuracies', 'logps/chosen', 'logps/rejected']) {
+    for (const name of [
+      'rewards/chosen',
+      'rewards/rejected',
+      'rewards/margins',
+      'rewards/accuracies',
+      'logps/chosen',
+      'logps/rejected',
+    ] as const) {
       metrics[name] = means[name]!;
     }
     if (this.options.mode !== 'offline') {

@@ -3,6 +3,7 @@
  * the TRL metric history (and the hallucination evals) and, when it matches, tells a student what it
  * means and what to try. Pure functions of the run record, so the app and tests share them.
  */
+import type { MetricName } from '../dpo/metric-names';
 import type { MetricPoint, RunRecord } from './runs';
 
 export interface Diagnosis {
@@ -25,13 +26,13 @@ function activeLossTypes(spec: string): Set<string> {
   return types;
 }
 
-function metric(point: MetricPoint | undefined, name: string): number | undefined {
+function metric(point: MetricPoint | undefined, name: MetricName): number | undefined {
   const value = point?.metrics[name];
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
 
 /** The first and latest points that carry every one of `names` (some points log only a subset). */
-function firstAndLatestWith(history: readonly MetricPoint[], names: readonly string[]): [MetricPoint, MetricPoint] | undefined {
+function firstAndLatestWith(history: readonly MetricPoint[], names: readonly MetricName[]): [MetricPoint, MetricPoint] | undefined {
   const has = (p: MetricPoint) => names.every((n) => metric(p, n) !== undefined);
   const first = history.find(has);
   const latest = history.findLast(has);
@@ -87,7 +88,7 @@ function bothLogpsFalling(run: DiagnosedRun): Diagnosis | undefined {
   const ends = firstAndLatestWith(run.history, ['logps/chosen', 'logps/rejected', 'rewards/margins']);
   if (!ends) return undefined;
   const [first, latest] = ends;
-  const fell = (name: string) => metric(first, name)! - metric(latest, name)! > 1;
+  const fell = (name: MetricName) => metric(first, name)! - metric(latest, name)! > 1;
   if (!fell('logps/chosen') || !fell('logps/rejected') || !(metric(latest, 'rewards/margins')! > metric(first, 'rewards/margins')!))
     return undefined;
   const hasSft = activeLossTypes(run.config.loss).has('sft');

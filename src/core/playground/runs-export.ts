@@ -2,6 +2,7 @@
  * Runs out of and back into the playground: a CSV table (one row per run, for spreadsheets and
  * reports), a JSON file that holds everything, and the checked import of that JSON.
  */
+import type { MetricName } from '../dpo/metric-names';
 import { shorten } from '../messages';
 import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
 import {
@@ -21,7 +22,7 @@ export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
 export const RUNS_FILE_VERSION = 1;
 
 /** The training metrics whose latest value the CSV carries (TRL names). */
-export const CSV_METRICS = ['loss', 'rewards/margins', 'rewards/accuracies'] as const;
+export const CSV_METRICS = ['loss', 'rewards/margins', 'rewards/accuracies'] as const satisfies readonly MetricName[];
 
 /** Controls whose value differs between any of the runs, in CONTROLS order. */
 export function configDiff(runs: readonly Pick<RunRecord, 'config'>[]): ControlKey[] {
@@ -37,7 +38,7 @@ function csvField(value: string | number | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-function latestMetric(history: readonly MetricPoint[], name: string): number | undefined {
+function latestMetric(history: readonly MetricPoint[], name: MetricName): number | undefined {
   // Not every point logs every metric, so take the latest one that has it.
   return history.findLast((p) => p.metrics[name] !== undefined)?.metrics[name];
 }

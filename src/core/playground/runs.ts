@@ -4,12 +4,13 @@
  * JSON safe) so runs persist in IndexedDB and export as JSON/CSV.
  */
 import type { EvalReport } from '../eval/evaluate';
+import type { Metrics } from '../dpo/metric-names';
 import type { ControlKey, PlaygroundConfig } from './controls';
 
 /** One logging step: TRL metric names (loss, rewards/margins, ...) and their interval means. */
 export interface MetricPoint {
   step: number;
-  metrics: Record<string, number>;
+  metrics: Metrics;
 }
 
 /** The hallucination panel's numbers; POPE is the adversarial split (where co-occurrence bites). */

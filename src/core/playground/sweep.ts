@@ -3,6 +3,7 @@
  * then summarised per grid point as mean and spread of the hallucination numbers (seeds are what
  * tell a real effect from noise).
  */
+import type { MetricName, Metrics } from '../dpo/metric-names';
 import { CONTROLS, controlProblem, type Control, type ControlKey, type PlaygroundConfig } from './controls';
 import { runConfigProblems } from './run-options';
 import { EVAL_KEYS, type RunRecord } from './runs';
@@ -123,7 +124,7 @@ export interface SweepGroupResult {
 }
 
 /** TRL metrics a sweep also summarises: how far the policy moved and how sure it became. */
-export const SWEEP_TRAINING_METRICS = ['rewards/margins', 'rewards/accuracies', 'objective/kl'] as const;
+export const SWEEP_TRAINING_METRICS = ['rewards/margins', 'rewards/accuracies', 'objective/kl'] as const satisfies readonly MetricName[];
 export type SweepTrainingMetric = (typeof SWEEP_TRAINING_METRICS)[number];
 
 /** Everything but the seed, in CONTROLS order: runs that differ only by seed share it. */
@@ -143,7 +144,7 @@ function meanStd(values: readonly number[]): { mean: number; std: number } {
 export function aggregateSweep(
   runs: readonly (Pick<RunRecord, 'config' | 'evals' | 'status'> & { history?: RunRecord['history'] })[],
 ): SweepGroupResult[] {
-  const groups = new Map<string, { config: PlaygroundConfig; summaries: Record<EvalKey, number>[]; finals: Record<string, number>[] }>();
+  const groups = new Map<string, { config: PlaygroundConfig; summaries: Record<EvalKey, number>[]; finals: Metrics[] }>();
   for (const run of runs) {
     const latest = run.evals.at(-1);
     if (run.status !== 'done' || !latest) continue;

@@ -2,11 +2,12 @@
  * Chart series from runs, DOM-free: one line per (run, metric) in the run's colour, dashed for
  * the second metric of a chart, and the baseline (the starting model's eval) as a flat line.
  */
+import type { MetricName } from '../../core/dpo/metric-names';
 import type { EvalSummary, RunRecord } from '../../core/playground/runs';
 
 export interface SeriesSpec {
   /** A TRL metric name from the history, or an eval key (`eval:chair_i`). */
-  key: string;
+  key: MetricName | `eval:${keyof EvalSummary}`;
   label: string;
 }
 
@@ -42,7 +43,8 @@ export function seriesFor(runs: readonly RunRecord[], specs: readonly SeriesSpec
           });
         }
       } else {
-        const points = run.history.filter((p) => Number.isFinite(p.metrics[spec.key])).map((p) => ({ x: p.step, y: p.metrics[spec.key]! }));
+        const name = spec.key as MetricName;
+        const points = run.history.filter((p) => Number.isFinite(p.metrics[name])).map((p) => ({ x: p.step, y: p.metrics[name]! }));
         lines.push({ label, colour: run.colour, dash: DASHES[i % DASHES.length]!, points });
       }
     });

@@ -1,0 +1,33 @@
+/**
+ * The names a run's metrics are logged under: Hugging Face TRL's DPOTrainer and OnlineDPOTrainer
+ * names (loss, rewards/*, logps/*, objective/*, ...), plus refused_steps (steps whose loss or
+ * gradient was not finite, refused by the optimizer). The trainers write them; the charts,
+ * diagnostics, runs export and sweep tables read them, typed, so a misspelt name does not compile.
+ */
+export const METRIC_NAMES = [
+  'loss',
+  'grad_norm',
+  'learning_rate',
+  'beta',
+  'rewards/chosen',
+  'rewards/rejected',
+  'rewards/margins',
+  'rewards/accuracies',
+  'logps/chosen',
+  'logps/rejected',
+  'objective/kl',
+  'objective/entropy',
+  'objective/scores',
+  'objective/scores_margin',
+  'val/contain_eos_token',
+  'refused_steps',
+] as const;
+
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** One logging step's values (interval means); a run logs the names its method has. */
+export type Metrics = Partial<Record<MetricName, number>>;
+
+export function isMetricName(name: string): name is MetricName {
+  return (METRIC_NAMES as readonly string[]).includes(name);
+}
