@@ -6,8 +6,9 @@ import { DEFAULT_WORLD } from '../../src/core/world/config';
 import { parseClaims } from '../../src/core/world/claims';
 import { groundTruthCorruptionPair } from '../../src/core/dpo/pairs';
 import { bdhsPairs, DEFAULT_SELF_SAMPLES, selfSamplePairs } from '../../src/core/dpo/pair-builders';
-import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, DEFAULT_JUDGE } from '../../src/core/dpo/judges';
-import { scoreCandidates, DEFAULT_JUDGE_CONFIG } from '../../src/core/dpo/judge';
+import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, DEFAULT_JUDGE } from '../../src/core/dpo/verdicts';
+import { scoreCandidates } from '../../src/core/dpo/judge';
+import { DEFAULT_JUDGE_CONFIG } from '../../src/core/dpo/verdicts';
 import type { Scene } from '../../src/core/world/scene';
 import { splitWords } from '../../src/core/world/tokenizer';
 

@@ -1,10 +1,15 @@
+/**
+ * Judging candidates for online DPO and self-sampled pairs: each judge kind turns responses into
+ * scores (oracle and noisy from verdicts.ts, self by asking the model, human by asking a person).
+ * verdicts.ts holds what needs no model, so the page's settings can name the judges without
+ * pulling TensorFlow.js into the main thread.
+ */
 import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
 import type { Weights } from '../model/weights';
 import type { Scene } from '../world/scene';
-import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, type JudgeConfig } from './judges';
+import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, type JudgeConfig } from './verdicts';
 
-export { DEFAULT_JUDGE_CONFIG, JUDGE_KINDS, type JudgeConfig, type JudgeKind } from './judges';
 import { selfJudgeVerdicts } from './self-judge';
 
 export interface Candidate {
@@ -63,5 +68,3 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
     }
   }
 }
-
-export { DEFAULT_JUDGE } from './judges';

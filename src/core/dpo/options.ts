@@ -1,5 +1,5 @@
 /** Everything a DPO run is configured by; the CLI flags (and later the app's controls) map onto it. */
-import { DEFAULT_JUDGE_CONFIG, type JudgeConfig } from './judges';
+import { DEFAULT_JUDGE_CONFIG, type JudgeConfig } from './verdicts';
 import { DEFAULT_LOSS, type DpoLossOptions } from './loss-options';
 import type { PairSource } from './pairs';
 

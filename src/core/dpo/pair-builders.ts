@@ -8,10 +8,9 @@ import { renderScene } from '../world/render';
 import { sampleScene, type Scene } from '../world/scene';
 import { DESCRIBE_PROMPT, groundTruthCaption } from '../world/tasks';
 import { encode, splitWords } from '../world/tokenizer';
-import { scoreCandidates, type Candidate, type JudgeConfig, type JudgeContext } from './judge';
+import { scoreCandidates, type Candidate, type JudgeContext } from './judge';
+import type { JudgeConfig } from './verdicts';
 import { groundTruthCorruptionPair, type PairSource, type PreferencePair } from './pairs';
-
-export { PAIR_SOURCES, type PairSource } from './pairs';
 
 interface Model {
   weights: Weights;

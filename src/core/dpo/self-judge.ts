@@ -4,7 +4,7 @@ import type { Weights } from '../model/weights';
 import { parseClaims } from '../world/claims';
 import { COUNT_PROMPT, colourPrompt, existsPrompt } from '../world/tasks';
 import { tokenId } from '../world/tokenizer';
-import { askedShape, type JudgeVerdicts } from './judges';
+import { askedShape, type JudgeVerdicts } from './verdicts';
 import { COLOURS } from '../world/vocabulary';
 
 /**

@@ -5,7 +5,7 @@
  */
 import { DPO_MODES } from '../dpo/options';
 import { PAIR_SOURCES } from '../dpo/pairs';
-import { JUDGE_KINDS } from '../dpo/judges';
+import { JUDGE_KINDS } from '../dpo/verdicts';
 import { parseLossSpec } from '../dpo/loss-spec';
 import { shorten } from '../messages';
 

@@ -1,6 +1,6 @@
 /** The playground's flat configuration mapped onto the engine's typed options, with cross-checks. */
 import { DEFAULT_DPO, type DpoMode, type DpoOptions } from '../dpo/options';
-import type { JudgeKind } from '../dpo/judges';
+import type { JudgeKind } from '../dpo/verdicts';
 import { lossOptionProblems } from '../dpo/loss-options';
 import { parseLossSpec } from '../dpo/loss-spec';
 import type { PairSource } from '../dpo/pairs';
