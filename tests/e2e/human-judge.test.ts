@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { axeViolations, startApp, type AppSession } from './browser';
 
 let app: AppSession;
@@ -28,4 +29,59 @@ describe('human judge', () => {
     expect(await page.getByTestId('pair-inspector').locator('tbody td').nth(4).textContent()).toBe('online (human: 1 vs 0)');
     expect(app.errors).toEqual([]);
   });
+
+  it('works from the keyboard alone: Tab reaches Train with a visible focus ring, the dialog keeps focus, digits pick, Escape skips', async () => {
+    const page = await app.open('?backend=wasm#v=1&seed=1&mode=online&judge=human&batch=1&k=2&steps=3&evaln=4&evalevery=0');
+    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
+    const focused = (p: Page) =>
+      p.evaluate(() => {
+        const el = document.activeElement as HTMLElement | null;
+        const style = el ? getComputedStyle(el) : undefined;
+        return {
+          testid: el?.dataset.testid,
+          inDialog: !!el?.closest('dialog'),
+          text: el?.textContent?.trim() ?? '',
+          ring: style ? style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0 : false,
+        };
+      });
+    // Tab from the top of the page to the Train button; every stop on the way shows where focus is.
+    let reached = false;
+    for (let presses = 0; presses < 80 && !reached; presses++) {
+      await page.keyboard.press('Tab');
+      const now = await focused(page);
+      expect(now.ring, `focus ring on ${now.testid ?? now.text.slice(0, 40)}`).toBe(true);
+      reached = now.testid === 'train';
+    }
+    expect(reached, 'Train is reachable with Tab').toBe(true);
+    await page.keyboard.press('Enter');
+
+    const dialog = page.getByTestId('human-judge');
+    // Step 1: focus moves into the dialog and Tab cycles inside it; key 2 picks the second caption.
+    await dialog.waitFor({ timeout: 120_000 });
+    for (let presses = 0; presses < 6; presses++) {
+      await page.keyboard.press('Tab');
+      expect((await focused(page)).inDialog).toBe(true);
+    }
+    await page.keyboard.press('2');
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    // Step 2: Escape skips this image (no preference); the run goes on.
+    await dialog.waitFor({ timeout: 120_000 });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    // Step 3: Tab to a caption and press Enter.
+    await dialog.waitFor({ timeout: 120_000 });
+    const first = dialog.locator('ol button').first();
+    for (let presses = 0; presses < 6 && !(await first.evaluate((el) => el === document.activeElement)); presses++)
+      await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 120_000 });
+    const events = await page.evaluate(
+      () =>
+        (window as unknown as { dpoPlayground: { runs: { list: { status: string; events: string[] }[] } } }).dpoPlayground.runs.list.find(
+          (r) => r.status === 'done',
+        )!.events,
+    );
+    expect(events.join('\n')).toMatch(/step 2: every prompt's samples tied \(or the judge skipped them\)/);
+    expect(app.errors).toEqual([]);
+  }, 300_000);
 });

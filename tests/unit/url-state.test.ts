@@ -30,7 +30,7 @@ describe('configuration in the URL hash', () => {
   });
 
   it('an empty hash is the defaults, silently', () => {
-    expect(decodeHash('')).toEqual({ config: defaultConfig(), hidden: [], problems: [] });
+    expect(decodeHash('')).toEqual({ config: defaultConfig(), hidden: [], problems: [], present: false });
   });
 
   it('a tampered link keeps its good parts and says what it dropped', () => {
@@ -97,5 +97,16 @@ describe('configuration in the URL hash', () => {
       expect(control.help.length).toBeGreaterThan(20);
       expect(controlProblem(control, String(control.default))).toBeUndefined();
     }
+  });
+
+  it('present=1 opens the presentation view, round-trips, and a bad value is named', () => {
+    expect(decodeHash('#v=1&present=1').present).toBe(true);
+    expect(decodeHash('#v=1').present).toBe(false);
+    const bad = decodeHash('#v=1&present=yes');
+    expect(bad.present).toBe(false);
+    expect(bad.problems).toEqual(['present must be 1 (presentation view) or 0 (got "yes"); the normal view was used']);
+    const link = encodeHash(defaultConfig(), [], 'offline-dpo', true);
+    expect(link).toContain('present=1');
+    expect(decodeHash(link)).toMatchObject({ present: true, lesson: 'offline-dpo', problems: [] });
   });
 });

@@ -268,7 +268,7 @@ export class DpoTrainer {
     const part = await this.nextBatch();
     this.step++;
     if (part.length === 0) {
-      events.push(`step ${this.step}: every prompt's samples tied, so there was no preference to learn from`);
+      events.push(`step ${this.step}: every prompt's samples tied (or the judge skipped them), so there was no preference to learn from`);
       return { step: this.step, metrics: {}, events, pairs: [] };
     }
     const n = part.length;

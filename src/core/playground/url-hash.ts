@@ -17,12 +17,14 @@ export interface DecodedHash {
   problems: string[];
   /** The lesson the link opens, if any. */
   lesson?: string;
+  /** present=1: the presentation view (light, large, the lesson's charts and gallery only). */
+  present: boolean;
 }
 
 const byKey = new Map<string, (typeof CONTROLS)[number]>(CONTROLS.map((c) => [c.key, c]));
 
 /** Values are written when they differ from the base: the lesson's configuration, else the defaults. */
-export function encodeHash(config: PlaygroundConfig, hidden: readonly ControlKey[] = [], lessonId?: string): string {
+export function encodeHash(config: PlaygroundConfig, hidden: readonly ControlKey[] = [], lessonId?: string, present = false): string {
   const params = new URLSearchParams({ v: String(HASH_VERSION) });
   const lesson = lessonId ? findLesson(lessonId) : undefined;
   if (lesson) params.set('lesson', lesson.id);
@@ -33,6 +35,7 @@ export function encodeHash(config: PlaygroundConfig, hidden: readonly ControlKey
     if (control.key !== 'seed' && value !== base[control.key]) params.set(control.key, String(value));
   }
   if (hidden.length > 0) params.set('hide', hidden.join(','));
+  if (present) params.set('present', '1');
   return `#${params.toString()}`;
 }
 
@@ -42,6 +45,7 @@ export function decodeHash(hash: string): DecodedHash {
   const hidden: ControlKey[] = [];
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   let lesson: string | undefined;
+  let present = false;
   // A key given twice: the first value counts, and the link says so (nothing overrides silently).
   const repeated = [...new Set([...params.keys()].filter((key, i, keys) => keys.indexOf(key) !== i))];
   for (const key of repeated)
@@ -59,7 +63,7 @@ export function decodeHash(hash: string): DecodedHash {
         `unknown lesson "${shorten(lessonId)}" (known: ${LESSONS.map((l) => l.id).join(', ')}); the default settings were used`,
       );
   }
-  if (params.size === 0) return { config: config as PlaygroundConfig, hidden, problems };
+  if (params.size === 0) return { config: config as PlaygroundConfig, hidden, problems, present };
   const version = params.get('v');
   if (version !== String(HASH_VERSION)) {
     problems.push(
@@ -72,6 +76,11 @@ export function decodeHash(hash: string): DecodedHash {
   for (const key of new Set(params.keys())) {
     if (key === 'v' || key === 'lesson') continue;
     const raw = params.get(key)!;
+    if (key === 'present') {
+      if (raw === '1' || raw === '0') present = raw === '1';
+      else problems.push(`present must be 1 (presentation view) or 0 (got "${shorten(raw)}"); the normal view was used`);
+      continue;
+    }
     if (key === 'hide') {
       for (const name of raw.split(',').filter(Boolean)) {
         if (byKey.has(name)) hidden.push(name as ControlKey);
@@ -91,5 +100,5 @@ export function decodeHash(hash: string): DecodedHash {
     }
     config[key] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : raw;
   }
-  return { config: config as PlaygroundConfig, hidden, problems, lesson };
+  return { config: config as PlaygroundConfig, hidden, problems, lesson, present };
 }

@@ -1,11 +1,23 @@
-/** Chart.js with only what the playground draws (tree-shaken), and defaults for a dark page. */
+/** Chart.js with only what the playground draws (tree-shaken), coloured from the page's theme. */
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip } from 'chart.js';
 
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, Legend, Tooltip);
-Chart.defaults.color = '#9aa3b5';
-Chart.defaults.borderColor = '#2a3040';
 Chart.defaults.font.size = 11;
 // Live charts redraw several times a second: animation would only cost main-thread time.
 Chart.defaults.animation = false;
+
+/** A colour of the page's theme (global.css), e.g. '--muted'. */
+export function themeColour(name: string): string {
+  return getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+}
+
+/**
+ * Axis text and grid lines in the theme's muted and border colours. Charts read Chart.defaults
+ * when they draw, so after a theme change `chart.update()` repaints them in the new colours.
+ */
+export function applyChartTheme(): void {
+  Chart.defaults.color = themeColour('--muted') || '#9aa3b5';
+  Chart.defaults.borderColor = themeColour('--border') || '#2a3040';
+}
 
 export { Chart };

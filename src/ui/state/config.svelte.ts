@@ -26,6 +26,8 @@ class ConfigState {
   problems = $state<Partial<Record<ControlKey, string>>>({});
   hidden = $state<ControlKey[]>([]);
   lesson = $state<string | null>(null);
+  /** The presentation view (present=1 in the link): light, large, charts and gallery only. */
+  present = $state(false);
   /** Messages about a link that could not be read in full. */
   linkProblems = $state<string[]>([]);
 
@@ -42,6 +44,7 @@ class ConfigState {
     this.replace(decoded.config);
     this.hidden = decoded.hidden;
     this.lesson = decoded.lesson ?? null;
+    this.setPresent(decoded.present, false);
     this.linkProblems = fromLink ? decoded.problems : [];
     this.persist();
   }
@@ -66,8 +69,15 @@ class ConfigState {
     this.persist();
   }
 
-  link(hidden: readonly ControlKey[] = this.hidden): string {
-    return encodeHash(this.values, hidden, this.lesson ?? undefined);
+  link(hidden: readonly ControlKey[] = this.hidden, present = this.present): string {
+    return encodeHash(this.values, hidden, this.lesson ?? undefined, present);
+  }
+
+  /** Enter or leave the presentation view; the page's root carries it as a class, so the theme applies before anything draws. */
+  setPresent(on: boolean, persist = true): void {
+    this.present = on;
+    document.documentElement.classList.toggle('present', on);
+    if (persist) this.persist();
   }
 
   persist(): void {
