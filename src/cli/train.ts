@@ -29,6 +29,7 @@ await runCli('train', TRAIN_FLAGS, async () => {
   log(`model ${describeConfig(start.config)} | backend ${backend} | ${method}, ${config.steps} steps, seed ${config.seed}`);
   const bar = new ProgressBar(config.steps, config.mode);
   let latest: Metrics = {};
+  let shown = 0;
   const run = await runHeadless(start, config, {
     onUpdate: (update) => {
       for (const point of update.points) latest = point.metrics;
@@ -38,7 +39,10 @@ await runCli('train', TRAIN_FLAGS, async () => {
         latest.loss === undefined
           ? ''
           : `loss ${latest.loss.toFixed(3)}${latest['rewards/margins'] === undefined ? '' : ` margin ${latest['rewards/margins'].toFixed(2)}`}`;
-      if (update.status === 'running' || update.status === 'done') bar.update(update.step, detail);
+      if (update.step > shown) {
+        shown = update.step;
+        bar.update(update.step, detail);
+      }
     },
     beforeDispose: async (session) => {
       if (flags.out && session.done) {

@@ -140,7 +140,7 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
   }
   if (data.byteLength !== header.byteLength) {
     throw new CheckpointError(
-      `checkpoint weights are ${data.byteLength} bytes but the header says ${header.byteLength}: the file is truncated or corrupted`,
+      `checkpoint weights are ${data.byteLength} bytes but the header says ${shorten(String(header.byteLength))}: the file is truncated or corrupted`,
     );
   }
   if (fnv1a(data) !== header.checksum) {
@@ -154,7 +154,7 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     const entry = byName.get(name);
     if (!entry) throw new CheckpointError(`checkpoint lacks weight "${name}"`);
     if (JSON.stringify(entry.shape) !== JSON.stringify(shape)) {
-      throw new CheckpointError(`weight "${name}" has shape [${entry.shape}] but the architecture needs [${shape}]`);
+      throw new CheckpointError(`weight "${name}" has shape [${shorten(String(entry.shape))}] but the architecture needs [${shape}]`);
     }
     const size = shape.reduce((a, b) => a * b, 1);
     if (entry.offset < 0 || entry.offset + size > floats.length) throw new CheckpointError(`weight "${name}" points outside the data`);
