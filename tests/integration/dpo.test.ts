@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { evaluateModel } from '../../src/core/eval/evaluate';
 import { DpoTrainer } from '../../src/core/dpo/trainer';
-import { DEFAULT_LOSS } from '../../src/core/dpo/losses';
+import { DEFAULT_LOSS } from '../../src/core/dpo/loss-options';
 import { disposeWeights } from '../../src/core/model/weights';
 import { DEFAULT_WORLD } from '../../src/core/world/config';
 

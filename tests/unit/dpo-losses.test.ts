@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
-import {
-  DEFAULT_LOSS,
-  LOSS_TYPES,
-  dpoLoss,
-  lossOptionProblems,
-  perPairLoss,
-  type DpoLossOptions,
-  type LossType,
-  type PairLogProbs,
-} from '../../src/core/dpo/losses';
+import { dpoLoss, perPairLoss, type PairLogProbs } from '../../src/core/dpo/losses';
+import { DEFAULT_LOSS, LOSS_TYPES, lossOptionProblems, type DpoLossOptions, type LossType } from '../../src/core/dpo/loss-options';
 
 // Plain-JS formulas from REFERENCE.md, written independently of the tfjs implementation.
 const logSigmoid = (z: number) => -Math.log1p(Math.exp(-z));
@@ -24,7 +16,10 @@ interface Pair {
   lr: number;
 }
 
-function byHand(type: LossType, p: Pair, beta: number, eps: number): number {
+/** Descending, as the implementation sorts (any order pairs the same ranks). */
+const sortedDown = (xs: number[]) => [...xs].sort((a, b) => b - a);
+
+function byHand(type: LossType, p: Pair, beta: number, eps: number, i = 0, all: Pair[] = [p]): number {
   const sc = p.pc - p.rc;
   const sr = p.pr - p.rr;
   const d = sc - sr;
@@ -47,6 +42,24 @@ function byHand(type: LossType, p: Pair, beta: number, eps: number): number {
       return 1 - sigmoid(beta * sc) + sigmoid(beta * sr);
     case 'apo_down':
       return sigmoid(beta * sc) + 1 - sigmoid(beta * d);
+    case 'exo_pair': {
+      const e = eps > 0 ? eps : 1e-3;
+      return sigmoid(beta * d) * (logSigmoid(beta * d) - Math.log(1 - e)) + sigmoid(-beta * d) * (logSigmoid(-beta * d) - Math.log(e));
+    }
+    case 'aot': {
+      // The i-th largest policy gap against the i-th largest reference gap.
+      const delta = sortedDown(all.map((q) => q.pc - q.pr))[i]! - sortedDown(all.map((q) => q.rc - q.rr))[i]!;
+      return -(1 - eps) * logSigmoid(beta * delta) - eps * logSigmoid(-beta * delta);
+    }
+    case 'aot_unpaired': {
+      const delta = sortedDown(all.map((q) => q.pc - q.rc))[i]! - sortedDown(all.map((q) => q.pr - q.rr))[i]!;
+      return -(1 - eps) * logSigmoid(beta * delta) - eps * logSigmoid(-beta * delta);
+    }
+    case 'discopop': {
+      const z = beta * d;
+      const modulation = sigmoid(z / 0.05);
+      return -logSigmoid(z) * (1 - modulation) + Math.exp(-z) * modulation;
+    }
     case 'sigmoid_norm':
       return -logSigmoid(beta * (sc / p.lc - sr / p.lr));
     case 'sft':
@@ -82,7 +95,7 @@ describe('every loss type matches its formula computed by hand', () => {
       it(`${type}, beta ${beta}, eps ${eps}`, async () => {
         const options: DpoLossOptions = { ...DEFAULT_LOSS, beta, labelSmoothing: eps };
         const got = await perPairLoss(type, tensors(PAIRS), options).data();
-        PAIRS.forEach((p, i) => expect(got[i]).toBeCloseTo(byHand(type, p, beta, eps), 4));
+        PAIRS.forEach((p, i) => expect(got[i]).toBeCloseTo(byHand(type, p, beta, eps, i, PAIRS), 4));
       });
     }
   }
@@ -145,6 +158,19 @@ describe('combined loss and TRL metrics', () => {
 });
 
 describe('gradient of the DPO loss', () => {
+  it.each(['aot', 'aot_unpaired', 'exo_pair', 'discopop'] as const)('%s matches finite differences (sorting included)', async (type) => {
+    const base = tensors(PAIRS);
+    const options = { ...DEFAULT_LOSS, beta: 0.3, labelSmoothing: 0.1, terms: [{ type, weight: 1 }] };
+    const f = (pc: tf.Tensor) => dpoLoss({ ...base, policyChosen: pc as tf.Tensor1D }, options).loss;
+    const analytic = await tf.grad(f)(base.policyChosen).data();
+    const pc = Array.from(await base.policyChosen.data());
+    const h = 1e-2;
+    for (let i = 0; i < PAIRS.length; i++) {
+      const at = async (dc: number) => (await f(tf.tensor1d(pc.map((v, j) => (j === i ? v + dc : v)))).data())[0]!;
+      expect(analytic[i]).toBeCloseTo(((await at(h)) - (await at(-h))) / (2 * h), 3);
+    }
+  });
+
   it('matches finite differences with respect to the policy log-probs', async () => {
     const base = tensors(PAIRS);
     const options = {

@@ -10,7 +10,7 @@ import { DEFAULT_WORLD } from '../../src/core/world/config';
 import { renderScene } from '../../src/core/world/render';
 import { sampleScene } from '../../src/core/world/scene';
 import { DpoTrainer } from '../../src/core/dpo/trainer';
-import { DEFAULT_LOSS } from '../../src/core/dpo/losses';
+import { DEFAULT_LOSS } from '../../src/core/dpo/loss-options';
 
 const config = PRESETS.tiny;
 const world = DEFAULT_WORLD;

@@ -12,6 +12,10 @@ export const LOSS_TYPES = [
   'sppo_hard',
   'apo_zero',
   'apo_down',
+  'exo_pair',
+  'aot',
+  'aot_unpaired',
+  'discopop',
   'sigmoid_norm',
   'sft',
 ] as const;

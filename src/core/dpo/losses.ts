@@ -1,18 +1,13 @@
 import * as tf from '../tf';
 import type { DpoLossOptions, LossType } from './loss-options';
 
-export {
-  DEFAULT_LOSS,
-  isLossType,
-  LOSS_TYPES,
-  lossOptionProblems,
-  type DpoLossOptions,
-  type LossTerm,
-  type LossType,
-} from './loss-options';
-
 /**
- * The DPO loss family, by Hugging Face TRL's `loss_type` names (formulas: ../shared/REFERENCE.md).
+ * The DPO loss family, by Hugging Face TRL's `loss_type` names: every one of TRL's DPOTrainer
+ * losses (sigmoid with label smoothing as cDPO, hinge, ipo, exo_pair, nca_pair, robust, bco_pair,
+ * sppo_hard, aot, aot_unpaired, discopop, apo_zero, apo_down, sft) plus sigmoid_norm (SimPO's
+ * length-normalised margin, which TRL has in CPOTrainer). One difference from TRL: `sft` averages
+ * each chosen caption's token NLL and then the pairs, where TRL pools all chosen tokens of the
+ * batch (equal when the captions are equally long).
  * A pure function of per-sequence log-probabilities, so it is testable without a model.
  * Every -log sigmoid(z) is written softplus(-z): tfjs's logSigmoid gradient is broken on cpu.
  */
@@ -40,6 +35,30 @@ export interface DpoMetricTensors {
 
 const softplus = (x: tf.Tensor) => tf.softplus(x);
 const neg = (x: tf.Tensor) => tf.neg(x);
+
+/** TRL's discopop temperature (discopop_tau). */
+const DISCOPOP_TAU = 0.05;
+
+/**
+ * x sorted (descending) over the batch, with gradients flowing back to the entries it came from:
+ * a permutation matrix times x, its transpose on the way back (tfjs has no gradient for TopK, and
+ * gather's needs UnsortedSegmentSum, which tfjs-backend-wasm lacks).
+ */
+const sortedOverBatch = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [x, save] = args as [tf.Tensor1D, tf.GradSaveFunc];
+  const n = x.shape[0];
+  const permutation = tf.oneHot(tf.topk(x, n).indices, n).toFloat();
+  save([permutation]);
+  return {
+    value: tf.matMul(permutation, x.reshape([n, 1])).reshape([n]) as tf.Tensor1D,
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.matMul(saved[0]!, dy.reshape([n, 1]), true, false).reshape([n]),
+  };
+}) as (x: tf.Tensor1D) => tf.Tensor1D;
+
+/** -(1 - eps) log sigmoid(z) - eps log sigmoid(-z): the sigmoid loss with label smoothing. */
+function smoothedSigmoid(z: tf.Tensor, eps: number): tf.Tensor {
+  return tf.add(tf.mul(1 - eps, softplus(neg(z))), tf.mul(eps, softplus(z)));
+}
 
 /** One loss_type's per-pair loss [B]. */
 export function perPairLoss(type: LossType, lp: PairLogProbs, options: DpoLossOptions): tf.Tensor1D {
@@ -86,6 +105,31 @@ export function perPairLoss(type: LossType, lp: PairLogProbs, options: DpoLossOp
     case 'apo_down':
       loss = tf.add(tf.sigmoid(bsc), tf.sub(1, tf.sigmoid(bd)));
       break;
+    case 'exo_pair': {
+      // EXO (Ji et al. 2024), as TRL: eps is the label smoothing, 1e-3 when that is 0.
+      const e = eps > 0 ? eps : 1e-3;
+      const chosenTerm = tf.mul(tf.sigmoid(bd), tf.sub(neg(softplus(neg(bd))), Math.log(1 - e)));
+      const rejectedTerm = tf.mul(tf.sigmoid(neg(bd)), tf.sub(neg(softplus(bd)), Math.log(e)));
+      loss = tf.add(chosenTerm, rejectedTerm);
+      break;
+    }
+    case 'aot': {
+      // AOT (Melnyk et al. 2024): the sorted policy log-ratio gaps against the sorted reference gaps.
+      const policyGap = sortedOverBatch(tf.sub(lp.policyChosen, lp.policyRejected) as tf.Tensor1D);
+      const referenceGap = sortedOverBatch(tf.sub(refChosen, refRejected) as tf.Tensor1D);
+      loss = smoothedSigmoid(tf.mul(beta, tf.sub(policyGap, referenceGap)), eps);
+      break;
+    }
+    case 'aot_unpaired':
+      // AOT for unpaired data: sorted chosen log-ratios against sorted rejected log-ratios.
+      loss = smoothedSigmoid(tf.mul(beta, tf.sub(sortedOverBatch(sChosen as tf.Tensor1D), sortedOverBatch(sRejected as tf.Tensor1D))), eps);
+      break;
+    case 'discopop': {
+      // DiscoPOP (Chris Lu et al. 2024): logistic and exponential losses blended by sigmoid(z / tau).
+      const modulation = tf.sigmoid(tf.div(bd, DISCOPOP_TAU));
+      loss = tf.add(tf.mul(softplus(neg(bd)), tf.sub(1, modulation)), tf.mul(tf.exp(neg(bd)), modulation));
+      break;
+    }
     case 'sigmoid_norm': // SimPO-style length-normalised margin
       loss = softplus(neg(tf.mul(beta, tf.sub(tf.div(sChosen, lp.chosenLength), tf.div(sRejected, lp.rejectedLength)))));
       break;

@@ -125,7 +125,7 @@ export const CONTROLS = [
     default: 'sigmoid,sft:1',
     group: 'loss',
     label: 'Loss types',
-    help: "TRL loss_type names with weights, e.g. sigmoid,sft:1 or ipo. sft is RPO's term that keeps the chosen captions likely.",
+    help: "TRL loss_type names with weights, e.g. sigmoid,sft:1 or ipo: every DPOTrainer loss (sigmoid, hinge, ipo, exo_pair, nca_pair, robust, bco_pair, sppo_hard, aot, aot_unpaired, discopop, apo_zero, apo_down, sft) and sigmoid_norm (SimPO). sft is RPO's term that keeps the chosen captions likely (averaged per caption; TRL pools the batch's tokens).",
     check: (v: string) => {
       try {
         parseLossSpec(v);
