@@ -1,5 +1,6 @@
 import * as tf from '../tf';
 import type { DpoLossOptions, LossType } from './loss-options';
+import type { PairMetric } from './metric-names';
 
 /**
  * The DPO loss family, by Hugging Face TRL's `loss_type` names: every one of TRL's DPOTrainer
@@ -24,14 +25,7 @@ export interface PairLogProbs {
 }
 
 /** TRL metric names; scalars on the device until someone reads them. */
-export interface DpoMetricTensors {
-  'rewards/chosen': tf.Scalar;
-  'rewards/rejected': tf.Scalar;
-  'rewards/margins': tf.Scalar;
-  'rewards/accuracies': tf.Scalar;
-  'logps/chosen': tf.Scalar;
-  'logps/rejected': tf.Scalar;
-}
+export type DpoMetricTensors = Record<PairMetric, tf.Scalar>;
 
 const softplus = (x: tf.Tensor) => tf.softplus(x);
 const neg = (x: tf.Tensor) => tf.neg(x);

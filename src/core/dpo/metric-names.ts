@@ -25,6 +25,17 @@ export const METRIC_NAMES = [
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
+/** The metrics every DPO loss computes from a batch of pairs (dpoLoss). */
+export const PAIR_METRICS = [
+  'rewards/chosen',
+  'rewards/rejected',
+  'rewards/margins',
+  'rewards/accuracies',
+  'logps/chosen',
+  'logps/rejected',
+] as const satisfies readonly MetricName[];
+export type PairMetric = (typeof PAIR_METRICS)[number];
+
 /** One logging step's values (interval means); a run logs the names its method has. */
 export type Metrics = Partial<Record<MetricName, number>>;
 

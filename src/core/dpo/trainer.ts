@@ -1,4 +1,4 @@
-import type { Metrics } from './metric-names';
+import { PAIR_METRICS, type Metrics } from './metric-names';
 import * as tf from '../tf';
 import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
@@ -365,16 +365,7 @@ export class DpoTrainer {
       learning_rate: this.options.learningRate,
       beta: this.options.loss.beta,
     };
-    for (const name of [
-      'rewards/chosen',
-      'rewards/rejected',
-      'rewards/margins',
-      'rewards/accuracies',
-      'logps/chosen',
-      'logps/rejected',
-    ] as const) {
-      metrics[name] = means[name]!;
-    }
+    for (const name of PAIR_METRICS) metrics[name] = means[name]!;
     if (this.options.mode !== 'offline') {
       const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
       metrics['objective/kl'] = means.kl!;

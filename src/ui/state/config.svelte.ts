@@ -3,6 +3,7 @@
  * message per bad field. Valid values are mirrored into the URL hash (a shareable link) and into
  * localStorage (the last session resumes).
  */
+import { setPresentationTheme } from '../theme';
 import {
   CONTROLS,
   controlProblem,
@@ -76,7 +77,7 @@ class ConfigState {
   /** Enter or leave the presentation view; the page's root carries it as a class, so the theme applies before anything draws. */
   setPresent(on: boolean, persist = true): void {
     this.present = on;
-    document.documentElement.classList.toggle('present', on);
+    setPresentationTheme(on);
     if (persist) this.persist();
   }
 
