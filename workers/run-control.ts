@@ -5,7 +5,7 @@
  */
 import { CONTROLS, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
 import { runConfigProblems } from '../src/core/playground/run-options';
-import { RunSession, type Model } from '../src/core/playground/run-session';
+import { RunSession, type Model, type SessionState } from '../src/core/playground/run-session';
 import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
 import { isFinished, type EvalSummary } from '../src/core/playground/runs';
 import { disposeWeights } from '../src/core/model/weights';
@@ -72,12 +72,12 @@ export class RunControl {
     if (this.active) throw new Error('a run is already in progress: stop it first');
     this.release();
     let startModel = start;
-    let restored: { policy: ReturnType<typeof weightsFromCheckpoint>; step: number } | undefined;
+    let restored: { policy: ReturnType<typeof weightsFromCheckpoint>; step: number; state?: SessionState } | undefined;
     if (options.resume) {
       const point = await loadRecovery(runId);
       const base = readPacked(point.start, start.config);
       startModel = { weights: weightsFromCheckpoint(base), config: start.config };
-      restored = { policy: weightsFromCheckpoint(readPacked(point.latest, start.config)), step: point.step };
+      restored = { policy: weightsFromCheckpoint(readPacked(point.latest, start.config)), step: point.step, state: point.state };
     } else {
       await saveRecoveryStart(runId, await packWeights(start.weights, start.config, { runId }));
     }
@@ -91,7 +91,7 @@ export class RunControl {
     );
     if (startModel !== start) disposeWeights(startModel.weights);
     if (restored) {
-      session.restore(restored.policy, restored.step);
+      session.restore(restored.policy, restored.step, restored.state);
       disposeWeights(restored.policy);
     }
     const baselineKey = JSON.stringify([this.modelVersion, config.cooc, config.halluc, config.evaln, config.evalseed]);
@@ -102,7 +102,13 @@ export class RunControl {
       flushMs: 250,
       galleryCount: GALLERY_COUNT,
       afterEval: async (step) => {
-        if (step > 0) await saveRecoveryLatest(runId, step, await packWeights(session.policy, session.model.config, { runId, step }));
+        if (step > 0)
+          await saveRecoveryLatest(
+            runId,
+            step,
+            await packWeights(session.policy, session.model.config, { runId, step }),
+            await session.saveState(),
+          );
       },
     });
     this.session = session;

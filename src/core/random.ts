@@ -16,6 +16,9 @@ export interface Rng {
   chance(p: number): boolean;
   /** A new independent generator derived from this one (for sub-streams). */
   fork(): Rng;
+  /** Where the stream is: restoring it continues the same numbers (a resumed run). */
+  state(): number;
+  restore(state: number): void;
 }
 
 export function createRng(seed: number): Rng {
@@ -46,6 +49,10 @@ export function createRng(seed: number): Rng {
     },
     chance: (p) => next() < p,
     fork: () => createRng(Math.floor(next() * 4294967296)),
+    state: () => state,
+    restore: (saved) => {
+      state = saved | 0;
+    },
   };
   return rng;
 }

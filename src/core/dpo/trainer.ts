@@ -5,7 +5,7 @@ import type { ModelConfig } from '../model/config';
 import { sequenceLogProbs } from '../model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch, type EncodedText } from '../model/sequence';
 import { decoderWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
-import { PackedAdam } from '../train/optimizer';
+import { PackedAdam, type AdamState } from '../train/optimizer';
 import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
 import { sampleScene } from '../world/scene';
@@ -33,6 +33,31 @@ export interface DpoLog {
   events: string[];
   /** The pairs of this step (for the pair inspector). */
   pairs: { prompt: string; chosen: string; rejected: string; source: string; chosenReward?: number; rejectedReward?: number }[];
+}
+
+/**
+ * Everything a resumed DPO run needs besides its weights, as plain data: where the offline data
+ * order and the random stream are, Adam's moments, the logging sums of the current interval, and
+ * the reference when it no longer equals the starting model (TR-DPO syncs). The offline pairs are
+ * rebuilt by prepare() from the seed; their cached reference log-probs are saved, because a
+ * recomputation in another batch can differ in the last bits.
+ */
+export interface DpoTrainerState {
+  step: number;
+  rng: number;
+  offlineOrder: number[];
+  offlineCursor: number;
+  optimizer: AdamState;
+  learningRate: number;
+  beta: number;
+  refusedSteps: number;
+  refusedReported: number;
+  stepsSinceLog: number;
+  metricSums: Record<string, number>;
+  onlineStats: { scores: number[]; margins: number[]; eos: number[] };
+  reference?: Record<string, Float32Array>;
+  /** Per offline pair: its cached reference log-probs [chosen, rejected, chosen on the corrupted image], or null. */
+  referenceCache: ([number, number, number | null] | null)[];
 }
 
 /**
@@ -383,6 +408,75 @@ export class DpoTrainer {
     }
     metrics.refused_steps = refused;
     return { step: this.step, metrics, events, pairs: this.lastPairs };
+  }
+
+  /** The state to continue from after a crash (call between steps). */
+  async saveState(): Promise<DpoTrainerState> {
+    const sums = [...this.metricSums];
+    const [refused, ...sumValues] = await Promise.all([this.refusedSteps.data(), ...sums.map(([, v]) => v.data())]);
+    const { every } = this.options.referenceSync;
+    const movedReference = every > 0 && this.step >= every;
+    const reference = movedReference
+      ? Object.fromEntries(
+          await Promise.all(Object.entries(this.reference).map(async ([name, t]) => [name, (await t.data()) as Float32Array] as const)),
+        )
+      : undefined;
+    return {
+      step: this.step,
+      rng: this.rng.state(),
+      offlineOrder: [...this.offlineOrder],
+      offlineCursor: this.offlineCursor,
+      optimizer: await this.optimizer.exportState(),
+      learningRate: this.options.learningRate,
+      beta: this.options.loss.beta,
+      refusedSteps: refused![0]!,
+      refusedReported: this.refusedReported,
+      stepsSinceLog: this.stepsSinceLog,
+      metricSums: Object.fromEntries(sums.map(([name], i) => [name, sumValues[i]![0]!])),
+      onlineStats: structuredClone(this.onlineStats),
+      reference,
+      referenceCache: this.offline.map((p) =>
+        p.reference ? [p.reference.chosen, p.reference.rejected, p.reference.chosenCorrupt ?? null] : null,
+      ),
+    };
+  }
+
+  /**
+   * Continue from a saved state: after prepare() (which rebuilds the offline pairs from the seed),
+   * with the policy's weights already restored. Iterative rounds past the first are not exact: their
+   * data would need the round's reference, which is not saved.
+   */
+  restoreState(state: DpoTrainerState): void {
+    if (state.offlineOrder.length !== this.offlineOrder.length)
+      throw new Error(`the saved run had ${state.offlineOrder.length} offline pairs; these settings build ${this.offlineOrder.length}`);
+    this.step = state.step;
+    this.rng.restore(state.rng);
+    this.offlineOrder = [...state.offlineOrder];
+    this.offlineCursor = state.offlineCursor;
+    this.optimizer.importState(state.optimizer);
+    this.setLearningRate(state.learningRate);
+    this.setBeta(state.beta);
+    this.refusedReported = state.refusedReported;
+    this.stepsSinceLog = state.stepsSinceLog;
+    this.onlineStats = structuredClone(state.onlineStats);
+    tf.tidy(() => {
+      this.refusedSteps.assign(tf.scalar(state.refusedSteps));
+      for (const [name, value] of Object.entries(state.metricSums)) {
+        const sum = this.metricSums.get(name) ?? this.metricSums.set(name, tf.variable(tf.scalar(0), false)).get(name)!;
+        sum.assign(tf.scalar(value));
+      }
+    });
+    if (state.reference) {
+      const next = tf.tidy(() =>
+        Object.fromEntries(Object.entries(this.reference).map(([name, t]) => [name, tf.keep(tf.tensor(state.reference![name]!, t.shape))])),
+      );
+      disposeWeights(this.reference);
+      this.reference = next;
+    }
+    this.offline.forEach((pair, i) => {
+      const cached = state.referenceCache[i];
+      pair.reference = cached ? { chosen: cached[0], rejected: cached[1], chosenCorrupt: cached[2] ?? undefined } : undefined;
+    });
   }
 
   dispose(): void {

@@ -6,11 +6,11 @@
 import { markCaption, type MarkedCaption } from '../eval/annotate';
 import { captionScenes, evaluateModel, heldOutScenes } from '../eval/evaluate';
 import type { HumanChooser } from '../dpo/judge';
-import { DpoTrainer } from '../dpo/trainer';
+import { DpoTrainer, type DpoTrainerState } from '../dpo/trainer';
 import type { PreferencePair } from '../dpo/pairs';
 import type { ModelConfig } from '../model/config';
 import { trainableCopy, assignWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
-import { SftTrainer } from '../train/sft';
+import { SftTrainer, type SftTrainerState } from '../train/sft';
 import type { WorldConfig } from '../world/config';
 import { toRgba } from '../world/render';
 import { groundTruthCaption } from '../world/tasks';
@@ -42,6 +42,9 @@ export interface InspectedPair {
   rejectedReward?: number;
 }
 
+/** What a resumed run continues from besides its weights (see the trainers' saveState). */
+export type SessionState = { method: 'sft'; trainer: SftTrainerState } | { method: 'dpo'; trainer: DpoTrainerState };
+
 export interface StepResult {
   point?: MetricPoint;
   events: string[];
@@ -60,6 +63,8 @@ export class RunSession {
   readonly startingWeights: Weights;
   private readonly modelConfig: ModelConfig;
   private referenceCaptions?: { weights: Weights; count: number; seed: number; captions: { text: string }[] };
+  /** A saved trainer state to apply once prepare() has rebuilt the data (a resumed run). */
+  private pendingState?: SessionState;
 
   constructor(
     start: Model,
@@ -99,12 +104,28 @@ export class RunSession {
   /** Build the offline pairs (DPO; their reference log-probs are cached during the first epoch); nothing for SFT. */
   async prepare(onProgress?: (message: string) => void): Promise<void> {
     await this.dpo?.prepare(onProgress);
+    const pending = this.pendingState;
+    this.pendingState = undefined;
+    if (pending?.method === 'dpo' && this.dpo) this.dpo.restoreState(pending.trainer);
+    if (pending?.method === 'sft' && this.sft) this.sft.restoreState(pending.trainer);
   }
 
-  /** Continue from a saved policy (after a crash or device loss): weights and step count. */
-  restore(policy: Weights, step: number): void {
+  /**
+   * Continue from a saved policy (after a crash or device loss). With the trainer's saved state the
+   * run continues exactly (optimizer moments, data order, random stream, logging interval); without
+   * it, from the weights and step count only.
+   */
+  restore(policy: Weights, step: number, state?: SessionState): void {
     assignWeights(this.policy, policy);
     (this.sft ?? this.dpo)!.step = step;
+    if (state && state.method !== (this.sft ? 'sft' : 'dpo'))
+      throw new Error(`the saved state is for ${state.method}, this run is ${this.config.mode}`);
+    this.pendingState = state;
+  }
+
+  /** The trainer's state, to save with the weights for an exact resume (between steps). */
+  async saveState(): Promise<SessionState> {
+    return this.sft ? { method: 'sft', trainer: await this.sft.saveState() } : { method: 'dpo', trainer: await this.dpo!.saveState() };
   }
 
   async trainStep(): Promise<StepResult> {

@@ -20,6 +20,14 @@ export interface StepResult {
  * correction all keep their values (WGSL may assume NaN never happens, and one NaN update would
  * poison every weight). `applied` tells, on the device, whether the step counted.
  */
+/** Adam's moments and bias correction as plain numbers: what a resumed run needs to continue exactly. */
+export interface AdamState {
+  firstMoment: Float32Array;
+  secondMoment: Float32Array;
+  accBeta1: number;
+  accBeta2: number;
+}
+
 export class PackedAdam {
   /** Changeable between steps (schedules, the playground's live learning rate). */
   learningRate: number;
@@ -78,6 +86,25 @@ export class PackedAdam {
     });
     tf.dispose(grads);
     return { loss: value, gradNorm: result.gradNorm, applied: result.applied };
+  }
+
+  async exportState(): Promise<AdamState> {
+    const [firstMoment, secondMoment, accBeta1, accBeta2] = await Promise.all(
+      [this.firstMoment, this.secondMoment, this.accBeta1, this.accBeta2].map((t) => t.data() as Promise<Float32Array>),
+    );
+    return { firstMoment: firstMoment!, secondMoment: secondMoment!, accBeta1: accBeta1![0]!, accBeta2: accBeta2![0]! };
+  }
+
+  importState(state: AdamState): void {
+    const size = this.firstMoment.size;
+    if (state.firstMoment.length !== size || state.secondMoment.length !== size)
+      throw new Error(`the saved optimizer state holds ${state.firstMoment.length} moments; this model has ${size} trainable values`);
+    tf.tidy(() => {
+      this.firstMoment.assign(tf.tensor1d(state.firstMoment));
+      this.secondMoment.assign(tf.tensor1d(state.secondMoment));
+      this.accBeta1.assign(tf.scalar(state.accBeta1));
+      this.accBeta2.assign(tf.scalar(state.accBeta2));
+    });
   }
 
   dispose(): void {

@@ -5,7 +5,7 @@ import type { ModelConfig } from '../model/config';
 import { sftLoss } from '../model/logprobs';
 import { disposeBatch } from '../model/sequence';
 import { decoderWeights, type TrainableWeights } from '../model/weights';
-import { PackedAdam } from './optimizer';
+import { PackedAdam, type AdamState } from './optimizer';
 import { sampleSftBatch } from './sft-data';
 
 export interface SftOptions {
@@ -47,6 +47,13 @@ export function learningRateAt(step: number, options: SftOptions): number {
 }
 
 /** Supervised fine-tuning on the annotator's captions and answers (flaws and all). */
+/** Everything a resumed SFT run needs besides its weights. */
+export interface SftTrainerState {
+  step: number;
+  rng: number;
+  optimizer: AdamState;
+}
+
 export class SftTrainer {
   readonly options: SftOptions;
   private readonly optimizer: PackedAdam;
@@ -83,6 +90,16 @@ export class SftTrainer {
     }
     tf.dispose([loss, gradNorm, applied]);
     return log;
+  }
+
+  async saveState(): Promise<SftTrainerState> {
+    return { step: this.step, rng: this.rng.state(), optimizer: await this.optimizer.exportState() };
+  }
+
+  restoreState(state: SftTrainerState): void {
+    this.step = state.step;
+    this.rng.restore(state.rng);
+    this.optimizer.importState(state.optimizer);
   }
 
   dispose(): void {
