@@ -44,7 +44,7 @@ describe('configuration in the URL hash', () => {
       'Method must be one of sft, offline, online, mixed (got "sideways"); using offline instead',
       'Learning rate must be a number (got "abc"); using 0.0002 instead',
       'Samples K must be at least 2 (got 1); using 4 instead',
-      'Loss types: unknown loss type "dpo" (known: sigmoid, hinge, ipo, robust, bco_pair, nca_pair, sppo_hard, apo_zero, apo_down, sigmoid_norm, sft); using sigmoid,sft:1 instead',
+      'Loss types: unknown loss type "dpo" (known: sigmoid, hinge, ipo, robust, bco_pair, nca_pair, sppo_hard, apo_zero, apo_down, exo_pair, aot, aot_unpaired, discopop, sigmoid_norm, sft); using sigmoid,sft:1 instead',
       'unknown setting "colour" in the link was ignored',
       'cannot hide unknown control "bogus"',
     ]);

@@ -1,22 +1,66 @@
 /**
  * Every run the user made, as runes, persisted in IndexedDB after each change (debounced), so a
  * reload keeps them. Runs that were training when the page went away come back as "stopped".
+ * When storage fails (full, or unavailable as in some private windows) the runs stay in the tab,
+ * the page says so once, and the writes are retried with the next change. Other tabs hear about
+ * saved runs (BroadcastChannel) and show them too.
  */
-import { createStore, del, entries, set } from 'idb-keyval';
+import { createStore, del, entries, get, set } from 'idb-keyval';
 import type { PlaygroundConfig } from '../../core/playground/controls';
 import { isFinished, nextRunColour, paletteColour, type RunRecord } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
 
 const store = () => createStore('dpo-playground-runs', 'runs');
 
+/** A storage failure in words a student can act on. */
+export function describeStorageFailure(error: unknown): string {
+  const name = (error as { name?: string } | null)?.name;
+  const why =
+    name === 'QuotaExceededError'
+      ? "the browser's storage for this site is full"
+      : 'the browser does not allow storage here (a private window, or site data blocked)';
+  return `Runs cannot be saved: ${why}. They stay in this tab until it closes: export them (Runs JSON) to keep them.`;
+}
+
+const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('dpo-playground-runs') : undefined;
+
 class RunsState {
   list = $state<RunRecord[]>([]);
   loaded = $state(false);
+  /** Set while runs cannot be written (the page shows it); cleared by the next successful write. */
+  storageProblem = $state<string | null>(null);
   private dirty = new Set<string>();
+  /** Runs created in this tab: another tab's copy of them is never newer. */
+  private own = new Set<string>();
   private timer?: ReturnType<typeof setTimeout>;
 
+  constructor() {
+    // Another tab saved runs: show them here too (never replacing one this tab made).
+    channel?.addEventListener('message', (event: MessageEvent<{ ids: string[] }>) => void this.receive(event.data.ids));
+  }
+
+  private async receive(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      if (this.own.has(id)) continue;
+      const run = await get<RunRecord>(id, store()).catch(() => undefined);
+      if (!run) continue;
+      run.colour = paletteColour(run.colour) ?? nextRunColour(this.list);
+      const at = this.list.findIndex((r) => r.id === id);
+      if (at >= 0) this.list[at] = run;
+      else this.list.push(run);
+    }
+  }
+
   async load(): Promise<void> {
-    const saved = (await entries<string, RunRecord>(store())).map(([, run]) => run).sort((a, b) => a.createdAt - b.createdAt);
+    let stored: [string, RunRecord][];
+    try {
+      stored = await entries<string, RunRecord>(store());
+    } catch (error) {
+      this.loaded = true;
+      this.storageProblem = describeStorageFailure(error);
+      return;
+    }
+    const saved = stored.map(([, run]) => run).sort((a, b) => a.createdAt - b.createdAt);
     for (const run of saved) {
       // Runs saved before colours were checked on import may carry any CSS text.
       run.colour = paletteColour(run.colour) ?? nextRunColour(saved.filter((r) => r !== run));
@@ -49,6 +93,7 @@ class RunsState {
       visible: true,
     };
     this.list.push(run);
+    this.own.add(run.id);
     this.save(run.id);
     return this.get(run.id)!;
   }
@@ -57,6 +102,7 @@ class RunsState {
   apply(id: string, update: RunUpdate): void {
     const run = this.get(id);
     if (!run) return;
+    this.own.add(id);
     run.status = update.status;
     run.step = update.step;
     if (update.points.length > 0) run.history.push(...update.points);
@@ -101,12 +147,19 @@ class RunsState {
     this.timer = undefined;
     const ids = [...this.dirty];
     this.dirty.clear();
-    await Promise.all(
+    const results = await Promise.allSettled(
       ids.map((id) => {
         const run = this.get(id);
         return run ? set(id, $state.snapshot(run), store()) : Promise.resolve();
       }),
     );
+    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [{ id: ids[i]!, error: r.reason as unknown }] : []));
+    // Nothing is lost: what could not be written is written with the next change.
+    for (const { id } of failed) this.dirty.add(id);
+    if (failed.length > 0) this.storageProblem = describeStorageFailure(failed[0]!.error);
+    else this.storageProblem = null;
+    const saved = ids.filter((id) => !failed.some((f) => f.id === id));
+    if (saved.length > 0) channel?.postMessage({ ids: saved });
   }
 }
 
