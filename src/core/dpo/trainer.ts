@@ -1,3 +1,4 @@
+import { IntervalSums, type IntervalState } from './interval-sums';
 import { PAIR_METRICS, type Metrics } from './metric-names';
 import * as tf from '../tf';
 import { createRng, type Rng } from '../random';
@@ -50,10 +51,8 @@ export interface DpoTrainerState {
   optimizer: AdamState;
   learningRate: number;
   beta: number;
-  refusedSteps: number;
+  interval: IntervalState;
   refusedReported: number;
-  stepsSinceLog: number;
-  metricSums: Record<string, number>;
   onlineStats: { scores: number[]; margins: number[]; eos: number[] };
   reference?: Record<string, Float32Array>;
   /** Per offline pair: its cached reference log-probs [chosen, rejected, chosen on the corrupted image], or null. */
@@ -75,10 +74,8 @@ export class DpoTrainer {
   private offline: PreparedPair[] = [];
   private offlineOrder: number[] = [];
   private offlineCursor = 0;
-  private readonly refusedSteps = tf.tidy(() => tf.variable(tf.scalar(0), false));
-  /** Device-side sums of each metric since the last log: logs report the interval mean, as TRL does. */
-  private readonly metricSums = new Map<string, tf.Variable>();
-  private stepsSinceLog = 0;
+  /** This logging interval's metric sums, on the device. */
+  private readonly interval = new IntervalSums();
   private refusedReported = 0;
   private onlineStats: { scores: number[]; margins: number[]; eos: number[] } = { scores: [], margins: [], eos: [] };
   private lastPairs: DpoLog['pairs'] = [];
@@ -340,14 +337,7 @@ export class DpoTrainer {
       );
       return tf.add(result.loss, this.lossOffset) as tf.Scalar;
     }, this.options.maxGradNorm);
-    tf.tidy(() => {
-      this.refusedSteps.assign(tf.add(this.refusedSteps, tf.sub(1, applied)));
-      for (const [name, value] of Object.entries({ ...metricTensors, loss, grad_norm: gradNorm })) {
-        const sum = this.metricSums.get(name) ?? this.metricSums.set(name, tf.variable(tf.scalar(0), false)).get(name)!;
-        sum.assign(tf.add(sum, value));
-      }
-    });
-    this.stepsSinceLog++;
+    this.interval.add({ ...metricTensors, loss, grad_norm: gradNorm }, applied);
     disposeBatch(batch);
     tf.dispose([reference, lengths]);
     this.lastPairs = part.map((p) => ({ prompt: p.pair.prompt, chosen: p.pair.chosen, rejected: p.pair.rejected, source: p.pair.source }));
@@ -368,22 +358,11 @@ export class DpoTrainer {
    * readback (each readback stalls the GPU pipeline), then reset the sums.
    */
   private async readLog(events: string[], pairRewards?: tf.Tensor): Promise<DpoLog> {
-    const steps = Math.max(1, this.stepsSinceLog);
-    const sums = [...this.metricSums];
-    const packed = tf.tidy(() =>
-      tf.concat([tf.stack([...sums.map(([, sum]) => sum), this.refusedSteps]), ...(pairRewards ? [pairRewards.reshape([-1])] : [])]),
-    );
-    const values = await packed.data();
-    packed.dispose();
-    const means: Record<string, number> = Object.fromEntries(sums.map(([name], i) => [name, values[i]! / steps]));
-    const refused = values[sums.length]!;
-    if (pairRewards) {
-      const rewards = values.subarray(sums.length + 1);
+    const { means, refused, extra: rewards } = await this.interval.read(pairRewards);
+    if (rewards) {
       const n = rewards.length / 2;
       this.lastPairs = this.lastPairs.map((p, i) => ({ ...p, chosenReward: rewards[i]!, rejectedReward: rewards[n + i]! }));
     }
-    tf.tidy(() => sums.forEach(([, sum]) => sum.assign(tf.scalar(0))));
-    this.stepsSinceLog = 0;
     const metrics: Metrics = {
       loss: means.loss!,
       grad_norm: means.grad_norm!,
@@ -412,8 +391,6 @@ export class DpoTrainer {
 
   /** The state to continue from after a crash (call between steps). */
   async saveState(): Promise<DpoTrainerState> {
-    const sums = [...this.metricSums];
-    const [refused, ...sumValues] = await Promise.all([this.refusedSteps.data(), ...sums.map(([, v]) => v.data())]);
     const { every } = this.options.referenceSync;
     const movedReference = every > 0 && this.step >= every;
     const reference = movedReference
@@ -429,10 +406,8 @@ export class DpoTrainer {
       optimizer: await this.optimizer.exportState(),
       learningRate: this.options.learningRate,
       beta: this.options.loss.beta,
-      refusedSteps: refused![0]!,
+      interval: await this.interval.exportState(),
       refusedReported: this.refusedReported,
-      stepsSinceLog: this.stepsSinceLog,
-      metricSums: Object.fromEntries(sums.map(([name], i) => [name, sumValues[i]![0]!])),
       onlineStats: structuredClone(this.onlineStats),
       reference,
       referenceCache: this.offline.map((p) =>
@@ -457,15 +432,8 @@ export class DpoTrainer {
     this.setLearningRate(state.learningRate);
     this.setBeta(state.beta);
     this.refusedReported = state.refusedReported;
-    this.stepsSinceLog = state.stepsSinceLog;
     this.onlineStats = structuredClone(state.onlineStats);
-    tf.tidy(() => {
-      this.refusedSteps.assign(tf.scalar(state.refusedSteps));
-      for (const [name, value] of Object.entries(state.metricSums)) {
-        const sum = this.metricSums.get(name) ?? this.metricSums.set(name, tf.variable(tf.scalar(0), false)).get(name)!;
-        sum.assign(tf.scalar(value));
-      }
-    });
+    this.interval.importState(state.interval);
     if (state.reference) {
       const next = tf.tidy(() =>
         Object.fromEntries(Object.entries(this.reference).map(([name, t]) => [name, tf.keep(tf.tensor(state.reference![name]!, t.shape))])),
@@ -482,7 +450,6 @@ export class DpoTrainer {
   dispose(): void {
     this.optimizer.dispose();
     disposeWeights(this.reference);
-    this.refusedSteps.dispose();
-    for (const sum of this.metricSums.values()) sum.dispose();
+    this.interval.dispose();
   }
 }
