@@ -1,10 +1,11 @@
 import { IntervalSums, type IntervalState } from './interval-sums';
+import { OfflineData, type OfflineDataState, type PreparedPair } from './offline-data';
 import { PAIR_METRICS, type Metrics } from './metric-names';
 import * as tf from '../tf';
 import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
 import { sequenceLogProbs } from '../model/logprobs';
-import { disposeBatch, encodeText, makeSequenceBatch, type EncodedText } from '../model/sequence';
+import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
 import { decoderWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
 import { PackedAdam, type AdamState } from '../train/optimizer';
 import type { WorldConfig } from '../world/config';
@@ -19,14 +20,6 @@ import type { PreferencePair } from './pairs';
 import { corruptImage } from './corrupt-image';
 
 /** A pair ready for the device: token ids, and the reference's log-probs when cached. */
-interface PreparedPair {
-  pair: PreferencePair;
-  chosen: EncodedText;
-  rejected: EncodedText;
-  corrupted?: Float32Array;
-  reference?: { chosen: number; rejected: number; chosenCorrupt?: number };
-}
-
 export interface DpoLog {
   step: number;
   metrics: Metrics;
@@ -40,14 +33,12 @@ export interface DpoLog {
  * Everything a resumed DPO run needs besides its weights, as plain data: where the offline data
  * order and the random stream are, Adam's moments, the logging sums of the current interval, and
  * the reference when it no longer equals the starting model (TR-DPO syncs). The offline pairs are
- * rebuilt by prepare() from the seed; their cached reference log-probs are saved, because a
- * recomputation in another batch can differ in the last bits.
+ * rebuilt by prepare() from the seed; their order, position and cached reference log-probs are saved.
  */
 export interface DpoTrainerState {
   step: number;
   rng: number;
-  offlineOrder: number[];
-  offlineCursor: number;
+  offline?: OfflineDataState;
   optimizer: AdamState;
   learningRate: number;
   beta: number;
@@ -55,8 +46,6 @@ export interface DpoTrainerState {
   refusedReported: number;
   onlineStats: { scores: number[]; margins: number[]; eos: number[] };
   reference?: Record<string, Float32Array>;
-  /** Per offline pair: its cached reference log-probs [chosen, rejected, chosen on the corrupted image], or null. */
-  referenceCache: ([number, number, number | null] | null)[];
 }
 
 /**
@@ -71,9 +60,8 @@ export class DpoTrainer {
   private readonly trainable: TrainableWeights;
   private readonly optimizer: PackedAdam;
   private readonly rng: Rng;
-  private offline: PreparedPair[] = [];
-  private offlineOrder: number[] = [];
-  private offlineCursor = 0;
+  /** The fixed dataset (offline and mixed modes), built by prepare(). */
+  private offline?: OfflineData;
   /** This logging interval's metric sums, on the device. */
   private readonly interval = new IntervalSums();
   private refusedReported = 0;
@@ -136,9 +124,10 @@ export class DpoTrainer {
     );
     if (pairs.length === 0)
       throw new Error(`the ${this.options.pairSource} builder produced no pairs (the model may already agree with itself everywhere)`);
-    this.offline = pairs.map((pair) => this.preparePair(pair));
-    this.offlineOrder = this.rng.shuffle(this.offline.map((_, i) => i));
-    this.offlineCursor = 0;
+    this.offline = new OfflineData(
+      pairs.map((pair) => this.preparePair(pair)),
+      this.rng,
+    );
   }
 
   /** Responses are encoded from the pair's text, or from exact token ids when sampled (online). */
@@ -193,11 +182,8 @@ export class DpoTrainer {
   }
 
   private nextOffline(): PreparedPair {
-    if (this.offlineCursor >= this.offlineOrder.length) {
-      this.offlineOrder = this.rng.shuffle(this.offlineOrder);
-      this.offlineCursor = 0;
-    }
-    return this.offline[this.offlineOrder[this.offlineCursor++]!]!;
+    if (!this.offline) throw new Error('prepare() builds the offline data before the first step');
+    return this.offline.next();
   }
 
   /** Online pairs: K samples per prompt from the current policy; the judge's best vs worst. */
@@ -245,7 +231,7 @@ export class DpoTrainer {
   /** The pairs this run learns from: the offline dataset and the latest online pairs (at most 1024). */
   exportablePairs(): PreferencePair[] {
     this.onlineHistory = this.onlineHistory.slice(-1024);
-    return [...this.offline.map((p) => p.pair), ...this.onlineHistory];
+    return [...(this.offline?.pairs ?? []).map((p) => p.pair), ...this.onlineHistory];
   }
 
   private async nextBatch(): Promise<PreparedPair[]> {
@@ -401,8 +387,7 @@ export class DpoTrainer {
     return {
       step: this.step,
       rng: this.rng.state(),
-      offlineOrder: [...this.offlineOrder],
-      offlineCursor: this.offlineCursor,
+      offline: this.offline?.exportState(),
       optimizer: await this.optimizer.exportState(),
       learningRate: this.options.learningRate,
       beta: this.options.loss.beta,
@@ -410,9 +395,6 @@ export class DpoTrainer {
       refusedReported: this.refusedReported,
       onlineStats: structuredClone(this.onlineStats),
       reference,
-      referenceCache: this.offline.map((p) =>
-        p.reference ? [p.reference.chosen, p.reference.rejected, p.reference.chosenCorrupt ?? null] : null,
-      ),
     };
   }
 
@@ -422,12 +404,9 @@ export class DpoTrainer {
    * data would need the round's reference, which is not saved.
    */
   restoreState(state: DpoTrainerState): void {
-    if (state.offlineOrder.length !== this.offlineOrder.length)
-      throw new Error(`the saved run had ${state.offlineOrder.length} offline pairs; these settings build ${this.offlineOrder.length}`);
     this.step = state.step;
     this.rng.restore(state.rng);
-    this.offlineOrder = [...state.offlineOrder];
-    this.offlineCursor = state.offlineCursor;
+    if (state.offline) this.offline?.restore(state.offline);
     this.optimizer.importState(state.optimizer);
     this.setLearningRate(state.learningRate);
     this.setBeta(state.beta);
@@ -441,10 +420,6 @@ export class DpoTrainer {
       disposeWeights(this.reference);
       this.reference = next;
     }
-    this.offline.forEach((pair, i) => {
-      const cached = state.referenceCache[i];
-      pair.reference = cached ? { chosen: cached[0], rejected: cached[1], chosenCorrupt: cached[2] ?? undefined } : undefined;
-    });
   }
 
   dispose(): void {
