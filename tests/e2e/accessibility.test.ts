@@ -69,4 +69,23 @@ describe('accessibility and small screens', () => {
     expect(page.url()).not.toContain('present=1');
     await page.close();
   });
+
+  it('on a touch phone: the settings fold away behind a button, and controls are big enough to hit', async () => {
+    const context = await app.browser.newContext({ viewport: { width: 360, height: 780 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(new URL('?backend=wasm', app.baseUrl).href);
+    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
+    expect(await page.locator('#control-beta').isVisible()).toBe(false);
+    const toggle = page.getByTestId('settings-toggle');
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    await toggle.click();
+    expect(await page.locator('#control-beta').isVisible()).toBe(true);
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    for (const target of [page.getByTestId('train'), toggle, page.locator('#control-beta'), page.locator('#control-mode')]) {
+      expect((await target.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+    }
+    expect(await violations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await context.close();
+  });
 });
