@@ -35,8 +35,12 @@ describe('accessibility and small screens', () => {
     await page.close();
   });
 
-  it('mid-training, with a lesson open and the system asking for light colours: no violations, the light palette', async () => {
-    const page = await app.open('?backend=wasm#v=1&lesson=offline-dpo&steps=400&evaln=4&evalevery=0');
+  it.each([
+    [1440, 900],
+    [360, 780],
+  ])('at %i px, light colours, a lesson open: no violations mid-training nor once the run is done', async (width, height) => {
+    const page = await app.open('?backend=wasm#v=1&lesson=offline-dpo&steps=40&npairs=32&evaln=4&evalevery=20');
+    await page.setViewportSize({ width, height });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
     expect(await page.getByTestId('lesson-guide').textContent()).toMatch(/Offline DPO/);
@@ -44,7 +48,9 @@ describe('accessibility and small screens', () => {
     await page.getByTestId('train').click();
     await page.locator('[data-testid=chart-loss]:not([data-points="0"])').waitFor({ timeout: 120_000 });
     expect(await violations(page)).toEqual([]);
-    await page.getByTestId('train').click(); // pause
+    await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 120_000 });
+    expect(await violations(page)).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
     await page.close();
   });
 
