@@ -4,7 +4,7 @@
  * proxied listener, and keeps recovery checkpoints for resuming after a crash.
  */
 import { CONTROLS, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
-import { runConfigProblems } from '../src/core/playground/run-options';
+import { GALLERY_SCENES, runConfigProblems } from '../src/core/playground/run-options';
 import { RunSession, type Model, type SessionState } from '../src/core/playground/run-session';
 import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
 import { isFinished, type EvalSummary } from '../src/core/playground/runs';
@@ -26,8 +26,6 @@ export interface StartOptions {
   resume?: boolean;
   startPaused?: boolean;
 }
-
-const GALLERY_COUNT = 6;
 
 /** A mid-run change is checked against the same range as the control that sends it. */
 function checkLive(key: 'lr' | 'beta', value: number): void {
@@ -100,7 +98,7 @@ export class RunControl {
       onBaseline: (summary) => this.baselines.set(baselineKey, summary),
       evalEvery: config.evalevery,
       flushMs: 250,
-      galleryCount: GALLERY_COUNT,
+      galleryCount: GALLERY_SCENES,
       afterEval: async (step) => {
         if (step > 0)
           await saveRecoveryLatest(

@@ -2,6 +2,7 @@ import { CONTROLS } from '../core/playground/controls';
 import type { HeadlessRun } from '../core/playground/headless-run';
 import type { PlaygroundConfig } from '../core/playground/controls';
 import { EVAL_KEYS } from '../core/playground/runs';
+import { csvField } from '../core/playground/runs-export';
 import { SWEEP_TRAINING_METRICS, type SweepGroupResult } from '../core/playground/sweep';
 
 export type SweepRun = HeadlessRun & { config: PlaygroundConfig };
@@ -40,7 +41,6 @@ export function sweepCsv(runs: readonly SweepRun[]): string {
   const lines = runs.map((run) => {
     const summary = run.evals.at(-1)?.summary;
     const metrics = run.history.at(-1)?.metrics ?? {};
-    const quote = (v: unknown) => (typeof v === 'string' && /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : String(v ?? ''));
     return [
       ...keys.map((k) => run.config[k]),
       run.status,
@@ -48,7 +48,7 @@ export function sweepCsv(runs: readonly SweepRun[]): string {
       ...SWEEP_TRAINING_METRICS.map((m) => metrics[m]),
       run.seconds.toFixed(1),
     ]
-      .map(quote)
+      .map(csvField)
       .join(',');
   });
   return [header.join(','), ...lines].join('\n') + '\n';

@@ -4,17 +4,23 @@
  * gradient was not finite, refused by the optimizer). The trainers write them; the charts,
  * diagnostics, runs export and sweep tables read them, typed, so a misspelt name does not compile.
  */
-export const METRIC_NAMES = [
-  'loss',
-  'grad_norm',
-  'learning_rate',
-  'beta',
+/** The metrics every DPO loss computes from a batch of pairs (dpoLoss). */
+export const PAIR_METRICS = [
   'rewards/chosen',
   'rewards/rejected',
   'rewards/margins',
   'rewards/accuracies',
   'logps/chosen',
   'logps/rejected',
+] as const;
+export type PairMetric = (typeof PAIR_METRICS)[number];
+
+export const METRIC_NAMES = [
+  'loss',
+  'grad_norm',
+  'learning_rate',
+  'beta',
+  ...PAIR_METRICS,
   'objective/kl',
   'objective/entropy',
   'objective/scores',
@@ -25,20 +31,5 @@ export const METRIC_NAMES = [
 
 export type MetricName = (typeof METRIC_NAMES)[number];
 
-/** The metrics every DPO loss computes from a batch of pairs (dpoLoss). */
-export const PAIR_METRICS = [
-  'rewards/chosen',
-  'rewards/rejected',
-  'rewards/margins',
-  'rewards/accuracies',
-  'logps/chosen',
-  'logps/rejected',
-] as const satisfies readonly MetricName[];
-export type PairMetric = (typeof PAIR_METRICS)[number];
-
 /** One logging step's values (interval means); a run logs the names its method has. */
 export type Metrics = Partial<Record<MetricName, number>>;
-
-export function isMetricName(name: string): name is MetricName {
-  return (METRIC_NAMES as readonly string[]).includes(name);
-}

@@ -9,6 +9,14 @@ import { DEFAULT_WORLD, worldForModel, type WorldConfig } from '../world/config'
 import type { ModelConfig } from '../model/config';
 import { CONTROLS, controlProblem, type PlaygroundConfig } from './controls';
 
+/**
+ * Seed of the gallery's held-out scenes: the page's "before" gallery and each run's policy vs
+ * reference comparison show the same scenes, and (at the default eval seed) not the eval's.
+ */
+export const GALLERY_SEED = 101;
+/** How many scenes the gallery shows. */
+export const GALLERY_SCENES = 6;
+
 /** The world of a run: the settings' annotation knobs, drawn at the image size the model reads. */
 export function worldFromConfig(config: PlaygroundConfig, model: Pick<ModelConfig, 'imageSize'>): WorldConfig {
   return worldForModel(model, { ...DEFAULT_WORLD, cooccurrenceBias: config.cooc, annotatorHallucinationRate: config.halluc });

@@ -15,7 +15,7 @@ import type { WorldConfig } from '../world/config';
 import { toRgba } from '../world/render';
 import { groundTruthCaption } from '../world/tasks';
 import type { PlaygroundConfig } from './controls';
-import { dpoOptionsFromConfig, sftOptionsFromConfig, worldFromConfig } from './run-options';
+import { dpoOptionsFromConfig, GALLERY_SEED, sftOptionsFromConfig, worldFromConfig } from './run-options';
 import { summarizeEval, type EvalSummary, type MetricPoint } from './runs';
 
 export interface Model {
@@ -50,9 +50,6 @@ export interface StepResult {
   events: string[];
   pairs: InspectedPair[];
 }
-
-/** Seed of the gallery's scenes: held out, and (at the default eval seed) not the eval's scenes. */
-const GALLERY_SEED = 101;
 
 export class RunSession {
   readonly world: WorldConfig;

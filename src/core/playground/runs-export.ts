@@ -32,7 +32,7 @@ export function configDiff(runs: readonly Pick<RunRecord, 'config'>[]): ControlK
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
-function csvField(value: string | number | undefined): string {
+export function csvField(value: string | number | undefined): string {
   if (value === undefined) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

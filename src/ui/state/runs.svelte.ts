@@ -22,6 +22,11 @@ export function describeStorageFailure(error: unknown): string {
   return `Runs cannot be saved: ${why}. They stay in this tab until it closes: export them (Runs JSON) to keep them.`;
 }
 
+/** A stored run's colour if it is a palette entry, else a free one: older or other tabs' records may carry any CSS text. */
+function storedColour(run: RunRecord, others: readonly RunRecord[]): string {
+  return paletteColour(run.colour) ?? nextRunColour(others.filter((r) => r !== run));
+}
+
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('dpo-playground-runs') : undefined;
 
 class RunsState {
@@ -44,7 +49,7 @@ class RunsState {
       if (this.own.has(id)) continue;
       const run = await get<RunRecord>(id, store()).catch(() => undefined);
       if (!run) continue;
-      run.colour = paletteColour(run.colour) ?? nextRunColour(this.list);
+      run.colour = storedColour(run, this.list);
       const at = this.list.findIndex((r) => r.id === id);
       if (at >= 0) this.list[at] = run;
       else this.list.push(run);
@@ -62,8 +67,7 @@ class RunsState {
     }
     const saved = stored.map(([, run]) => run).sort((a, b) => a.createdAt - b.createdAt);
     for (const run of saved) {
-      // Runs saved before colours were checked on import may carry any CSS text.
-      run.colour = paletteColour(run.colour) ?? nextRunColour(saved.filter((r) => r !== run));
+      run.colour = storedColour(run, saved);
       if (!isFinished(run.status)) {
         run.status = 'stopped';
         run.events.push(`interrupted at step ${run.step} when the page closed; "Resume" continues from its last evaluation`);
