@@ -3,7 +3,7 @@ import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
 import { KERNELS_WASM } from '../../src/core/ops/wasm/kernels.wasm';
-import { runSimdBatchMatMul } from '../../src/core/ops/wasm/batch-matmul';
+import { runSimdMatMul } from '../../src/core/ops/wasm/batch-matmul';
 import { simdKernels } from '../../src/core/ops/wasm/module';
 import { isOverridden } from '../../src/core/ops/override-kernel';
 
@@ -35,30 +35,49 @@ describe('WASM kernel overrides', () => {
   });
 
   it.each([
-    [[32, 4], 38, 16, 38], // attention scores, n padded from 38 to 40
-    [[32, 4], 38, 38, 16], // attention-weighted values
-    [[3], 5, 7, 6],
-    [[2], 1, 3, 1],
-  ])('batched matmul %j x (%i x %i) x (%i cols) matches the float64 product', async (batchDims, m, k, n) => {
-    expect(simdKernels()).not.toBeNull();
-    const batch = batchDims.reduce((x, y) => x * y, 1);
-    const a = tf.randomNormal([...batchDims, m, k], 0, 1, 'float32', 1);
-    const b = tf.randomNormal([...batchDims, k, n], 0, 1, 'float32', 2);
-    const info = runSimdBatchMatMul(a, b, tf.backend() as unknown as Parameters<typeof runSimdBatchMatMul>[2]);
-    expect(info, 'the SIMD path takes this shape').toBeDefined();
-    const product = tf.engine().makeTensorFromTensorInfo(info!);
-    expect(product.shape).toEqual([...batchDims, m, n]);
-    // And tf.matMul goes through it: the override is installed on the backend the tests use.
-    expect(isOverridden('BatchMatMul', 'wasm')).toBe(true);
-    const viaTf = tf.matMul(a, b);
-    expect(Array.from(await viaTf.data())).toEqual(Array.from(await product.data()));
-    viaTf.dispose();
-    const want = reference((await a.data()) as Float32Array, (await b.data()) as Float32Array, batch, m, k, n);
-    const got = await product.data();
-    let worst = 0;
-    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
-    expect(worst).toBeLessThan(1e-5 * Math.sqrt(k) * 4);
-    tf.dispose([a, b, product]);
+    [[32, 4], 38, 16, 38, false, true], // attention scores q k^T, n padded from 38 to 40
+    [[32, 4], 38, 38, 16, false, false], // attention-weighted values
+    [[32, 4], 38, 38, 16, true, false], // the values' gradient p^T dy
+    [[], 150, 64, 192, false, false], // a dense layer
+    [[], 64, 70, 192, true, false], // its weight gradient x^T dy
+    [[], 150, 192, 61, false, true], // its input gradient dy w^T, n padded
+    [[3], 5, 7, 6, true, true],
+    [[2], 1, 3, 1, false, false],
+  ])(
+    'matmul %j x (%i x %i) x (%i cols), transposes %s %s, matches the float64 product',
+    async (batchDims, m, k, n, transposeA, transposeB) => {
+      expect(simdKernels()).not.toBeNull();
+      const batch = batchDims.reduce((x, y) => x * y, 1);
+      const a = tf.randomNormal([...batchDims, m, k], 0, 1, 'float32', 1);
+      const b = tf.randomNormal([...batchDims, k, n], 0, 1, 'float32', 2);
+      // The operands as the kernel receives them when a flag is set: stored transposed.
+      const swap = (x: tf.Tensor) => tf.transpose(x, [...batchDims.map((_, i) => i), batchDims.length + 1, batchDims.length]);
+      const aStored = transposeA ? swap(a) : a;
+      const bStored = transposeB ? swap(b) : b;
+      const backend = tf.backend() as unknown as Parameters<typeof runSimdMatMul>[4];
+      const info = runSimdMatMul(aStored, bStored, transposeA, transposeB, backend);
+      expect(info, 'the SIMD path takes this shape').toBeDefined();
+      const product = tf.engine().makeTensorFromTensorInfo(info!);
+      expect(product.shape).toEqual([...batchDims, m, n]);
+      // And tf.matMul goes through it: the override is installed on the backend the tests use.
+      expect(isOverridden('BatchMatMul', 'wasm')).toBe(true);
+      const viaTf = tf.matMul(aStored, bStored, transposeA, transposeB);
+      expect(Array.from(await viaTf.data())).toEqual(Array.from(await product.data()));
+      viaTf.dispose();
+      const want = reference((await a.data()) as Float32Array, (await b.data()) as Float32Array, batch, m, k, n);
+      const got = await product.data();
+      let worst = 0;
+      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!));
+      expect(worst).toBeLessThan(1e-5 * Math.sqrt(k) * 4);
+      tf.dispose([a, b, aStored, bStored, product]);
+    },
+  );
+
+  it('leaves a few rows times a weight matrix to XNNPACK, which keeps the packed weights', () => {
+    const x = tf.ones([32, 64]);
+    const w = tf.ones([64, 192]);
+    expect(runSimdMatMul(x, w, false, false, tf.backend() as unknown as Parameters<typeof runSimdMatMul>[4])).toBeUndefined();
+    tf.dispose([x, w]);
   });
 
   it.each([

@@ -1,5 +1,6 @@
 import * as tf from '../tf';
 import { fusedKernelsActive } from '../ops/fused';
+import { wasmSimdMatMulActive } from '../ops/wasm-kernels';
 
 /** Swap the last two axes. */
 export function swapLastAxes(x: tf.Tensor): tf.Tensor {
@@ -23,11 +24,20 @@ const matMulWithPlainGradients = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, sav
 }) as unknown as Parameters<typeof tf.customGrad>[0]);
 
 /**
- * a @ b, or a @ b^T with `transposeB`. WebGPU reads transposed operands inside its matmul shader,
- * so where the fused kernels run (WebGPU) the transpose flags (and tfjs's own gradient, which uses
- * them) save a dispatch per transpose; elsewhere the transposes are explicit, as above.
+ * Whether the active backend's matmul reads transposed operands at no extra cost: WebGPU's shader
+ * (where the fused kernels run) and the SIMD matmul that replaces tfjs's on WASM (it transposes
+ * while copying operands in).
+ */
+function readsTransposes(): boolean {
+  return fusedKernelsActive() || wasmSimdMatMulActive();
+}
+
+/**
+ * a @ b, or a @ b^T with `transposeB`. Where the backend reads transposes for free, the flags (and
+ * tfjs's own gradient, which uses them) save a kernel per transpose; elsewhere the transposes are
+ * explicit, as above.
  */
 export function matMul(a: tf.Tensor, b: tf.Tensor, transposeB = false): tf.Tensor {
-  if (fusedKernelsActive()) return tf.matMul(a, b, false, transposeB);
+  if (readsTransposes()) return tf.matMul(a, b, false, transposeB);
   return (matMulWithPlainGradients as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(a, transposeB ? swapLastAxes(b) : b);
 }

@@ -7,20 +7,27 @@
  * step). Tensors are immutable and no WASM kernel writes into its inputs, so here, as on the
  * cpu, WebGL and WebGPU backends, Identity shares the input's memory and counts a reference.
  *
- * BatchMatMul with a batch above 1 (attention): WebAssembly SIMD (wasm/batch-matmul.ts, kernels.wat) instead of
- * tfjs-backend-wasm's scalar loop.
+ * BatchMatMul: WebAssembly SIMD (wasm/batch-matmul.ts, kernels.wat) instead of tfjs-backend-wasm's
+ * scalar loop (batched) or XNNPACK (2-D), transposes included.
  *
  * Sum over leading axes and SplitV along the last axis (wasm/row-kernels.ts): rows as they lie,
  * instead of a transpose or a generic strided slice.
  */
 import * as tf from '../tf';
-import { overrideKernel } from './override-kernel';
-import { runSimdBatchMatMul } from './wasm/batch-matmul';
-import type { WasmBackendLike as SimdBackend } from './wasm/module';
+import { isOverridden, overrideKernel } from './override-kernel';
+import { runSimdMatMul } from './wasm/batch-matmul';
+import { simdKernels, type WasmBackendLike as SimdBackend } from './wasm/module';
 import { splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
 
 interface WasmBackendLike extends SimdBackend {
   incRef(dataId: tf.DataId): void;
+}
+
+let registered = false;
+
+/** Whether the active backend is WASM with the SIMD matmul installed (it reads transposes as it copies). */
+export function wasmSimdMatMulActive(): boolean {
+  return registered && tf.getBackend() === 'wasm' && simdKernels() !== null;
 }
 
 /** Install the overrides for the 'wasm' backend (imported already). Idempotent. */
@@ -34,8 +41,7 @@ export function registerWasmKernels(): void {
   overrideKernel('BatchMatMul', 'wasm', (original) => (args) => {
     const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const { transposeA, transposeB } = args.attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    const fast = !transposeA && !transposeB ? runSimdBatchMatMul(a, b, args.backend as unknown as WasmBackendLike) : undefined;
-    return fast ?? original(args);
+    return runSimdMatMul(a, b, transposeA, transposeB, args.backend as unknown as WasmBackendLike) ?? original(args);
   });
   overrideKernel('Sum', 'wasm', (original) => (args) => {
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
@@ -47,4 +53,5 @@ export function registerWasmKernels(): void {
       splitLastAxis(args.inputs.x as tf.TensorInfo, numOrSizeSplits, axis, args.backend as unknown as WasmBackendLike) ?? original(args)
     );
   });
+  registered = isOverridden('BatchMatMul', 'wasm');
 }

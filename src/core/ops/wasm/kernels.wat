@@ -8,6 +8,13 @@
 ;; serves several products and nothing goes back to memory until the tile is done. Each entry sums
 ;; its k products in order, like the plain loop.
 ;;
+;; transpose: `count` row-major rows x cols matrices at `from`, each written transposed at `to` with
+;; its rows `stride` floats apart (matrix t at to + t * cols * stride). Columns past `rows` in each
+;; row are left as they were (the caller zeroes padding it needs).
+;;
+;; copyRows: `rows` rows of `width` floats from `from` (rows `fromStride` floats apart) to `to` (rows
+;; `toStride` floats apart): padding rows to a multiple of 8 columns and compacting them again.
+;;
 ;; columnSum: out[j] = x[0][j] + x[1][j] + ... for a rows x width matrix (width a multiple of 4),
 ;; adding rows in order as tfjs's own reduction does (it transposes first; this reads rows as they
 ;; lie), so the sums are identical.
@@ -124,4 +131,40 @@
         (br $colLoop)))
       (local.set $row (i32.add (local.get $row) (local.get $rowBytes)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
-      (br $rowLoop)))))
+      (br $rowLoop))))
+  (func (export "transpose") (param $from i32) (param $to i32) (param $count i32) (param $rows i32) (param $cols i32) (param $stride i32)
+    (local $t i32) (local $r i32) (local $c i32) (local $src i32) (local $dst i32) (local $strideBytes i32) (local $matrixBytes i32)
+    (local.set $strideBytes (i32.shl (local.get $stride) (i32.const 2)))
+    (local.set $matrixBytes (i32.mul (local.get $cols) (local.get $strideBytes)))
+    (local.set $src (local.get $from))
+    (block $doneT (loop $tLoop
+      (br_if $doneT (i32.ge_u (local.get $t) (local.get $count)))
+      (local.set $r (i32.const 0))
+      (block $doneR (loop $rLoop
+        (br_if $doneR (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $dst (i32.add (i32.add (local.get $to) (i32.mul (local.get $t) (local.get $matrixBytes))) (i32.shl (local.get $r) (i32.const 2))))
+        (local.set $c (i32.const 0))
+        (block $doneC (loop $cLoop
+          (br_if $doneC (i32.ge_u (local.get $c) (local.get $cols)))
+          (f32.store (local.get $dst) (f32.load (local.get $src)))
+          (local.set $src (i32.add (local.get $src) (i32.const 4)))
+          (local.set $dst (i32.add (local.get $dst) (local.get $strideBytes)))
+          (local.set $c (i32.add (local.get $c) (i32.const 1)))
+          (br $cLoop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rLoop)))
+      (local.set $t (i32.add (local.get $t) (i32.const 1)))
+      (br $tLoop))))
+  (func (export "copyRows") (param $from i32) (param $to i32) (param $rows i32) (param $width i32) (param $fromStride i32) (param $toStride i32)
+    (local $r i32) (local $bytes i32)
+    (local.set $bytes (i32.shl (local.get $width) (i32.const 2)))
+    (local.set $fromStride (i32.shl (local.get $fromStride) (i32.const 2)))
+    (local.set $toStride (i32.shl (local.get $toStride) (i32.const 2)))
+    (block $done (loop $rowLoop
+      (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
+      (memory.copy (local.get $to) (local.get $from) (local.get $bytes))
+      (local.set $from (i32.add (local.get $from) (local.get $fromStride)))
+      (local.set $to (i32.add (local.get $to) (local.get $toStride)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rowLoop))))
+)

@@ -14,6 +14,8 @@ export interface SimdKernels {
   memory: WebAssembly.Memory;
   batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
   columnSum(x: number, out: number, rows: number, width: number): void;
+  transpose(from: number, to: number, count: number, rows: number, cols: number, stride: number): void;
+  copyRows(from: number, to: number, rows: number, width: number, fromStride: number, toStride: number): void;
 }
 
 let instance: SimdKernels | null | undefined;
