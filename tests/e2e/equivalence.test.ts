@@ -111,8 +111,13 @@ describe('cross-backend equivalence on the shipped model', () => {
       expect(check.valueDiff, check.op).toBeLessThan(1e-5 * Math.max(10, check.valueScale));
       expect(check.gradientDiff, check.op).toBeLessThan(1e-5 * Math.max(1, check.gradientScale));
     }
-    // WASM runs the plain paths only.
-    expect(reports.wasm!.fusedKernels).toEqual([]);
+    // WASM has its own fused kernels (wasm/fused-kernels.ts), held to the same bounds.
+    console.log('fused kernels on wasm:', JSON.stringify(reports.wasm!.fusedKernels));
+    expect(reports.wasm!.fusedKernels.map((c) => c.op)).toEqual(webgpu.fusedKernels.map((c) => c.op));
+    for (const check of reports.wasm!.fusedKernels) {
+      expect(check.valueDiff, check.op).toBeLessThan(1e-5 * Math.max(10, check.valueScale));
+      expect(check.gradientDiff, check.op).toBeLessThan(1e-5 * Math.max(1, check.gradientScale));
+    }
   });
 
   it('the cpu backend matches WASM (no generation: too slow for plain JavaScript here)', async () => {

@@ -10,12 +10,16 @@
  * BatchMatMul: WebAssembly SIMD (wasm/batch-matmul.ts, kernels.wat) instead of tfjs-backend-wasm's
  * scalar loop (batched) or XNNPACK (2-D), transposes included.
  *
+ * Layer norm, GELU, softmax and the masked token log-probs, forward and backward: one loop each
+ * (wasm/fused-kernels.ts) where tfjs composes 5-25 kernels; fused.ts picks them up.
+ *
  * Sum over leading axes and SplitV along the last axis (wasm/row-kernels.ts): rows as they lie,
  * instead of a transpose or a generic strided slice.
  */
 import * as tf from '../tf';
 import { isOverridden, overrideKernel } from './override-kernel';
 import { runSimdMatMul } from './wasm/batch-matmul';
+import { registerFusedWasmKernels } from './wasm/fused-kernels';
 import { simdKernels, type WasmBackendLike as SimdBackend } from './wasm/module';
 import { splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
 
@@ -53,5 +57,6 @@ export function registerWasmKernels(): void {
       splitLastAxis(args.inputs.x as tf.TensorInfo, numOrSizeSplits, axis, args.backend as unknown as WasmBackendLike) ?? original(args)
     );
   });
+  registerFusedWasmKernels();
   registered = isOverridden('BatchMatMul', 'wasm');
 }

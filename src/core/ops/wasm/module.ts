@@ -16,6 +16,16 @@ export interface SimdKernels {
   columnSum(x: number, out: number, rows: number, width: number): void;
   transpose(from: number, to: number, count: number, rows: number, cols: number, stride: number): void;
   copyRows(from: number, to: number, rows: number, width: number, fromStride: number, toStride: number): void;
+  expInPlace(x: number, count: number): void;
+  gelu(x: number, out: number, count: number): void;
+  geluGrad(dy: number, x: number, out: number, count: number): void;
+  softmaxShift(x: number, out: number, rows: number, width: number): void;
+  softmaxNormalise(x: number, rows: number, width: number): void;
+  softmaxGrad(dy: number, y: number, out: number, rows: number, width: number): void;
+  layerNormStats(x: number, out: number, rows: number, width: number): void;
+  layerNormApply(x: number, stats: number, gain: number, bias: number, out: number, rows: number, width: number): void;
+  layerNormGradX(dy: number, x: number, stats: number, gain: number, out: number, rows: number, width: number): void;
+  layerNormGradGain(dy: number, x: number, stats: number, out: number, rows: number, width: number): void;
 }
 
 let instance: SimdKernels | null | undefined;

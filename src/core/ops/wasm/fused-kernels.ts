@@ -1,0 +1,147 @@
+/**
+ * The fused kernels of fused.ts (layer norm, GELU, softmax, masked next-token log-probs, forward
+ * and backward) for tfjs's WASM backend. tfjs composes each from 5-25 kernels, and at this
+ * model's sizes a kernel's bookkeeping (~20 us) costs more than its arithmetic: one kernel per op
+ * is what shortens a step. Same formulas as the WGSL programs in webgpu-programs.ts; the float
+ * ops run in kernels.wat (e^x by a SIMD polynomial: V8's Math.exp takes ~25 ns here), the token
+ * log-probs (one call per step, integer inputs) in plain loops.
+ */
+import * as tf from '../../tf';
+import { aligned, heapOfAtLeast, simdKernels, type SimdKernels } from './module';
+
+interface WasmBackendLike {
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+}
+
+type Inputs = Record<string, tf.TensorInfo>;
+
+/**
+ * Copy float32 `inputs` into the module's memory (each padded to a multiple of 4 floats, so SIMD
+ * loops may run over whole vectors), let `run` fill the output from their byte offsets, and copy
+ * the output into a new tfjs tensor of `shape`.
+ */
+function staged(
+  backend: WasmBackendLike,
+  inputs: tf.TensorInfo[],
+  shape: number[],
+  run: (kernels: SimdKernels, out: number, ...at: number[]) => void,
+): tf.TensorInfo {
+  const kernels = simdKernels()!;
+  const offsets: number[] = [];
+  let end = 0;
+  for (const input of inputs) {
+    offsets.push(end);
+    end = aligned(end + tf.util.sizeFromShape(input.shape));
+  }
+  const size = tf.util.sizeFromShape(shape);
+  const heap = heapOfAtLeast(kernels, end + aligned(size));
+  inputs.forEach((input, i) => heap.set(backend.typedArrayFromHeap(input), offsets[i]));
+  run(kernels, 4 * end, ...offsets.map((at) => 4 * at));
+  const out = backend.makeOutput(shape, 'float32');
+  (backend.typedArrayFromHeap(out) as Float32Array).set(new Float32Array(kernels.memory.buffer, 4 * end, size));
+  return out;
+}
+
+/** [rows, width] of a tensor read as rows over its last axis. */
+function rowsOf(x: tf.TensorInfo): [number, number] {
+  const width = x.shape[x.shape.length - 1]!;
+  return [tf.util.sizeFromShape(x.shape) / width, width];
+}
+
+const vectors = (x: tf.TensorInfo) => aligned(tf.util.sizeFromShape(x.shape));
+
+/** log sum_v exp(values[row + v]) over `width` entries, shifted by their maximum. */
+function logSumExp(values: ArrayLike<number>, row: number, width: number): number {
+  let top = values[row]!;
+  for (let v = 1; v < width; v++) top = Math.max(top, values[row + v]!);
+  let total = 0;
+  for (let v = 0; v < width; v++) total += Math.exp(values[row + v]! - top);
+  return top + Math.log(total);
+}
+
+const KERNELS: Record<string, (inputs: Inputs, backend: WasmBackendLike) => tf.TensorInfo> = {
+  DpoLayerNormStats: ({ x }, backend) => {
+    const [rows, width] = rowsOf(x!);
+    return staged(backend, [x!], [rows, 2], (k, out, xAt) => k.layerNormStats(xAt!, out, rows, width));
+  },
+  DpoLayerNormApply: ({ x, stats, gain, bias }, backend) => {
+    const [rows, width] = rowsOf(x!);
+    return staged(backend, [x!, stats!, gain!, bias!], x!.shape, (k, out, xAt, s, g, b) =>
+      k.layerNormApply(xAt!, s!, g!, b!, out, rows, width),
+    );
+  },
+  DpoLayerNormGradX: ({ dy, x, stats, gain }, backend) => {
+    const [rows, width] = rowsOf(dy!);
+    return staged(backend, [dy!, x!, stats!, gain!], dy!.shape, (k, out, d, xAt, s, g) =>
+      k.layerNormGradX(d!, xAt!, s!, g!, out, rows, width),
+    );
+  },
+  DpoLayerNormGradGain: ({ dy, x, stats }, backend) => {
+    const [rows, width] = rowsOf(dy!);
+    return staged(backend, [dy!, x!, stats!], [width], (k, out, d, xAt, s) => k.layerNormGradGain(d!, xAt!, s!, out, rows, width));
+  },
+  DpoGelu: ({ x }, backend) => staged(backend, [x!], x!.shape, (k, out, xAt) => k.gelu(xAt!, out, vectors(x!))),
+  DpoGeluGrad: ({ dy, x }, backend) => staged(backend, [dy!, x!], x!.shape, (k, out, d, xAt) => k.geluGrad(d!, xAt!, out, vectors(x!))),
+  DpoSoftmax: ({ x }, backend) => {
+    const [rows, width] = rowsOf(x!);
+    return staged(backend, [x!], x!.shape, (k, out, xAt) => {
+      k.softmaxShift(xAt!, out, rows, width);
+      k.expInPlace(out, vectors(x!));
+      k.softmaxNormalise(out, rows, width);
+    });
+  },
+  DpoSoftmaxGrad: ({ dy, y }, backend) => {
+    const [rows, width] = rowsOf(y!);
+    return staged(backend, [dy!, y!], y!.shape, (k, out, d, yAt) => k.softmaxGrad(d!, yAt!, out, rows, width));
+  },
+  DpoTokenLogProbs: ({ logits, tokens, mask }, backend) => {
+    const [batch, length, vocab] = logits!.shape as [number, number, number];
+    const out = backend.makeOutput([batch, length - 1], 'float32');
+    const [result, l, k, m] = [out, logits!, tokens!, mask!].map((t) => backend.typedArrayFromHeap(t)) as [
+      Float32Array,
+      ...ArrayLike<number>[],
+    ];
+    for (let b = 0; b < batch; b++)
+      for (let t = 0; t < length - 1; t++) {
+        const next = b * length + t + 1;
+        const row = (b * length + t) * vocab;
+        result[b * (length - 1) + t] = m![next] === 0 ? 0 : (l![row + k![next]!]! - logSumExp(l!, row, vocab)) * m![next]!;
+      }
+    return out;
+  },
+  DpoTokenLogProbsGrad: ({ dy, logits, tokens, mask }, backend) => {
+    const [batch, length, vocab] = logits!.shape as [number, number, number];
+    const out = backend.makeOutput(logits!.shape, 'float32');
+    const [result, g, l, k, m] = [out, dy!, logits!, tokens!, mask!].map((t) => backend.typedArrayFromHeap(t)) as [
+      Float32Array,
+      ...ArrayLike<number>[],
+    ];
+    // Zero for the last position and for masked targets: g * m * (onehot(target) - softmax) elsewhere.
+    result.fill(0);
+    for (let b = 0; b < batch; b++)
+      for (let t = 0; t < length - 1; t++) {
+        const next = b * length + t + 1;
+        const scale = g![b * (length - 1) + t]! * m![next]!;
+        if (scale === 0) continue;
+        const row = (b * length + t) * vocab;
+        const normaliser = logSumExp(l!, row, vocab);
+        for (let v = 0; v < vocab; v++) result[row + v] = -scale * Math.exp(l![row + v]! - normaliser);
+        result[row + k![next]!]! += scale;
+      }
+    return out;
+  },
+};
+
+/** Register the fused kernels for the wasm backend (imported already) where WebAssembly SIMD runs. Idempotent. */
+export function registerFusedWasmKernels(): void {
+  if (!simdKernels()) return;
+  for (const [name, kernel] of Object.entries(KERNELS)) {
+    if (tf.getKernel(name, 'wasm')) continue;
+    tf.registerKernel({
+      kernelName: name,
+      backendName: 'wasm',
+      kernelFunc: ({ inputs, backend }) => kernel(inputs as Inputs, backend as unknown as WasmBackendLike),
+    });
+  }
+}
