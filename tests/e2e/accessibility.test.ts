@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { axeViolations as violations, startApp, type AppSession } from './browser';
+import { describe, expect, it } from 'vitest';
+import { axeViolations as violations } from './browser';
+import { useApp } from './use-app';
 
-let app: AppSession;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe('accessibility and small screens', () => {
   it.each([

@@ -1,14 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './use-app';
 
-let app: AppSession;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe('checkpoints in the browser', () => {
   it('downloads the model, refuses a corrupted upload clearly, and keeps a saved checkpoint across a reload', async () => {

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MetricName } from '../../src/core/dpo/metric-names';
 import type { MetricPoint, EvalPoint } from '../../src/core/playground/runs';
 import type { PlaygroundConfig } from '../../src/core/playground/controls';
 import { runCli } from '../integration/run-cli';
-import { startApp, type AppSession } from './browser';
+import { useApp } from './use-app';
 
 interface RunData {
   config: PlaygroundConfig;
@@ -16,11 +16,7 @@ interface RunData {
 const SETTINGS = { steps: 6, batch: 4, npairs: 16, evalevery: 3, evaln: 8, seed: 3, beta: 0.2 };
 
 describe('a link and the command line with the same settings', () => {
-  let app: AppSession;
-  beforeAll(async () => {
-    app = await startApp();
-  }, 120_000);
-  afterAll(async () => app?.close());
+  const app = useApp();
 
   it('train the same run: the same metric history, evaluations and events (page on WASM, CLI on WASM)', async () => {
     const hash = Object.entries(SETTINGS)

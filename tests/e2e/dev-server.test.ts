@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './use-app';
 
-let app: AppSession;
-beforeAll(async () => {
-  app = await startApp({ dev: true });
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp({ dev: true });
 
 describe('the dev server (npm start)', () => {
   it('opens the playground, trains a short run and raises no page error', async () => {

@@ -19,11 +19,11 @@
  *   argmax or a sampled word under rounding); measured 0.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { NumericsOptions, NumericsReport } from '../../src/core/checks/numerics';
-import { startApp, type AppSession } from './browser';
+import { useApp } from './use-app';
 
-let app: AppSession;
+const app = useApp();
 let page: Page;
 const reports: Record<string, NumericsReport> = {};
 
@@ -40,13 +40,9 @@ async function report(backend: string, options: NumericsOptions): Promise<Numeri
 }
 
 beforeAll(async () => {
-  app = await startApp();
   page = await app.openOnWebgpu();
   reports.wasm = await report('wasm', { shortRunSteps: 4, withGeneration: true });
 }, 900_000);
-afterAll(async () => {
-  await app?.close();
-});
 
 function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);

@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './use-app';
 
-let app: AppSession;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe('first page, in headless Chromium with WebGPU', () => {
   it('with no ?backend=, self-checks and measures WebGPU and WASM, trains on the faster (WASM on SwiftShader) and says why', async () => {

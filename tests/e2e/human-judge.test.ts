@@ -1,14 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { axeViolations, startApp, type AppSession } from './browser';
+import { axeViolations } from './browser';
+import { useApp } from './use-app';
 
-let app: AppSession;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe('human judge', () => {
   it('online DPO asks the user to pick the best caption and trains on the choice', async () => {

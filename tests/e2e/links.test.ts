@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './use-app';
 
-let app: AppSession;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe('links and settings', () => {
   it('a tampered link keeps its good parts, says what it dropped, and bad form values get a message next to the field', async () => {

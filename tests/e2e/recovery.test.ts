@@ -1,13 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
+import { describe, expect, it } from 'vitest';
+import { useApp } from './use-app';
 
-let app: AppSession;
-beforeAll(async () => {
-  app = await startApp();
-});
-afterAll(async () => {
-  await app?.close();
-});
+const app = useApp();
 
 describe('crash recovery', () => {
   it('a crashed worker is reported, and the run resumes from its last evaluation to the end', async () => {

@@ -1,20 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import { unzipSync, strFromU8 } from 'fflate';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type AppSession } from './browser';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useApp } from './use-app';
 
 /** A run small enough for SwiftShader: 8 offline pairs, batch 2, 4 steps, 4 eval scenes. */
 const TINY = '#v=1&seed=0&npairs=8&batch=2&steps=4&evaln=4&evalevery=0';
 
-let app: AppSession;
+const app = useApp();
 let page: Page;
 beforeAll(async () => {
-  app = await startApp();
   page = await app.openOnWebgpu(TINY);
-});
-afterAll(async () => {
-  await app?.close();
 });
 
 const points = async (chart: string) => Number(await page.getByTestId(`chart-${chart}`).getAttribute('data-points'));

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFlags, UsageError, type FlagSpec } from '../../src/cli/args';
-import { COMMAND_FLAGS, SWEEP_FLAGS, TRAIN_FLAGS } from '../../src/cli/commands';
+import { COMMAND_FLAGS, EVAL_FLAGS, SFT_FLAGS, SWEEP_FLAGS, TRAIN_FLAGS } from '../../src/cli/commands';
 import { configFromFlags, RENAMED_FLAGS, sweepPlanFromFlags } from '../../src/cli/control-flags';
 import { CONTROLS, defaultConfig } from '../../src/core/playground/controls';
 import { decodeHash } from '../../src/core/playground/url-hash';
@@ -60,6 +60,28 @@ describe('train flags are the page controls', () => {
     expect(() => parseFlags(['--out', ''], specs)).toThrow(/--out must not be empty/);
     expect(() => parseFlags(['--out', 'x', '--steps', '1e12'], specs)).toThrow(/--steps must be <= 1000000 \(got 1e12\)/);
     expect(parseFlags(['--out', 'x', '--steps', '1e3'], specs).steps).toBe(1000);
+  });
+});
+
+describe('eval and sft flags', () => {
+  it.each([
+    [['--bogus'], /Unknown option '--bogus'/],
+    [['--scenes', '0'], /--scenes must be >= 1 \(got 0\)/],
+    [['--scenes', 'many'], /--scenes must be a number \(got "many"\)/],
+    [['--scenes', '2.5'], /--scenes must be a whole number/],
+    [['--backend', 'tpu'], /--backend must be one of wasm, cpu/],
+  ])('eval %j is refused: %s', (argv, message) => {
+    expect(() => parseFlags(argv, EVAL_FLAGS)).toThrow(UsageError);
+    expect(() => parseFlags(argv, EVAL_FLAGS)).toThrow(message);
+  });
+
+  it.each([
+    [['--steps', '1'], /--out is required/],
+    [['--lr', '0', '--out', '/tmp/x'], /--lr must be > 0/],
+    [['--out', ''], /--out/],
+  ])('sft %j is refused: %s', (argv, message) => {
+    expect(() => parseFlags(argv, SFT_FLAGS)).toThrow(UsageError);
+    expect(() => parseFlags(argv, SFT_FLAGS)).toThrow(message);
   });
 });
 

@@ -190,17 +190,39 @@ describe('DPO trainer', () => {
     disposeWeights(weights);
   });
 
-  it('changes lr and beta mid-run', async () => {
-    const weights = initWeights(config, 6);
-    const trainer = new DpoTrainer(weights, config, world, { steps: 4, batchSize: 2, offlinePairs: 4, logEvery: 2 });
-    await trainer.prepare();
-    await trainer.trainStep();
-    trainer.setLearningRate(1e-3);
-    trainer.setBeta(0.5);
-    const log = (await trainer.trainStep())!;
-    expect(log.metrics.learning_rate).toBe(1e-3);
-    expect(log.metrics.beta).toBe(0.5);
-    trainer.dispose();
-    disposeWeights(weights);
+  it('changes lr and beta mid-run: the next update is 10x larger and the next rewards 5x', async () => {
+    // Three identical runs; after step 1 one gets 10x the learning rate, another 5x beta.
+    const runs = [0, 1, 2].map(() => {
+      const weights = initWeights(config, 6);
+      const trainer = new DpoTrainer(weights, config, world, { steps: 4, batchSize: 2, offlinePairs: 4, logEvery: 1, learningRate: 1e-3 });
+      return { weights, trainer };
+    });
+    const snapshot = async (weights: Record<string, tf.Tensor>) =>
+      Object.fromEntries(await Promise.all(Object.entries(weights).map(async ([name, t]) => [name, await t.data()] as const)));
+    const steps = [];
+    for (const [i, { weights, trainer }] of runs.entries()) {
+      await trainer.prepare();
+      await trainer.trainStep();
+      if (i === 1) trainer.setLearningRate(1e-2);
+      if (i === 2) trainer.setBeta(0.5);
+      const before = await snapshot(weights);
+      const log = (await trainer.trainStep())!;
+      const after = await snapshot(weights);
+      let squared = 0;
+      for (const name of Object.keys(before)) before[name]!.forEach((v, j) => (squared += (after[name]![j]! - v) ** 2));
+      steps.push({ log, update: Math.sqrt(squared) });
+    }
+    const [kept, fasterLr, higherBeta] = steps as [(typeof steps)[0], (typeof steps)[0], (typeof steps)[0]];
+    expect(fasterLr.log.metrics.learning_rate).toBe(1e-2);
+    expect(higherBeta.log.metrics.beta).toBe(0.5);
+    expect(kept.update).toBeGreaterThan(0);
+    // Same weights, batch and gradient at step 2, so the same Adam direction: only the step size differs.
+    expect(fasterLr.update / kept.update).toBeCloseTo(10, 3);
+    // Rewards are beta * (log pi - log pi_ref): the same log-ratios, scaled by beta 0.5 vs 0.1.
+    expect(higherBeta.log.metrics['rewards/chosen']! / kept.log.metrics['rewards/chosen']!).toBeCloseTo(5, 3);
+    for (const { weights, trainer } of runs) {
+      trainer.dispose();
+      disposeWeights(weights);
+    }
   });
 });

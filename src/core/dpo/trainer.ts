@@ -6,18 +6,17 @@ import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
 import { sequenceLogProbs } from '../model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
-import { decoderWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
+import { decoderWeights, type TrainableWeights, type Weights } from '../model/weights';
 import { PackedAdam, type AdamState } from '../train/optimizer';
 import type { WorldConfig } from '../world/config';
-import { renderScene } from '../world/render';
-import { sampleScene } from '../world/scene';
-import { DESCRIBE_PROMPT } from '../world/tasks';
-import { scoreCandidates, type HumanChooser } from './judge';
+import type { HumanChooser, JudgeContext } from './judge';
 import { DEFAULT_DPO, type DpoOptions } from './options';
 import { dpoLoss } from './losses';
-import { buildOfflinePairs, DEFAULT_SELF_SAMPLES, sampleCandidates } from './pair-builders';
+import { buildOfflinePairs, DEFAULT_SELF_SAMPLES } from './pair-builders';
 import type { PreferencePair } from './pairs';
 import { corruptImage } from './corrupt-image';
+import { OnlinePairs, type OnlineStats } from './online-pairs';
+import { ReferenceModel } from './reference-model';
 
 /** A pair ready for the device: token ids, and the reference's log-probs when cached. */
 export interface DpoLog {
@@ -44,19 +43,21 @@ export interface DpoTrainerState {
   beta: number;
   interval: IntervalState;
   refusedReported: number;
-  onlineStats: { scores: number[]; margins: number[]; eos: number[] };
+  onlineStats: OnlineStats;
   reference?: Record<string, Float32Array>;
 }
 
 /**
- * One trainer for offline, online and mixed DPO. Offline pairs are built once and their reference
- * log-probs cached; online pairs are sampled from the current policy and ranked by the judge each
- * step. Values are read from the device only on logging steps (online sampling reads tokens).
+ * One trainer for offline, online and mixed DPO: it draws each batch (offline-data.ts, built once
+ * by prepare(); online-pairs.ts, sampled and judged each step), takes the loss against the
+ * reference (reference-model.ts) through one Adam step, and sums the metrics on the device
+ * (interval-sums.ts), read only on logging steps (online sampling reads tokens).
  */
 export class DpoTrainer {
   readonly options: DpoOptions;
   step = 0;
-  private reference: Weights;
+  private readonly reference: ReferenceModel;
+  private readonly online: OnlinePairs;
   private readonly trainable: TrainableWeights;
   private readonly optimizer: PackedAdam;
   private readonly rng: Rng;
@@ -65,10 +66,7 @@ export class DpoTrainer {
   /** This logging interval's metric sums, on the device. */
   private readonly interval = new IntervalSums();
   private refusedReported = 0;
-  private onlineStats: { scores: number[]; margins: number[]; eos: number[] } = { scores: [], margins: [], eos: [] };
   private lastPairs: DpoLog['pairs'] = [];
-  /** The latest online pairs with their images (for dataset export), newest last. */
-  private onlineHistory: PreferencePair[] = [];
   /** Test hook: a value added to the loss (NaN to inject a fault). */
   lossOffset = 0;
 
@@ -80,14 +78,15 @@ export class DpoTrainer {
     private readonly human?: HumanChooser,
   ) {
     this.options = { ...DEFAULT_DPO, ...options };
-    this.reference = frozenCopy(policy);
+    this.reference = new ReferenceModel(policy, config, this.options.referenceSync);
     this.trainable = decoderWeights(policy);
     this.optimizer = new PackedAdam(this.trainable, this.options.learningRate);
     this.rng = createRng(this.options.seed);
+    this.online = new OnlinePairs(policy, config, world, this.options, this.rng);
   }
 
   get referenceWeights(): Weights {
-    return this.reference;
+    return this.reference.weights;
   }
 
   setLearningRate(lr: number): void {
@@ -109,7 +108,7 @@ export class DpoTrainer {
     onProgress?.(`building ${this.options.offlinePairs} ${this.options.pairSource} pairs`);
     const pairs = await buildOfflinePairs(
       this.options.pairSource,
-      { weights: this.reference, config: this.config },
+      { weights: this.reference.weights, config: this.config },
       this.world,
       this.options.offlinePairs,
       this.rng,
@@ -140,28 +139,6 @@ export class DpoTrainer {
     };
   }
 
-  /**
-   * Cache a batch's reference log-probs as they come back from the device, without waiting for them:
-   * the first epoch computes them inline, later steps reuse them, and step 1 does not wait for the
-   * whole dataset (what keeps the first chart point quick). Only while the reference is fixed.
-   */
-  private rememberReference(part: PreparedPair[], reference: tf.Tensor1D): void {
-    if (this.options.referenceSync.every !== 0) return;
-    // A clone: the step disposes `reference` before the values arrive. (A new round builds new pair
-    // objects, so values that arrive after it land on pairs no longer used.)
-    const copy = reference.clone();
-    const n = part.length;
-    const withCorrupt = this.options.loss.mdpoWeight > 0;
-    void copy
-      .data()
-      .then((values) => {
-        part.forEach((p, i) => {
-          p.reference = { chosen: values[i]!, rejected: values[n + i]!, chosenCorrupt: withCorrupt ? values[2 * n + i]! : undefined };
-        });
-      })
-      .finally(() => copy.dispose());
-  }
-
   private sequenceBatch(part: PreparedPair[]) {
     const withCorrupt = this.options.loss.mdpoWeight > 0;
     return makeSequenceBatch(
@@ -170,10 +147,10 @@ export class DpoTrainer {
     );
   }
 
-  private judgeContext() {
+  private judgeContext(): JudgeContext {
     return {
       selfJudgeModel: {
-        weights: this.options.selfJudgeModel === 'policy' ? (this.policy as Weights) : this.reference,
+        weights: this.options.selfJudgeModel === 'policy' ? (this.policy as Weights) : this.reference.weights,
         config: this.config,
       },
       human: this.human,
@@ -186,52 +163,9 @@ export class DpoTrainer {
     return this.offline.next();
   }
 
-  /** Online pairs: K samples per prompt from the current policy; the judge's best vs worst. */
-  private async onlinePairs(count: number): Promise<PreparedPair[]> {
-    const k = this.options.samples;
-    const scenes = Array.from({ length: count }, () => sampleScene(this.rng, this.world));
-    const images = scenes.map((s) => renderScene(s, this.world.imageSize, this.world.noise));
-    const candidates = await sampleCandidates(
-      { weights: this.policy, config: this.config },
-      scenes,
-      images,
-      k,
-      this.options.sampling,
-      this.rng.int(2 ** 31),
-    );
-    const scores = await scoreCandidates(this.options.judge, candidates, this.judgeContext());
-    this.onlineStats.scores.push(...scores);
-    this.onlineStats.eos.push(...candidates.map((c) => (c.endedWithEos ? 1 : 0)));
-    const prepared: PreparedPair[] = [];
-    for (let i = 0; i < count; i++) {
-      let best = i * k;
-      let worst = i * k;
-      for (let j = i * k; j < (i + 1) * k; j++) {
-        if (scores[j]! > scores[best]!) best = j;
-        if (scores[j]! < scores[worst]!) worst = j;
-      }
-      this.onlineStats.margins.push(scores[best]! - scores[worst]!);
-      // A tie carries no preference; skip the prompt rather than invent one.
-      if (scores[best] === scores[worst]) continue;
-      const pair: PreferencePair = {
-        scene: scenes[i]!,
-        image: images[i]!,
-        prompt: DESCRIBE_PROMPT,
-        chosen: candidates[best]!.response,
-        rejected: candidates[worst]!.response,
-        source: `online (${this.options.judge.kind}: ${scores[best]} vs ${scores[worst]})`,
-      };
-      this.onlineHistory.push(pair);
-      // Score the sampled ids exactly, <eos> included only if the model produced it.
-      prepared.push(this.preparePair(pair, { chosen: candidates[best]!.ids, rejected: candidates[worst]!.ids }));
-    }
-    return prepared;
-  }
-
   /** The pairs this run learns from: the offline dataset and the latest online pairs (at most 1024). */
   exportablePairs(): PreferencePair[] {
-    this.onlineHistory = this.onlineHistory.slice(-1024);
-    return [...(this.offline?.pairs ?? []).map((p) => p.pair), ...this.onlineHistory];
+    return [...(this.offline?.pairs ?? []).map((p) => p.pair), ...this.online.recent()];
   }
 
   private async nextBatch(): Promise<PreparedPair[]> {
@@ -242,7 +176,8 @@ export class DpoTrainer {
         ? Array.from({ length: batchSize }, () => this.rng.chance(this.options.mixedOfflineProbability)).filter(Boolean).length
         : 0;
     const batch = Array.from({ length: offlineCount }, () => this.nextOffline());
-    if (batchSize - offlineCount > 0) batch.push(...(await this.onlinePairs(batchSize - offlineCount)));
+    if (batchSize - offlineCount > 0)
+      batch.push(...(await this.online.next(batchSize - offlineCount, this.judgeContext(), (pair, ids) => this.preparePair(pair, ids))));
     return batch;
   }
 
@@ -251,23 +186,9 @@ export class DpoTrainer {
     if (rounds <= 1 || this.step === 0) return [];
     const roundLength = Math.ceil(steps / rounds);
     if (this.step % roundLength !== 0) return [];
-    // RLAIF-V: the model that generates the round's data becomes the reference.
-    disposeWeights(this.reference);
-    this.reference = frozenCopy(this.policy);
+    this.reference.restartFromPolicy();
     await this.prepare();
     return [`round ${this.step / roundLength + 1}: the reference is now the current policy, and the data was regenerated with it`];
-  }
-
-  private syncReference(): void {
-    const { every, mix } = this.options.referenceSync;
-    if (every <= 0 || this.step % every !== 0) return;
-    const next = tf.tidy(() =>
-      Object.fromEntries(
-        Object.entries(this.reference).map(([name, ref]) => [name, tf.keep(tf.add(tf.mul(mix, this.policy[name]!), tf.mul(1 - mix, ref)))]),
-      ),
-    );
-    disposeWeights(this.reference);
-    this.reference = next;
   }
 
   /** One DPO step; returns metrics on logging steps. */
@@ -282,15 +203,7 @@ export class DpoTrainer {
     const n = part.length;
     const withCorrupt = this.options.loss.mdpoWeight > 0;
     const batch = this.sequenceBatch(part);
-    const cached = part.every((p) => p.reference);
-    const reference = cached
-      ? tf.tensor1d([
-          ...part.map((p) => p.reference!.chosen),
-          ...part.map((p) => p.reference!.rejected),
-          ...(withCorrupt ? part.map((p) => p.reference!.chosenCorrupt!) : []),
-        ])
-      : tf.tidy(() => sequenceLogProbs(this.reference, this.config, batch));
-    if (!cached) this.rememberReference(part, reference);
+    const reference = this.reference.logProbs(part, batch, withCorrupt);
     const lengths = tf.sum(batch.targetMask, 1);
     let metricTensors: Record<string, tf.Tensor> = {};
     // Per-pair implicit rewards beta * (log pi - log pi_ref), [chosen..., rejected...], read only when logging.
@@ -327,7 +240,7 @@ export class DpoTrainer {
     disposeBatch(batch);
     tf.dispose([reference, lengths]);
     this.lastPairs = part.map((p) => ({ prompt: p.pair.prompt, chosen: p.pair.chosen, rejected: p.pair.rejected, source: p.pair.source }));
-    this.syncReference();
+    this.reference.afterStep(this.step);
 
     let log: DpoLog | undefined;
     if (this.step % this.options.logEvery === 0 || this.step === 1 || this.step === this.options.steps) {
@@ -357,13 +270,9 @@ export class DpoTrainer {
     };
     for (const name of PAIR_METRICS) metrics[name] = means[name]!;
     if (this.options.mode !== 'offline') {
-      const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
       metrics['objective/kl'] = means.kl!;
       metrics['objective/entropy'] = means.entropy!;
-      metrics['objective/scores'] = mean(this.onlineStats.scores);
-      metrics['objective/scores_margin'] = mean(this.onlineStats.margins);
-      metrics['val/contain_eos_token'] = mean(this.onlineStats.eos);
-      this.onlineStats = { scores: [], margins: [], eos: [] };
+      Object.assign(metrics, this.online.takeMetrics());
     }
     if (refused > this.refusedReported) {
       events.push(
@@ -377,13 +286,7 @@ export class DpoTrainer {
 
   /** The state to continue from after a crash (call between steps). */
   async saveState(): Promise<DpoTrainerState> {
-    const { every } = this.options.referenceSync;
-    const movedReference = every > 0 && this.step >= every;
-    const reference = movedReference
-      ? Object.fromEntries(
-          await Promise.all(Object.entries(this.reference).map(async ([name, t]) => [name, (await t.data()) as Float32Array] as const)),
-        )
-      : undefined;
+    const reference = await this.reference.exportState(this.step);
     return {
       step: this.step,
       rng: this.rng.state(),
@@ -393,7 +296,7 @@ export class DpoTrainer {
       beta: this.options.loss.beta,
       interval: await this.interval.exportState(),
       refusedReported: this.refusedReported,
-      onlineStats: structuredClone(this.onlineStats),
+      onlineStats: this.online.exportState(),
       reference,
     };
   }
@@ -411,20 +314,14 @@ export class DpoTrainer {
     this.setLearningRate(state.learningRate);
     this.setBeta(state.beta);
     this.refusedReported = state.refusedReported;
-    this.onlineStats = structuredClone(state.onlineStats);
+    this.online.importState(state.onlineStats);
     this.interval.importState(state.interval);
-    if (state.reference) {
-      const next = tf.tidy(() =>
-        Object.fromEntries(Object.entries(this.reference).map(([name, t]) => [name, tf.keep(tf.tensor(state.reference![name]!, t.shape))])),
-      );
-      disposeWeights(this.reference);
-      this.reference = next;
-    }
+    if (state.reference) this.reference.importState(state.reference);
   }
 
   dispose(): void {
     this.optimizer.dispose();
-    disposeWeights(this.reference);
+    this.reference.dispose();
     this.interval.dispose();
   }
 }

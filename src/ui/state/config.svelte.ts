@@ -56,6 +56,24 @@ class ConfigState {
     this.problems = {};
   }
 
+  /** Open a lesson (its settings, every control shown) or, with null, leave lessons. */
+  openLesson(lesson: { id: string; config: PlaygroundConfig } | null): void {
+    if (lesson) this.replace(lesson.config);
+    this.lesson = lesson?.id ?? null;
+    this.hidden = [];
+    this.persist();
+  }
+
+  /** Show the controls a lesson link hid. */
+  showAllControls(): void {
+    this.hidden = [];
+    this.persist();
+  }
+
+  dismissLinkProblems(): void {
+    this.linkProblems = [];
+  }
+
   /** A field changed: keep the text, take the value only if it is valid. */
   set(control: Control, raw: string): void {
     const key = control.key as ControlKey;

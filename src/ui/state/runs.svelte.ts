@@ -102,6 +102,17 @@ class RunsState {
     return this.get(run.id)!;
   }
 
+  /** Add the imported runs this tab does not have yet (by id) and save them; returns those added. */
+  addImported(runs: readonly RunRecord[]): RunRecord[] {
+    const known = new Set(this.list.map((r) => r.id));
+    const fresh = runs.filter((r) => !known.has(r.id));
+    for (const run of fresh) {
+      this.list.push(run);
+      this.save(run.id);
+    }
+    return fresh;
+  }
+
   /** Fold a batched update from the worker into the run. */
   apply(id: string, update: RunUpdate): void {
     const run = this.get(id);

@@ -90,6 +90,17 @@ class TrainerState {
     this.model = await api.loadShippedModel(configState.values.model as ShippedModel);
   }
 
+  /** A new starting model (shipped or uploaded): its captions replace the live gallery's. */
+  modelLoaded(summary: ModelSummary): void {
+    this.model = summary;
+    this.gallery = [];
+  }
+
+  /** The human-judge dialog has answered (or skipped) the pending choice. */
+  choiceAnswered(): void {
+    this.humanChoice = null;
+  }
+
   private fatal(message: string): void {
     const runId = this.activeRunId;
     this.humanChoice = null;
