@@ -215,6 +215,11 @@ const api = {
     await modelLoading;
     return runs.start(runId, config, requireModel(), listener, options);
   },
+  /** Evaluate the starting model for these settings ahead of a run (call when the page is idle). */
+  async warmBaseline(config: PlaygroundConfig): Promise<void> {
+    await modelLoading;
+    await runs.warmBaseline(config, requireModel());
+  },
   pauseRun: () => runs.pause(),
   resumeRun: () => runs.resume(),
   stepRun: () => runs.step(),

@@ -4,8 +4,8 @@
  * proxied listener, and keeps recovery checkpoints for resuming after a crash.
  */
 import { CONTROLS, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
-import { GALLERY_SCENES, runConfigProblems } from '../src/core/playground/run-options';
-import { RunSession, type Model, type SessionState } from '../src/core/playground/run-session';
+import { GALLERY_SCENES, runConfigProblems, worldFromConfig } from '../src/core/playground/run-options';
+import { evaluateOnHeldOut, RunSession, type Model, type SessionState } from '../src/core/playground/run-session';
 import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
 import { isFinished, type EvalSummary } from '../src/core/playground/runs';
 import { disposeWeights } from '../src/core/model/weights';
@@ -43,6 +43,8 @@ export class RunControl {
   private finished?: Promise<void>;
   /** Starting-model scores by (model, world, eval size): sweeps and re-runs skip re-evaluating it. */
   private baselines = new Map<string, EvalSummary>();
+  /** Baselines being computed ahead of a run (warmBaseline), by the same key. */
+  private warming = new Map<string, Promise<void>>();
   /** Bumped when the starting model changes (a checkpoint was loaded). */
   modelVersion = 0;
 
@@ -61,6 +63,26 @@ export class RunControl {
 
   get current(): RunSession | undefined {
     return this.session;
+  }
+
+  private baselineKey(config: PlaygroundConfig): string {
+    return JSON.stringify([this.modelVersion, config.cooc, config.halluc, config.evaln, config.evalseed]);
+  }
+
+  /**
+   * Evaluate the starting model for these settings while nothing runs (the page calls this when it
+   * is idle), so a run's step-0 baseline is ready when Train is pressed. Failures are left to the
+   * run, which evaluates again and reports them.
+   */
+  async warmBaseline(config: PlaygroundConfig, start: Model): Promise<void> {
+    const key = this.baselineKey(config);
+    if (this.active || this.baselines.has(key) || this.warming.has(key) || runConfigProblems(config).length > 0) return;
+    const work = evaluateOnHeldOut(start, worldFromConfig(config, start.config), config)
+      .then((summary) => void this.baselines.set(key, summary))
+      .catch(() => undefined)
+      .finally(() => this.warming.delete(key));
+    this.warming.set(key, work);
+    await work;
   }
 
   /** Returns the step the run starts from (0, or the recovery checkpoint's step). */
@@ -92,7 +114,9 @@ export class RunControl {
       session.restore(restored.policy, restored.step, restored.state);
       disposeWeights(restored.policy);
     }
-    const baselineKey = JSON.stringify([this.modelVersion, config.cooc, config.halluc, config.evaln, config.evalseed]);
+    const baselineKey = this.baselineKey(config);
+    // A baseline already being computed for these settings is nearly done: wait rather than redo it.
+    await this.warming.get(baselineKey);
     const loop = new TrainingLoop(session, (update) => listener.update(update), {
       baseline: this.baselines.get(baselineKey),
       onBaseline: (summary) => this.baselines.set(baselineKey, summary),

@@ -153,13 +153,7 @@ export class RunSession {
 
   /** CHAIR, Cover and POPE of the policy on the run's held-out scenes. */
   async evaluate(weights: Weights = this.policy): Promise<EvalSummary> {
-    const scenes = this.config.evaln;
-    const report = await evaluateModel(weights, this.modelConfig, this.world, {
-      scenes,
-      seed: this.config.evalseed,
-      batchSize: Math.min(scenes, 64),
-    });
-    return summarizeEval(report);
+    return evaluateOnHeldOut({ weights, config: this.modelConfig }, this.world, this.config);
   }
 
   /** Policy and reference captions of the same held-out scenes, marked against the truth. */
@@ -188,4 +182,18 @@ export class RunSession {
     disposeWeights(this.policy);
     disposeWeights(this.startingWeights);
   }
+}
+
+/** CHAIR, Cover and POPE of a model on the held-out scenes of a run's settings (evaln scenes from evalseed). */
+export async function evaluateOnHeldOut(
+  model: Model,
+  world: WorldConfig,
+  config: Pick<PlaygroundConfig, 'evaln' | 'evalseed'>,
+): Promise<EvalSummary> {
+  const report = await evaluateModel(model.weights, model.config, world, {
+    scenes: config.evaln,
+    seed: config.evalseed,
+    batchSize: Math.min(config.evaln, 64),
+  });
+  return summarizeEval(report);
 }

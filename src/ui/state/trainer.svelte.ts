@@ -90,6 +90,16 @@ class TrainerState {
     this.model = await api.loadShippedModel(configState.values.model as ShippedModel);
   }
 
+  /**
+   * While idle, have the worker evaluate the starting model for these settings (a run's step-0
+   * baseline), so Train does not wait for it. Not on a software GPU, where an evaluation takes long
+   * enough to delay a run started with other settings.
+   */
+  warmBaseline(config: PlaygroundConfig): void {
+    if (!this.model || this.busy || !this.#remote || this.backend?.software !== false) return;
+    this.#remote.warmBaseline(config).catch(() => undefined);
+  }
+
   /** A new starting model (shipped or uploaded): its captions replace the live gallery's. */
   modelLoaded(summary: ModelSummary): void {
     this.model = summary;
