@@ -31,9 +31,9 @@ import type { DecodedCheckpoint } from '../src/core/model/checkpoint';
 import type { PlaygroundConfig } from '../src/core/playground/controls';
 import { previewScenes, type PreviewScene } from '../src/core/playground/data-preview';
 import { drawScene, inspectScene, type DrawnScene, type SceneInspection } from '../src/core/playground/inspect-scene';
-import { RunSession } from '../src/core/playground/run-session';
 import { worldFromConfig } from '../src/core/playground/run-options';
 import { trlDatasetZip } from '../src/core/playground/trl-dataset';
+import { trlDatasetForConfig } from '../src/core/playground/trl-export';
 import type { Scene } from '../src/core/world/scene';
 import { RunControl, type RunListener, type StartOptions } from './run-control';
 import baseHeaderUrl from '../models/sft-base/checkpoint.json?url';
@@ -258,21 +258,9 @@ const api = {
    * run, the pairs this configuration would train on.
    */
   async exportTrlDataset(config: PlaygroundConfig): Promise<Uint8Array> {
-    let pairs = runs.current?.exportablePairs() ?? [];
-    if (pairs.length === 0) {
-      if (config.mode === 'sft' || config.mode === 'online')
-        throw new Error(
-          'there are no preference pairs yet: SFT has none, and online pairs appear once an online run has trained a few steps',
-        );
-      const session = new RunSession(requireModel(), config);
-      try {
-        await session.prepare();
-        pairs = session.exportablePairs();
-      } finally {
-        session.dispose();
-      }
-    }
-    const zip = trlDatasetZip(pairs, requireModel().config.imageSize);
+    const pairs = runs.current?.exportablePairs() ?? [];
+    const zip =
+      pairs.length > 0 ? trlDatasetZip(pairs, requireModel().config.imageSize) : await trlDatasetForConfig(requireModel(), config);
     return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
   },
 

@@ -21,6 +21,12 @@ export const TRAIN_FLAGS = {
   },
 } satisfies Record<string, FlagSpec>;
 
+export const EXPORT_TRL_FLAGS = {
+  ...CONTROL_FLAGS,
+  ...RUN_FLAGS,
+  out: { kind: 'string', help: 'the zip file to write' },
+} satisfies Record<string, FlagSpec>;
+
 /** Swept settings take comma-separated lists; the others one value, as train. */
 const defaults = defaultConfig();
 const { beta: _beta, temp: _temp, k: _k, mode: _mode, seed: _seed, ...FIXED } = CONTROL_FLAGS;
@@ -98,4 +104,5 @@ export const COMMAND_FLAGS = {
   sft: SFT_FLAGS,
   bench: BENCH_FLAGS,
   golden: GOLDEN_FLAGS,
+  'export-trl': EXPORT_TRL_FLAGS,
 } as const;

@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
+import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
+import { disposeWeights } from '../../src/core/model/weights';
+import { defaultConfig } from '../../src/core/playground/controls';
+import { trlDatasetForConfig } from '../../src/core/playground/trl-export';
 import { runCli } from './run-cli';
 
 describe("CLI flags (every command's validator is tested in process in tests/unit/cli-flags.test.ts)", () => {
@@ -145,5 +150,25 @@ describe('train and sweep, run as the README prints them (their flags are tested
     const { code, stderr } = runCli('train', ['--beta', '0']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--beta: Beta must be greater than 0 \(got 0\)/);
+  });
+});
+
+describe('export-trl', () => {
+  it("writes the page's TRL dataset zip for the same settings: the same rows and the same images", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'dpo-trl-')), 'pairs.zip');
+    const result = runCli('export-trl', ['--pairs', 'bdhs', '--npairs', '8', '--seed', '3', '--out', out]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/wrote 8 bdhs pairs/);
+    // The page (no run yet) exports through trlDatasetForConfig with the same config.
+    const start = await loadCheckpointDir('models/sft-base');
+    const page = unzipSync(await trlDatasetForConfig(start, { ...defaultConfig(), pairs: 'bdhs', npairs: 8, seed: 3 }));
+    disposeWeights(start.weights);
+    const cli = unzipSync(new Uint8Array(readFileSync(out)));
+    expect(Object.keys(cli).sort()).toEqual(Object.keys(page).sort());
+    expect(Object.keys(cli)).toHaveLength(8 + 2);
+    for (const [name, bytes] of Object.entries(page)) expect(Buffer.from(cli[name]!).equals(Buffer.from(bytes)), name).toBe(true);
+    expect(strFromU8(cli['data.jsonl']!).trim().split('\n')).toHaveLength(8);
+    expect(runCli('export-trl', ['--mode', 'online', '--out', out]).stderr).toMatch(/--mode online has no preference pairs before a run/);
   });
 });

@@ -5,7 +5,11 @@ import { spawnSync } from 'node:child_process';
  * npm's pre/post hooks and argument passing are part of what is tested. `--silent` only drops
  * npm's own banner lines from stdout.
  */
-export function runCli(script: 'sft' | 'eval' | 'bench' | 'train' | 'sweep' | 'golden', args: string[], timeoutMs = 300_000) {
+export function runCli(
+  script: 'sft' | 'eval' | 'bench' | 'train' | 'sweep' | 'golden' | 'export-trl',
+  args: string[],
+  timeoutMs = 300_000,
+) {
   const result = spawnSync('npm', ['run', '--silent', script, '--', ...args], {
     encoding: 'utf8',
     timeout: timeoutMs,

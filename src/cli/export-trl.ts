@@ -1,0 +1,31 @@
+/**
+ * npm run export-trl -- --out pairs.zip [--pairs bdhs] [--npairs 256] [...]
+ * The preference pairs a configuration trains on, as the TRL vision dataset zip the page's Export
+ * button writes (data.jsonl with image paths, the images as PNG, a README): the same settings under
+ * the page's names, the same pairs for the same seed.
+ */
+import { writeFileSync } from 'node:fs';
+import { trlDatasetForConfig } from '../core/playground/trl-export';
+import { disposeWeights } from '../core/model/weights';
+import { useNodeBackend, type NodeBackend } from './backend';
+import { parseFlags, runCli, usage, UsageError } from './args';
+import { RENAMED_FLAGS, configFromFlags, startCheckpoint } from './control-flags';
+import { EXPORT_TRL_FLAGS } from './commands';
+import { loadCheckpointDir } from './checkpoint-files';
+
+await runCli('export-trl', EXPORT_TRL_FLAGS, async () => {
+  const flags = parseFlags(process.argv.slice(2), EXPORT_TRL_FLAGS, RENAMED_FLAGS);
+  if (flags.help) return void console.log(usage('export-trl', EXPORT_TRL_FLAGS));
+  const config = configFromFlags(flags);
+  if (config.mode === 'sft' || config.mode === 'online')
+    throw new UsageError(`--mode ${config.mode} has no preference pairs before a run: use offline or mixed`);
+  await useNodeBackend(flags.backend as NodeBackend);
+  const start = await loadCheckpointDir(startCheckpoint(flags));
+  try {
+    const zip = await trlDatasetForConfig(start, config);
+    writeFileSync(flags.out, zip);
+    console.log(`wrote ${config.npairs} ${config.pairs} pairs (${zip.length.toLocaleString('en')} bytes) to ${flags.out}`);
+  } finally {
+    disposeWeights(start.weights);
+  }
+});

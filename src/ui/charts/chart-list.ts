@@ -1,0 +1,84 @@
+/** The training charts, in page order: what each plots and the help its (?) shows. */
+import type { SeriesSpec } from './series';
+
+export interface ChartDefinition {
+  id: string;
+  title: string;
+  specs: SeriesSpec[];
+  help: string;
+  /** Draw each run's starting-model evaluation as a flat line. */
+  baseline?: boolean;
+  /** Only when a run samples online (online and mixed modes). */
+  onlineOnly?: boolean;
+}
+
+export const CHARTS: readonly ChartDefinition[] = [
+  {
+    id: 'loss',
+    title: 'Loss',
+    specs: [{ key: 'loss', label: 'loss' }],
+    help: 'The training loss (DPO terms plus any sft term). Plain DPO starts at ln 2 = 0.693.',
+  },
+  {
+    id: 'rewards',
+    title: 'Rewards (beta x log-ratio)',
+    specs: [
+      { key: 'rewards/margins', label: 'margins' },
+      { key: 'rewards/chosen', label: 'chosen' },
+      { key: 'rewards/rejected', label: 'rejected' },
+    ],
+    help: 'rewards/chosen = beta x (log pi - log pi_ref) of the chosen caption; margins = chosen - rejected. Margins should grow.',
+  },
+  {
+    id: 'accuracies',
+    title: 'rewards/accuracies',
+    specs: [{ key: 'rewards/accuracies', label: 'accuracy' }],
+    help: 'Share of pairs where the chosen caption gained more than the rejected one.',
+  },
+  {
+    id: 'logps',
+    title: 'Log-probabilities',
+    specs: [
+      { key: 'logps/chosen', label: 'chosen' },
+      { key: 'logps/rejected', label: 'rejected' },
+    ],
+    help: 'Summed log-probability of the chosen and rejected captions under the policy. Both falling: DPO only widens the gap.',
+  },
+  {
+    id: 'kl',
+    title: 'KL and entropy (online)',
+    specs: [
+      { key: 'objective/kl', label: 'kl' },
+      { key: 'objective/entropy', label: 'entropy' },
+    ],
+    help: 'objective/kl: how far sampled captions moved from the reference; entropy: how varied the samples are.',
+    onlineOnly: true,
+  },
+  {
+    id: 'grad-norm',
+    title: 'grad_norm',
+    specs: [{ key: 'grad_norm', label: 'grad norm' }],
+    help: 'Gradient norm before clipping at 1. Spikes mean unstable training.',
+  },
+  {
+    id: 'hallucination',
+    title: 'Hallucination (held-out scenes)',
+    specs: [
+      { key: 'eval:chair_i', label: 'CHAIR_i' },
+      { key: 'eval:chair_s', label: 'CHAIR_s' },
+      { key: 'eval:cover', label: 'Cover' },
+    ],
+    help: 'CHAIR_i: share of mentioned objects that are not there. CHAIR_s: captions with any. Cover: share of real objects mentioned. Thin dotted: the SFT starting point.',
+    baseline: true,
+  },
+  {
+    id: 'pope',
+    title: 'POPE adversarial',
+    specs: [
+      { key: 'eval:pope_f1', label: 'F1' },
+      { key: 'eval:pope_yes_ratio', label: 'yes-ratio' },
+    ],
+    help: 'Yes/no questions about companions that are absent. A model biased to say yes has a high yes-ratio and low F1.',
+    baseline: true,
+  },
+];
