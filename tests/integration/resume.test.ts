@@ -34,13 +34,14 @@ describe('a resumed run continues exactly', () => {
 
   const base: PlaygroundConfig = { ...defaultConfig(), steps: 7, batch: 4, npairs: 12, k: 2, evaln: 4 };
   it.each([
-    ['offline DPO', { mode: 'offline' }],
-    ['online DPO', { mode: 'online' }],
-    ['mixed DPO with TR-DPO reference syncs', { mode: 'mixed', sync: 2 }],
-    ['SFT', { mode: 'sft' }],
-  ] as const)('%s: crash after step 3, resume, and match the uninterrupted run step for step', async (_, overrides) => {
+    ['offline DPO', 3, { mode: 'offline' }],
+    ['online DPO', 3, { mode: 'online' }],
+    ['mixed DPO with TR-DPO reference syncs', 3, { mode: 'mixed', sync: 2 }],
+    // Round 2 of 2 starts at step 5 (rounds of 4 steps): its reference and data must come back.
+    ['mixed DPO in the second of two iterative rounds', 5, { mode: 'mixed', rounds: 2 }],
+    ['SFT', 3, { mode: 'sft' }],
+  ] as const)('%s: crash after step %i, resume, and match the uninterrupted run step for step', async (_, crashAt, overrides) => {
     const config = { ...base, ...overrides } as PlaygroundConfig;
-    const crashAt = 3;
 
     const whole = new RunSession(start, config);
     await whole.prepare();

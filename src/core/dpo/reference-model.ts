@@ -2,7 +2,7 @@
  * The DPO reference model: a frozen copy of the starting policy whose sequence log-probs anchor
  * the implicit rewards. It is cached per offline pair while it stays fixed, moves toward the
  * policy every few steps under TR-DPO (`referenceSync`), and is replaced by the policy at the start
- * of an iterative round (RLAIF-V). A moved reference exports its weights for an exact resume.
+ * of an iterative round (RLAIF-V). A moved or replaced reference exports its weights for an exact resume.
  */
 import * as tf from '../tf';
 import type { ModelConfig } from '../model/config';
@@ -14,6 +14,8 @@ import type { DpoOptions } from './options';
 
 export class ReferenceModel {
   private current: Weights;
+  /** Replaced by the policy (a new round) or restored from a saved run: no longer the starting model. */
+  private replaced = false;
 
   constructor(
     private readonly policy: Weights,
@@ -81,18 +83,20 @@ export class ReferenceModel {
   /** An iterative round: the model that generates the round's data becomes the reference. */
   restartFromPolicy(): void {
     this.replace(frozenCopy(this.policy));
+    this.replaced = true;
   }
 
-  /** The weights as plain data once they differ from the starting policy (TR-DPO has synced), else undefined. */
+  /** The weights as plain data once they differ from the starting policy (TR-DPO synced, a new round), else undefined. */
   async exportState(step: number): Promise<Record<string, Float32Array> | undefined> {
     const { every } = this.sync;
-    if (!(every > 0 && step >= every)) return undefined;
+    if (!this.replaced && !(every > 0 && step >= every)) return undefined;
     return Object.fromEntries(
       await Promise.all(Object.entries(this.current).map(async ([name, t]) => [name, (await t.data()) as Float32Array] as const)),
     );
   }
 
   importState(values: Record<string, Float32Array>): void {
+    this.replaced = true;
     const reference = this.current;
     this.replace(
       tf.tidy(() => Object.fromEntries(Object.entries(reference).map(([name, t]) => [name, tf.keep(tf.tensor(values[name]!, t.shape))]))),

@@ -45,6 +45,8 @@ export interface DpoTrainerState {
   refusedReported: number;
   onlineStats: OnlineStats;
   reference?: Record<string, Float32Array>;
+  /** An iterative round past the first: the random stream's position when its data was built. */
+  round?: { rng: number };
 }
 
 /**
@@ -66,6 +68,8 @@ export class DpoTrainer {
   /** This logging interval's metric sums, on the device. */
   private readonly interval = new IntervalSums();
   private refusedReported = 0;
+  /** Where the random stream stood when the current round (past the first) built its data. */
+  private roundRng?: number;
   private lastPairs: DpoLog['pairs'] = [];
   /** Test hook: a value added to the loss (NaN to inject a fault). */
   lossOffset = 0;
@@ -187,6 +191,7 @@ export class DpoTrainer {
     const roundLength = Math.ceil(steps / rounds);
     if (this.step % roundLength !== 0) return [];
     this.reference.restartFromPolicy();
+    this.roundRng = this.rng.state();
     await this.prepare();
     return [`round ${this.step / roundLength + 1}: the reference is now the current policy, and the data was regenerated with it`];
   }
@@ -298,15 +303,22 @@ export class DpoTrainer {
       refusedReported: this.refusedReported,
       onlineStats: this.online.exportState(),
       reference,
+      round: this.roundRng === undefined ? undefined : { rng: this.roundRng },
     };
   }
 
   /**
    * Continue from a saved state: after prepare() (which rebuilds the offline pairs from the seed),
-   * with the policy's weights already restored. Iterative rounds past the first are not exact: their
-   * data would need the round's reference, which is not saved.
+   * with the policy's weights already restored. In a round past the first, the round's data is
+   * rebuilt from its saved reference and the random stream's position when the round began.
    */
-  restoreState(state: DpoTrainerState): void {
+  async restoreState(state: DpoTrainerState): Promise<void> {
+    if (state.reference) this.reference.importState(state.reference);
+    if (state.round) {
+      this.roundRng = state.round.rng;
+      this.rng.restore(state.round.rng);
+      await this.prepare();
+    }
     this.step = state.step;
     this.rng.restore(state.rng);
     if (state.offline) this.offline?.restore(state.offline);
@@ -316,7 +328,6 @@ export class DpoTrainer {
     this.refusedReported = state.refusedReported;
     this.online.importState(state.onlineStats);
     this.interval.importState(state.interval);
-    if (state.reference) this.reference.importState(state.reference);
   }
 
   dispose(): void {

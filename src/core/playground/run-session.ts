@@ -103,7 +103,7 @@ export class RunSession {
     await this.dpo?.prepare(onProgress);
     const pending = this.pendingState;
     this.pendingState = undefined;
-    if (pending?.method === 'dpo' && this.dpo) this.dpo.restoreState(pending.trainer);
+    if (pending?.method === 'dpo' && this.dpo) await this.dpo.restoreState(pending.trainer);
     if (pending?.method === 'sft' && this.sft) this.sft.restoreState(pending.trainer);
   }
 
