@@ -1,11 +1,13 @@
 /**
- * Fused kernels for the hot ops of a training step: layer norm, GELU and the masked next-token
- * log-probs, each forward and backward. On WebGPU each is one or two dispatches (WGSL in
- * webgpu-programs.ts) where tfjs's composed ops take 5-25; every other backend runs the plain tfjs
- * path below, which is also the reference the equivalence report compares the fused path with.
+ * Fused kernels for the hot ops of a training step: layer norm, GELU, softmax and the masked
+ * next-token log-probs, each forward and backward. On WebGPU each is one or two dispatches (WGSL in
+ * webgpu-programs.ts) and on WASM one call into kernels.wat (wasm/fused-kernels.ts), where tfjs's
+ * composed ops take 5-25 kernels; the cpu backend runs the plain tfjs path below, which is also the
+ * reference the equivalence report compares the fused path with.
  *
  * The fused path is used when the active backend has the kernels registered (the worker registers
- * them for webgpu) and `setFusedKernels(false)` has not turned them off.
+ * them for webgpu and wasm, the CLI and the tests for wasm) and `setFusedKernels(false)` has not
+ * turned them off.
  */
 import * as tf from '../tf';
 import {
