@@ -5,6 +5,16 @@ import { useApp } from './use-app';
 
 const app = useApp();
 
+/**
+ * Wait until the dialog showing now is gone. The next choice can open a new dialog within a few
+ * milliseconds (WASM samples the next step quickly), too soon for a plain "detached" wait to see the
+ * gap, so the wait names this dialog by its choice number.
+ */
+async function answered(page: Page, choice: string | null, press: string): Promise<void> {
+  await page.keyboard.press(press);
+  await page.locator(`[data-testid=human-judge][data-choice="${choice}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+}
+
 describe('human judge', () => {
   it('online DPO asks the user to pick the best caption and trains on the choice', async () => {
     // One prompt per step, two samples each, two steps.
@@ -16,8 +26,7 @@ describe('human judge', () => {
       const options = dialog.locator('ol button');
       expect(await options.count()).toBe(2);
       if (choice === 0) expect(await axeViolations(page)).toEqual([]); // the dialog open: still accessible
-      await page.keyboard.press('1'); // keyboard choice: the first caption
-      await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+      await answered(page, await dialog.getAttribute('data-choice'), '1'); // keyboard choice: the first caption
     }
     await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 400_000 });
     // The pair inspector shows the last step's pair, made from the human's pick (score 1 vs 0).
@@ -57,12 +66,10 @@ describe('human judge', () => {
       await page.keyboard.press('Tab');
       expect((await focused(page)).inDialog).toBe(true);
     }
-    await page.keyboard.press('2');
-    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    await answered(page, await dialog.getAttribute('data-choice'), '2');
     // Step 2: Escape skips this image (no preference); the run goes on.
     await dialog.waitFor({ timeout: 120_000 });
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+    await answered(page, await dialog.getAttribute('data-choice'), 'Escape');
     // Step 3, on a phone: the open dialog has no violations at 360 px either; Tab to a caption and
     // press Enter.
     await dialog.waitFor({ timeout: 120_000 });

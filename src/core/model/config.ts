@@ -1,5 +1,7 @@
+import * as v from 'valibot';
 import { VOCAB_SIZE } from '../world/tokenizer';
 import { shorten } from '../messages';
+import { problemsOf, shown, wholeNumber } from '../validation';
 
 /** Image tokens: the vision encoder turns an image into a 3x3 grid of feature vectors. */
 export const IMAGE_TOKENS = 9;
@@ -94,41 +96,87 @@ export function isPresetName(name: string): name is PresetName {
 /** Largest model a checkpoint may describe: far above the presets, far below a browser's memory. */
 export const MAX_PARAMETERS = 20_000_000;
 
+/** Each architecture field: its schema, and the message when it is missing or wrong. */
+const ARCHITECTURE_FIELDS: Record<keyof ModelConfig, { schema: v.GenericSchema; message: (input: unknown) => string }> = (() => {
+  const whole = (key: string, min: number, max: number) => ({
+    schema: wholeNumber(key, min, max),
+    message: (input: unknown) => `${key} must be a whole number from ${min} to ${max} (got ${shown(input)})`,
+  });
+  const channelsMessage = () => 'visionChannels must be two whole numbers from 1 to 1024';
+  const channel = v.pipe(
+    v.number(channelsMessage),
+    v.integer(channelsMessage),
+    v.minValue(1, channelsMessage),
+    v.maxValue(1024, channelsMessage),
+  );
+  const fixed = (key: string, value: number, why: string) => {
+    const message = (input: unknown) => `${key} must be ${value}${why} (got ${shorten(String(input))})`;
+    return { schema: v.literal(value, (issue) => message(issue.input)), message };
+  };
+  const imageMessage = (input: unknown) => (typeof input === 'number' ? imageSizeProblems(input)[0]! : 'imageSize must be a number');
+  return {
+    preset: {
+      schema: v.pipe(
+        v.string(() => 'preset must be a short name'),
+        v.maxLength(40, () => 'preset must be a short name'),
+      ),
+      message: () => 'preset must be a short name',
+    },
+    dModel: whole('dModel', 8, 1024),
+    nLayers: whole('nLayers', 1, 24),
+    nHeads: whole('nHeads', 1, 32),
+    mlpHidden: whole('mlpHidden', 1, 8192),
+    vocabSize: fixed('vocabSize', VOCAB_SIZE, ", the playground's vocabulary"),
+    textLength: fixed('textLength', TEXT_LENGTH, ''),
+    imageSize: {
+      schema: v.pipe(
+        v.number((issue) => imageMessage(issue.input)),
+        v.check(
+          (size) => imageSizeProblems(size).length === 0,
+          (issue) => imageMessage(issue.input),
+        ),
+      ),
+      message: imageMessage,
+    },
+    visionChannels: { schema: v.tuple([channel, channel], channelsMessage), message: channelsMessage },
+  };
+})();
+
+/** The architecture as a valibot schema: every field's own message, a missing field included. */
+const ARCHITECTURE_SCHEMA = v.pipe(
+  v.object(
+    Object.fromEntries(Object.entries(ARCHITECTURE_FIELDS).map(([key, field]) => [key, field.schema])) as Record<
+      keyof ModelConfig,
+      v.GenericSchema
+    >,
+    (issue) => {
+      const key = issue.path?.at(-1)?.key as keyof ModelConfig | undefined;
+      return key && ARCHITECTURE_FIELDS[key] ? ARCHITECTURE_FIELDS[key].message(undefined) : 'config is missing';
+    },
+  ),
+  v.check(
+    (c) => (c.dModel as number) % (c.nHeads as number) === 0,
+    (issue) => {
+      const c = issue.input as ModelConfig;
+      return `nHeads (${c.nHeads}) must divide dModel (${c.dModel})`;
+    },
+  ),
+  v.check(
+    (c) => parameterCount(c as ModelConfig) <= MAX_PARAMETERS,
+    (issue) => {
+      const count = parameterCount(issue.input as ModelConfig);
+      return `the model would have ${count.toLocaleString('en')} parameters (at most ${MAX_PARAMETERS.toLocaleString('en')})`;
+    },
+  ),
+);
+
 /**
  * Problems with a checkpoint's architecture, checked before anything is allocated (a header
  * claiming a billion layers must be refused, not tried): types, ranges, the vocabulary and text
  * length this world's tokenizer uses, heads that divide the width, and the total size.
  */
 export function architectureProblems(raw: unknown): string[] {
-  if (!raw || typeof raw !== 'object') return ['config is missing'];
-  const c = raw as Record<string, unknown>;
-  const problems: string[] = [];
-  const whole = (key: string, min: number, max: number) => {
-    const v = c[key];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-      problems.push(`${key} must be a whole number from ${min} to ${max} (got ${shorten(String(JSON.stringify(v) ?? v))})`);
-  };
-  if (typeof c.preset !== 'string' || c.preset.length > 40) problems.push('preset must be a short name');
-  whole('dModel', 8, 1024);
-  whole('nLayers', 1, 24);
-  whole('nHeads', 1, 32);
-  whole('mlpHidden', 1, 8192);
-  if (c.vocabSize !== VOCAB_SIZE)
-    problems.push(`vocabSize must be ${VOCAB_SIZE}, the playground's vocabulary (got ${shorten(String(c.vocabSize))})`);
-  if (c.textLength !== TEXT_LENGTH) problems.push(`textLength must be ${TEXT_LENGTH} (got ${shorten(String(c.textLength))})`);
-  if (typeof c.imageSize !== 'number') problems.push('imageSize must be a number');
-  else problems.push(...imageSizeProblems(c.imageSize));
-  const channels = c.visionChannels;
-  if (!Array.isArray(channels) || channels.length !== 2 || !channels.every((v) => Number.isInteger(v) && v >= 1 && v <= 1024))
-    problems.push('visionChannels must be two whole numbers from 1 to 1024');
-  if (problems.length === 0 && (c.dModel as number) % (c.nHeads as number) !== 0)
-    problems.push(`nHeads (${c.nHeads}) must divide dModel (${c.dModel})`);
-  if (problems.length === 0) {
-    const count = parameterCount(raw as ModelConfig);
-    if (count > MAX_PARAMETERS)
-      problems.push(`the model would have ${count.toLocaleString('en')} parameters (at most ${MAX_PARAMETERS.toLocaleString('en')})`);
-  }
-  return problems;
+  return [...new Set(problemsOf(ARCHITECTURE_SCHEMA, raw))];
 }
 
 export function weightShapes(config: ModelConfig): Record<string, number[]> {

@@ -22,6 +22,8 @@ export interface HumanChoice {
   prompt: string;
   responses: string[];
   resolve: (index: number) => void;
+  /** Counts the choices asked in this page, so each dialog is told apart from the next. */
+  id: number;
 }
 
 interface Live {
@@ -43,6 +45,7 @@ class TrainerState {
   pairs = $state.raw<InspectedPair[]>([]);
   gallery = $state.raw<ComparedCaption[]>([]);
   humanChoice = $state.raw<HumanChoice | null>(null);
+  private choicesAsked = 0;
   /** Set when the worker died mid-run: the run can resume from its last evaluation. */
   crashed = $state<{ runId: string; message: string } | null>(null);
   queue = $state<{ config: PlaygroundConfig; name: string; sweepId: string }[]>([]);
@@ -125,7 +128,7 @@ class TrainerState {
   private listener(runId: string): RunListener {
     return Comlink.proxy({
       update: (update: RunUpdate) => this.onUpdate(runId, update),
-      chooseBest: (choice) => new Promise<number>((resolve) => (this.humanChoice = { ...choice, resolve })),
+      chooseBest: (choice) => new Promise<number>((resolve) => (this.humanChoice = { ...choice, resolve, id: ++this.choicesAsked })),
     } satisfies RunListener);
   }
 
