@@ -5,7 +5,7 @@
  * the page's names, the same pairs for the same seed.
  */
 import { writeFileSync } from 'node:fs';
-import { trlDatasetForConfig } from '../core/playground/trl-export';
+import { hasPairsBeforeRun, trlDatasetForConfig } from '../core/playground/trl-export';
 import { disposeWeights } from '../core/model/weights';
 import { useNodeBackend, type NodeBackend } from './backend';
 import { parseFlags, runCli, usage, UsageError } from './args';
@@ -17,8 +17,7 @@ await runCli('export-trl', EXPORT_TRL_FLAGS, async () => {
   const flags = parseFlags(process.argv.slice(2), EXPORT_TRL_FLAGS, RENAMED_FLAGS);
   if (flags.help) return void console.log(usage('export-trl', EXPORT_TRL_FLAGS));
   const config = configFromFlags(flags);
-  if (config.mode === 'sft' || config.mode === 'online')
-    throw new UsageError(`--mode ${config.mode} has no preference pairs before a run: use offline or mixed`);
+  if (!hasPairsBeforeRun(config)) throw new UsageError(`--mode ${config.mode} has no preference pairs before a run: use offline or mixed`);
   await useNodeBackend(flags.backend as NodeBackend);
   const start = await loadCheckpointDir(startCheckpoint(flags));
   try {

@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import { VOCAB_SIZE } from '../world/tokenizer';
 import { shorten } from '../messages';
-import { problemsOf, shown, wholeNumber } from '../validation';
+import { problemsOf, wholeNumber, wholeNumberMessage } from '../validation';
 
 /** Image tokens: the vision encoder turns an image into a 3x3 grid of feature vectors. */
 export const IMAGE_TOKENS = 9;
@@ -98,30 +98,20 @@ export const MAX_PARAMETERS = 20_000_000;
 
 /** Each architecture field: its schema, and the message when it is missing or wrong. */
 const ARCHITECTURE_FIELDS: Record<keyof ModelConfig, { schema: v.GenericSchema; message: (input: unknown) => string }> = (() => {
-  const whole = (key: string, min: number, max: number) => ({
-    schema: wholeNumber(key, min, max),
-    message: (input: unknown) => `${key} must be a whole number from ${min} to ${max} (got ${shown(input)})`,
-  });
+  const whole = (key: string, min: number, max: number) => {
+    const message = wholeNumberMessage(key, min, max);
+    return { schema: wholeNumber(min, max, message), message };
+  };
   const channelsMessage = () => 'visionChannels must be two whole numbers from 1 to 1024';
-  const channel = v.pipe(
-    v.number(channelsMessage),
-    v.integer(channelsMessage),
-    v.minValue(1, channelsMessage),
-    v.maxValue(1024, channelsMessage),
-  );
+  const channel = wholeNumber(1, 1024, channelsMessage);
   const fixed = (key: string, value: number, why: string) => {
     const message = (input: unknown) => `${key} must be ${value}${why} (got ${shorten(String(input))})`;
     return { schema: v.literal(value, (issue) => message(issue.input)), message };
   };
   const imageMessage = (input: unknown) => (typeof input === 'number' ? imageSizeProblems(input)[0]! : 'imageSize must be a number');
+  const presetMessage = () => 'preset must be a short name';
   return {
-    preset: {
-      schema: v.pipe(
-        v.string(() => 'preset must be a short name'),
-        v.maxLength(40, () => 'preset must be a short name'),
-      ),
-      message: () => 'preset must be a short name',
-    },
+    preset: { schema: v.pipe(v.string(presetMessage), v.maxLength(40, presetMessage)), message: presetMessage },
     dModel: whole('dModel', 8, 1024),
     nLayers: whole('nLayers', 1, 24),
     nHeads: whole('nHeads', 1, 32),
@@ -176,7 +166,7 @@ const ARCHITECTURE_SCHEMA = v.pipe(
  * length this world's tokenizer uses, heads that divide the width, and the total size.
  */
 export function architectureProblems(raw: unknown): string[] {
-  return [...new Set(problemsOf(ARCHITECTURE_SCHEMA, raw))];
+  return problemsOf(ARCHITECTURE_SCHEMA, raw);
 }
 
 export function weightShapes(config: ModelConfig): Record<string, number[]> {

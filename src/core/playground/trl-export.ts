@@ -7,8 +7,13 @@ import type { PlaygroundConfig } from './controls';
 import { RunSession, type Model } from './run-session';
 import { trlDatasetZip } from './trl-dataset';
 
+/** Whether a run of this configuration has preference pairs before it trains (offline data). */
+export function hasPairsBeforeRun(config: Pick<PlaygroundConfig, 'mode'>): boolean {
+  return config.mode === 'offline' || config.mode === 'mixed';
+}
+
 export async function trlDatasetForConfig(start: Model, config: PlaygroundConfig): Promise<Uint8Array> {
-  if (config.mode === 'sft' || config.mode === 'online')
+  if (!hasPairsBeforeRun(config))
     throw new Error('there are no preference pairs yet: SFT has none, and online pairs appear once an online run has trained a few steps');
   const session = new RunSession(start, config);
   try {

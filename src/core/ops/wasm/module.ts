@@ -1,6 +1,6 @@
 /**
- * The WebAssembly SIMD kernels of kernels.wat, instantiated once, and the copying that moves
- * operands between tfjs-backend-wasm's memory and this module's.
+ * The WebAssembly SIMD kernels of kernels.wat, instantiated once, and the module memory that
+ * callers copy operands into and results out of.
  */
 import * as tf from '../../tf';
 import { KERNELS_WASM } from './kernels.wasm';
@@ -53,15 +53,3 @@ export function heapOfAtLeast(kernels: SimdKernels, floats: number): Float32Arra
 
 /** Float offset of the first 16-byte aligned slot at or after `floats`. */
 export const aligned = (floats: number) => Math.ceil(floats / 4) * 4;
-
-/** Copy `rows` rows of `width` floats, laid out `from.stride` and `to.stride` floats apart. */
-export function copyRows(
-  rows: number,
-  width: number,
-  from: { array: Float32Array; at: number; stride: number },
-  to: { array: Float32Array; at: number; stride: number },
-): void {
-  if (from.stride === width && to.stride === width) return to.array.set(from.array.subarray(from.at, from.at + rows * width), to.at);
-  for (let r = 0; r < rows; r++)
-    to.array.set(from.array.subarray(from.at + r * from.stride, from.at + r * from.stride + width), to.at + r * to.stride);
-}
