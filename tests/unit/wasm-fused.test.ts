@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
 import { fusedKernelChecks } from '../../src/core/checks/fused-check';
-import { fusedKernelsActive, gelu, softmax } from '../../src/core/ops/fused';
+import { fusedKernelsActive, gelu, layerNorm, plainLayerNorm, softmax } from '../../src/core/ops/fused';
 
 describe('fused kernels on WASM', () => {
   it('are active on the backend the tests use', () => {
@@ -17,6 +17,22 @@ describe('fused kernels on WASM', () => {
       expect(check.valueDiff, check.op).toBeLessThan(1e-5 * Math.max(10, check.valueScale));
       expect(check.gradientDiff, check.op).toBeLessThan(1e-5 * Math.max(1, check.gradientScale));
     }
+  });
+
+  it.each([6, 7, 9])('layer norm over a width of %i (SIMD columns, then single ones) matches the plain path', async (width) => {
+    const x = tf.randomNormal([5, width], 0, 2, 'float32', 11);
+    const gain = tf.randomNormal([width], 1, 0.3, 'float32', 12);
+    const bias = tf.randomNormal([width], 0, 0.3, 'float32', 13);
+    const upstream = tf.randomNormal([5, width], 0, 1, 'float32', 14);
+    const outputs = [layerNorm, plainLayerNorm].map((norm) =>
+      tf.tidy(() => [norm(x, gain, bias), ...tf.grads((a, g, b) => tf.sum(tf.mul(norm(a, g, b), upstream)))([x, gain, bias])]),
+    );
+    for (const [i, fused] of outputs[0]!.entries()) {
+      const got = await fused.data();
+      const want = await outputs[1]![i]!.data();
+      for (let j = 0; j < want.length; j++) expect(Math.abs(got[j]! - want[j]!), `output ${i} entry ${j}`).toBeLessThan(1e-5);
+    }
+    tf.dispose([x, gain, bias, upstream, ...outputs.flat()]);
   });
 
   it('softmax gives exact zeros for masked scores and no denormal floats', async () => {

@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import wabtInit from 'wabt';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
-import { KERNELS_WASM } from '../../src/core/ops/wasm/kernels.wasm';
+import { KERNELS_WASM, KERNELS_WASM_SHARED } from '../../src/core/ops/wasm/kernels.wasm';
 import { runSimdMatMul } from '../../src/core/ops/wasm/batch-matmul';
-import { simdKernels } from '../../src/core/ops/wasm/module';
+import { simdKernels, type SimdKernels } from '../../src/core/ops/wasm/module';
 import { isOverridden } from '../../src/core/ops/override-kernel';
 
 const WAT = 'src/core/ops/wasm/kernels.wat';
@@ -26,12 +26,23 @@ function reference(a: Float32Array, b: Float32Array, batch: number, m: number, k
 describe('WASM kernel overrides', () => {
   it('ship the bytes their WebAssembly text compiles to', async () => {
     const wabt = await wabtInit();
-    const bytes = wabt.parseWat(WAT, readFileSync(WAT, 'utf8'), { simd: true, bulk_memory: true }).toBinary({}).buffer;
-    const encoded = Buffer.from(bytes).toString('base64');
-    if (process.env.UPDATE_WASM === '1' && encoded !== KERNELS_WASM) {
-      writeFileSync(GENERATED, readFileSync(GENERATED, 'utf8').replace(KERNELS_WASM, encoded));
+    const text = readFileSync(WAT, 'utf8');
+    // The threaded tfjs build's memory is shared (its maximum is 4 GiB): the same kernels, built for it.
+    const sharedText = text.replace('(import "env" "memory" (memory 1))', '(import "env" "memory" (memory 1 65536 shared))');
+    expect(sharedText).not.toBe(text);
+    const encode = (source: string) =>
+      Buffer.from(wabt.parseWat(WAT, source, { simd: true, bulk_memory: true, threads: true }).toBinary({}).buffer).toString('base64');
+    const [encoded, encodedShared] = [encode(text), encode(sharedText)];
+    if (process.env.UPDATE_WASM === '1' && (encoded !== KERNELS_WASM || encodedShared !== KERNELS_WASM_SHARED)) {
+      const header = readFileSync(GENERATED, 'utf8').split('\n')[0];
+      writeFileSync(
+        GENERATED,
+        `${header}\nexport const KERNELS_WASM = '${encoded}';\nexport const KERNELS_WASM_SHARED = '${encodedShared}';\n`,
+      );
     }
-    expect(encoded, `run UPDATE_WASM=1 npx vitest run ${'tests/unit/wasm-kernels.test.ts'} after editing ${WAT}`).toBe(KERNELS_WASM);
+    const hint = `run UPDATE_WASM=1 npx vitest run ${'tests/unit/wasm-kernels.test.ts'} after editing ${WAT}`;
+    expect(encoded, hint).toBe(KERNELS_WASM);
+    expect(encodedShared, hint).toBe(KERNELS_WASM_SHARED);
   });
 
   it.each([
@@ -145,6 +156,78 @@ describe('WASM kernel overrides', () => {
     expect(start).toBe(shape[along]);
     expect(isOverridden('SplitV', 'wasm')).toBe(true);
     tf.dispose([x, ...pieces]);
+  });
+
+  it.each([
+    ['its own memory', KERNELS_WASM, new WebAssembly.Memory({ initial: 1 })],
+    ['a shared memory (threaded tfjs)', KERNELS_WASM_SHARED, new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })],
+  ])('on %s, the elementwise kernels write exactly their count: no float past an output changes', (_, base64, memory) => {
+    const module = new WebAssembly.Module(Buffer.from(base64, 'base64'));
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
+    const heap = new Float32Array(memory.buffer);
+    for (const count of [1, 2, 3, 5, 7, 8]) {
+      heap.fill(0);
+      for (let i = 0; i < count; i++) [heap[i], heap[16 + i]] = [i - 2, 0.5];
+      const out = 32;
+      heap.fill(99, out, out + 12);
+      kernels.gelu(0, 4 * out, count);
+      for (let i = 0; i < count; i++) expect(heap[out + i]).toBeCloseTo((i - 2) / (1 + Math.exp(-1.702 * (i - 2))), 5);
+      for (let i = count; i < 12; i++) expect(heap[out + i], `gelu(${count}) wrote float ${i}`).toBe(99);
+      heap.fill(99, out, out + 12);
+      kernels.geluGrad(4 * 16, 0, 4 * out, count);
+      for (let i = count; i < 12; i++) expect(heap[out + i], `geluGrad(${count}) wrote float ${i}`).toBe(99);
+      for (let i = 0; i < count; i++) heap[out + i] = i / 2;
+      kernels.expInPlace(4 * out, count);
+      for (let i = 0; i < count; i++) expect(heap[out + i]).toBeCloseTo(Math.exp(i / 2), 5);
+      for (let i = count; i < 12; i++) expect(heap[out + i], `exp(${count}) wrote float ${i}`).toBe(99);
+    }
+  });
+
+  it.each([
+    [
+      [
+        [32, 31, 64],
+        [32, 31, 64],
+        [32, 31, 64],
+      ],
+      -1,
+    ], // the SplitV gradient
+    [
+      [
+        [2, 1, 3],
+        [2, 4, 3],
+      ],
+      1,
+    ],
+    [[[3], [0], [2]], 0],
+    [
+      [
+        [2, 3],
+        [2, 1],
+      ],
+      1,
+    ],
+  ])('concat of %j along %i puts each input row piece where it belongs', async (shapes, axis) => {
+    let counter = 0;
+    const inputs = shapes.map((shape) =>
+      tf.tensor(
+        Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => counter++),
+        shape,
+      ),
+    );
+    const got = tf.concat(inputs, axis);
+    const along = axis < 0 ? shapes[0]!.length + axis : axis;
+    const outer = shapes[0]!.slice(0, along).reduce((a, b) => a * b, 1);
+    const want: number[] = [];
+    const values = await Promise.all(inputs.map((t) => t.data()));
+    for (let r = 0; r < outer; r++)
+      values.forEach((v, i) => {
+        const inner = shapes[i]!.slice(along).reduce((a, b) => a * b, 1);
+        want.push(...Array.from(v.subarray(r * inner, (r + 1) * inner)));
+      });
+    expect(Array.from(await got.data())).toEqual(want);
+    expect(isOverridden('Concat', 'wasm')).toBe(true);
+    tf.dispose([...inputs, got]);
   });
 
   it('clone shares memory safely: the copy outlives its source', async () => {

@@ -13,15 +13,15 @@
  * Layer norm, GELU, softmax and the masked token log-probs, forward and backward: one loop each
  * (wasm/fused-kernels.ts) where tfjs composes 5-25 kernels; fused.ts picks them up.
  *
- * Sum over leading axes and SplitV along the last axis (wasm/row-kernels.ts): rows as they lie,
- * instead of a transpose or a generic strided slice.
+ * Sum over leading axes, SplitV along the last axis and Concat (wasm/row-kernels.ts): rows as they
+ * lie, instead of a transpose, a generic strided slice or a copy per row piece from JS.
  */
 import * as tf from '../tf';
 import { isOverridden, overrideKernel } from './override-kernel';
 import { runSimdMatMul } from './wasm/batch-matmul';
 import { registerFusedWasmKernels } from './wasm/fused-kernels';
-import { simdKernels, type WasmBackendLike as SimdBackend } from './wasm/module';
-import { splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
+import { simdSupported, type WasmBackendLike as SimdBackend } from './wasm/module';
+import { concatRows, splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
 
 interface WasmBackendLike extends SimdBackend {
   incRef(dataId: tf.DataId): void;
@@ -31,7 +31,7 @@ let registered = false;
 
 /** Whether the active backend is WASM with the SIMD matmul installed (it reads transposes as it copies). */
 export function wasmSimdMatMulActive(): boolean {
-  return registered && tf.getBackend() === 'wasm' && simdKernels() !== null;
+  return registered && tf.getBackend() === 'wasm' && simdSupported();
 }
 
 /** Install the overrides for the 'wasm' backend (imported already). Idempotent. */
@@ -56,6 +56,10 @@ export function registerWasmKernels(): void {
     return (
       splitLastAxis(args.inputs.x as tf.TensorInfo, numOrSizeSplits, axis, args.backend as unknown as WasmBackendLike) ?? original(args)
     );
+  });
+  overrideKernel('Concat', 'wasm', (original) => (args) => {
+    const { axis } = args.attrs as unknown as { axis: number };
+    return concatRows(args.inputs as unknown as tf.TensorInfo[], axis, args.backend as unknown as WasmBackendLike) ?? original(args);
   });
   registerFusedWasmKernels();
   registered = isOverridden('BatchMatMul', 'wasm');

@@ -3,12 +3,12 @@
  * matmul with a batch dimension above 1 as a scalar loop (~1 GFLOP/s; attention's q k^T, p v and
  * their gradients are all batched), and a 2-D one through XNNPACK, which repacks the right operand
  * on every call (training changes it every step): 6-10 GFLOP/s on this model's shapes against
- * 10-13 here. Operands are copied into the module's memory and laid out there by the module
- * (transposed where the flags say, rows padded to a multiple of 8 columns), multiplied, and the
- * result copied into a tfjs output.
+ * 10-13 here (14-17 since A is read by broadcast loads). Operands stay where tfjs keeps them unless
+ * the module must lay them out (B transposed where its flag says, rows padded to a multiple of 8
+ * columns) in scratch memory; the product goes straight into the tfjs output.
  */
 import * as tf from '../../tf';
-import { aligned, heapOfAtLeast, simdKernels, type WasmBackendLike } from './module';
+import { floatsAt, pointerOf, simdKernels, withScratch, type WasmBackendLike } from './module';
 
 const FEW_ROWS = 128;
 
@@ -23,7 +23,7 @@ export function runSimdMatMul(
   transposeB: boolean,
   backend: WasmBackendLike,
 ): tf.TensorInfo | undefined {
-  const kernels = simdKernels();
+  const kernels = simdKernels(backend);
   const batchDims = a.shape.slice(0, -2);
   const batch = tf.util.sizeFromShape(batchDims);
   const sameBatch = a.shape.length === b.shape.length && tf.util.arraysEqual(batchDims, b.shape.slice(0, -2));
@@ -37,30 +37,31 @@ export function runSimdMatMul(
   // packed weights between calls while the weights stay the same tensor, which beats copying them.
   if (batch === 1 && !transposeA && m <= FEW_ROWS) return undefined;
   const padded = Math.ceil(n / 8) * 8;
-  // Layout (floats): A [batch, m, k] at 0, B [batch, k, padded], C [batch, m, padded], then scratch
-  // where operands arrive before the module lays them out (and C is compacted on the way out).
-  const bAt = aligned(batch * m * k);
-  const cAt = aligned(bAt + batch * k * padded);
-  const scratchAt = aligned(cAt + batch * m * padded);
-  const heap = heapOfAtLeast(kernels, scratchAt + Math.max(batch * m * k, batch * k * n, batch * m * n));
-  if (transposeA) {
-    heap.set(backend.typedArrayFromHeap(a), scratchAt);
-    kernels.transpose(4 * scratchAt, 0, batch, k, m, k);
-  } else heap.set(backend.typedArrayFromHeap(a), 0);
-  if (padded !== n || transposeB) {
-    heap.set(backend.typedArrayFromHeap(b), scratchAt);
-    if (padded !== n) heap.fill(0, bAt, bAt + batch * k * padded);
-    if (transposeB) kernels.transpose(4 * scratchAt, 4 * bAt, batch, n, k, padded);
-    else kernels.copyRows(4 * scratchAt, 4 * bAt, batch * k, n, n, padded);
-  } else heap.set(backend.typedArrayFromHeap(b), bAt);
-  kernels.batchMatMul(0, 4 * bAt, 4 * cAt, batch, m, k, padded);
   const out = backend.makeOutput([...batchDims, m, n], 'float32');
-  let resultAt = cAt;
-  if (padded !== n) {
-    kernels.copyRows(4 * cAt, 4 * scratchAt, batch * m, n, padded, n);
-    resultAt = scratchAt;
-  }
-  // Views after makeOutput: growing the backend's memory detaches older ones.
-  backend.typedArrayFromHeap(out).set(new Float32Array(kernels.memory.buffer, 4 * resultAt, batch * m * n));
+  // Operands are used where tfjs keeps them (A read transposed in place where its flag says) unless
+  // the kernel needs them laid out otherwise: B transposed or padded to `padded` columns, C padded
+  // (then compacted into out).
+  const layB = transposeB || padded !== n ? batch * k * padded : 0;
+  const layC = padded !== n ? batch * m * padded : 0;
+  withScratch(
+    backend,
+    [layB, layC].filter((floats) => floats > 0),
+    (...scratch) => {
+      const aAt = pointerOf(backend, a);
+      let bAt = pointerOf(backend, b);
+      let cAt = pointerOf(backend, out);
+      const outAt = cAt;
+      if (layB) {
+        const laid = scratch.shift()!;
+        if (padded !== n) floatsAt(backend, laid, layB).fill(0);
+        if (transposeB) kernels.transpose(bAt, laid, batch, n, k, padded);
+        else kernels.copyRows(bAt, laid, batch * k, n, n, padded);
+        bAt = laid;
+      }
+      if (layC) cAt = scratch.shift()!;
+      kernels.batchMatMul(aAt, bAt, cAt, batch, m, k, padded, transposeA ? 1 : 0);
+      if (layC) kernels.copyRows(cAt, outAt, batch * m, n, padded, n);
+    },
+  );
   return out;
 }

@@ -7,39 +7,19 @@
  * log-probs (one call per step, integer inputs) in plain loops.
  */
 import * as tf from '../../tf';
-import { aligned, heapOfAtLeast, simdKernels, type SimdKernels } from './module';
-
-interface WasmBackendLike {
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-}
+import { pointerOf, simdKernels, simdSupported, type SimdKernels, type WasmBackendLike } from './module';
 
 type Inputs = Record<string, tf.TensorInfo>;
 
-/**
- * Copy float32 `inputs` into the module's memory (each padded to a multiple of 4 floats, so SIMD
- * loops may run over whole vectors), let `run` fill the output from their byte offsets, and copy
- * the output into a new tfjs tensor of `shape`.
- */
-function staged(
+/** A new float32 output of `shape`, filled by `run` from the byte offsets of the output and inputs. */
+function inPlace(
   backend: WasmBackendLike,
   inputs: tf.TensorInfo[],
   shape: number[],
   run: (kernels: SimdKernels, out: number, ...at: number[]) => void,
 ): tf.TensorInfo {
-  const kernels = simdKernels()!;
-  const offsets: number[] = [];
-  let end = 0;
-  for (const input of inputs) {
-    offsets.push(end);
-    end = aligned(end + tf.util.sizeFromShape(input.shape));
-  }
-  const size = tf.util.sizeFromShape(shape);
-  const heap = heapOfAtLeast(kernels, end + aligned(size));
-  inputs.forEach((input, i) => heap.set(backend.typedArrayFromHeap(input), offsets[i]));
-  run(kernels, 4 * end, ...offsets.map((at) => 4 * at));
   const out = backend.makeOutput(shape, 'float32');
-  (backend.typedArrayFromHeap(out) as Float32Array).set(new Float32Array(kernels.memory.buffer, 4 * end, size));
+  run(simdKernels(backend)!, pointerOf(backend, out), ...inputs.map((input) => pointerOf(backend, input)));
   return out;
 }
 
@@ -49,7 +29,7 @@ function rowsOf(x: tf.TensorInfo): [number, number] {
   return [tf.util.sizeFromShape(x.shape) / width, width];
 }
 
-const vectors = (x: tf.TensorInfo) => aligned(tf.util.sizeFromShape(x.shape));
+const size = (x: tf.TensorInfo) => tf.util.sizeFromShape(x.shape);
 
 /** log sum_v exp(values[row + v]) over `width` entries, shifted by their maximum. */
 function logSumExp(values: ArrayLike<number>, row: number, width: number): number {
@@ -63,37 +43,37 @@ function logSumExp(values: ArrayLike<number>, row: number, width: number): numbe
 const KERNELS: Record<string, (inputs: Inputs, backend: WasmBackendLike) => tf.TensorInfo> = {
   DpoLayerNormStats: ({ x }, backend) => {
     const [rows, width] = rowsOf(x!);
-    return staged(backend, [x!], [rows, 2], (k, out, xAt) => k.layerNormStats(xAt!, out, rows, width));
+    return inPlace(backend, [x!], [rows, 2], (k, out, xAt) => k.layerNormStats(xAt!, out, rows, width));
   },
   DpoLayerNormApply: ({ x, stats, gain, bias }, backend) => {
     const [rows, width] = rowsOf(x!);
-    return staged(backend, [x!, stats!, gain!, bias!], x!.shape, (k, out, xAt, s, g, b) =>
+    return inPlace(backend, [x!, stats!, gain!, bias!], x!.shape, (k, out, xAt, s, g, b) =>
       k.layerNormApply(xAt!, s!, g!, b!, out, rows, width),
     );
   },
   DpoLayerNormGradX: ({ dy, x, stats, gain }, backend) => {
     const [rows, width] = rowsOf(dy!);
-    return staged(backend, [dy!, x!, stats!, gain!], dy!.shape, (k, out, d, xAt, s, g) =>
+    return inPlace(backend, [dy!, x!, stats!, gain!], dy!.shape, (k, out, d, xAt, s, g) =>
       k.layerNormGradX(d!, xAt!, s!, g!, out, rows, width),
     );
   },
   DpoLayerNormGradGain: ({ dy, x, stats }, backend) => {
     const [rows, width] = rowsOf(dy!);
-    return staged(backend, [dy!, x!, stats!], [width], (k, out, d, xAt, s) => k.layerNormGradGain(d!, xAt!, s!, out, rows, width));
+    return inPlace(backend, [dy!, x!, stats!], [width], (k, out, d, xAt, s) => k.layerNormGradGain(d!, xAt!, s!, out, rows, width));
   },
-  DpoGelu: ({ x }, backend) => staged(backend, [x!], x!.shape, (k, out, xAt) => k.gelu(xAt!, out, vectors(x!))),
-  DpoGeluGrad: ({ dy, x }, backend) => staged(backend, [dy!, x!], x!.shape, (k, out, d, xAt) => k.geluGrad(d!, xAt!, out, vectors(x!))),
+  DpoGelu: ({ x }, backend) => inPlace(backend, [x!], x!.shape, (k, out, xAt) => k.gelu(xAt!, out, size(x!))),
+  DpoGeluGrad: ({ dy, x }, backend) => inPlace(backend, [dy!, x!], x!.shape, (k, out, d, xAt) => k.geluGrad(d!, xAt!, out, size(x!))),
   DpoSoftmax: ({ x }, backend) => {
     const [rows, width] = rowsOf(x!);
-    return staged(backend, [x!], x!.shape, (k, out, xAt) => {
+    return inPlace(backend, [x!], x!.shape, (k, out, xAt) => {
       k.softmaxShift(xAt!, out, rows, width);
-      k.expInPlace(out, vectors(x!));
+      k.expInPlace(out, size(x!));
       k.softmaxNormalise(out, rows, width);
     });
   },
   DpoSoftmaxGrad: ({ dy, y }, backend) => {
     const [rows, width] = rowsOf(y!);
-    return staged(backend, [dy!, y!], y!.shape, (k, out, d, yAt) => k.softmaxGrad(d!, yAt!, out, rows, width));
+    return inPlace(backend, [dy!, y!], y!.shape, (k, out, d, yAt) => k.softmaxGrad(d!, yAt!, out, rows, width));
   },
   DpoTokenLogProbs: ({ logits, tokens, mask }, backend) => {
     const [batch, length, vocab] = logits!.shape as [number, number, number];
@@ -135,7 +115,7 @@ const KERNELS: Record<string, (inputs: Inputs, backend: WasmBackendLike) => tf.T
 
 /** Register the fused kernels for the wasm backend (imported already) where WebAssembly SIMD runs. Idempotent. */
 export function registerFusedWasmKernels(): void {
-  if (!simdKernels()) return;
+  if (!simdSupported()) return;
   for (const [name, kernel] of Object.entries(KERNELS)) {
     if (tf.getKernel(name, 'wasm')) continue;
     tf.registerKernel({

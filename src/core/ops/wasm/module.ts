@@ -1,18 +1,31 @@
 /**
- * The WebAssembly SIMD kernels of kernels.wat, instantiated once, and the module memory that
- * callers copy operands into and results out of.
+ * The WebAssembly SIMD kernels of kernels.wat, instantiated on tfjs-backend-wasm's own memory.
+ * Kernels read tensors where tfjs keeps them and write into tfjs outputs: no copies in or out
+ * (copying cost ~10% of a DPO step when the module had a memory of its own). tfjs runs its
+ * threaded build, whose memory is shared, in a cross-origin isolated page: that memory needs the
+ * module built with a shared memory import.
  */
 import * as tf from '../../tf';
-import { KERNELS_WASM } from './kernels.wasm';
+import { KERNELS_WASM, KERNELS_WASM_SHARED } from './kernels.wasm';
+
+/** The part of tfjs-backend-wasm's Emscripten module the kernels use. */
+interface EmscriptenModuleLike {
+  _malloc(bytes: number): number;
+  _free(pointer: number): void;
+  /** The memory: exported by the single-threaded build, created by the threaded one. */
+  asm?: { memory?: WebAssembly.Memory };
+  wasmMemory?: WebAssembly.Memory;
+}
 
 export interface WasmBackendLike {
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  wasm: EmscriptenModuleLike;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
 }
 
 export interface SimdKernels {
-  memory: WebAssembly.Memory;
-  batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number): void;
+  /** aT: 1 where A is stored transposed (k x m). */
+  batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aT: number): void;
   columnSum(x: number, out: number, rows: number, width: number): void;
   transpose(from: number, to: number, count: number, rows: number, cols: number, stride: number): void;
   copyRows(from: number, to: number, rows: number, width: number, fromStride: number, toStride: number): void;
@@ -28,28 +41,55 @@ export interface SimdKernels {
   layerNormGradGain(dy: number, x: number, stats: number, out: number, rows: number, width: number): void;
 }
 
-let instance: SimdKernels | null | undefined;
+const decode = (base64: string) => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 
-/** The compiled module, or null where WebAssembly SIMD is unavailable. */
-export function simdKernels(): SimdKernels | null {
-  if (instance !== undefined) return instance;
+let supported: boolean | undefined;
+
+/** Whether this engine compiles the kernels (WebAssembly SIMD and bulk memory). */
+export function simdSupported(): boolean {
+  supported ??= typeof WebAssembly === 'object' && WebAssembly.validate(decode(KERNELS_WASM));
+  return supported;
+}
+
+const instances = new WeakMap<WebAssembly.Memory, SimdKernels | null>();
+
+/** The kernels on `backend`'s memory, or null where they cannot run there. */
+export function simdKernels(
+  backend: WasmBackendLike | undefined = tf.findBackend('wasm') as unknown as WasmBackendLike,
+): SimdKernels | null {
+  const memory = backend?.wasm?.wasmMemory ?? backend?.wasm?.asm?.memory;
+  if (!memory || !simdSupported()) return null;
+  let kernels = instances.get(memory);
+  if (kernels !== undefined) return kernels;
+  const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   try {
-    const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
-    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as SimdKernels;
+    const module = new WebAssembly.Module(decode(shared ? KERNELS_WASM_SHARED : KERNELS_WASM));
+    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as SimdKernels;
   } catch {
-    instance = null;
+    kernels = null;
   }
-  return instance;
+  instances.set(memory, kernels);
+  return kernels;
 }
 
-const PAGE = 65536;
+/** Byte offset of a tensor's values in the backend's memory. */
+export const pointerOf = (backend: WasmBackendLike, info: tf.TensorInfo) => backend.typedArrayFromHeap(info).byteOffset;
 
-/** The module's memory as floats, grown to hold at least `floats`. */
-export function heapOfAtLeast(kernels: SimdKernels, floats: number): Float32Array {
-  const bytes = 4 * floats;
-  if (kernels.memory.buffer.byteLength < bytes) kernels.memory.grow(Math.ceil((bytes - kernels.memory.buffer.byteLength) / PAGE));
-  return new Float32Array(kernels.memory.buffer);
+/**
+ * Run `use` with scratch buffers of the given float counts in the backend's memory (byte offsets),
+ * freed afterwards. Allocating may grow the memory: take typed views only after this returns.
+ */
+export function withScratch<T>(backend: WasmBackendLike, floats: number[], use: (...pointers: number[]) => T): T {
+  const pointers = floats.map((count) => backend.wasm._malloc(4 * count));
+  try {
+    return use(...pointers);
+  } finally {
+    for (const pointer of pointers) backend.wasm._free(pointer);
+  }
 }
 
-/** Float offset of the first 16-byte aligned slot at or after `floats`. */
-export const aligned = (floats: number) => Math.ceil(floats / 4) * 4;
+/** `count` floats at `pointer` in the backend's memory, as a view made now (valid until it grows). */
+export function floatsAt(backend: WasmBackendLike, pointer: number, count: number): Float32Array {
+  const memory = (backend.wasm.wasmMemory ?? backend.wasm.asm?.memory)!;
+  return new Float32Array(memory.buffer, pointer, count);
+}

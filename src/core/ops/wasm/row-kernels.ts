@@ -3,10 +3,10 @@
  * transformer step makes: a sum over the leading axes (every bias gradient: tfjs transposes the
  * whole input first; here kernels.wat adds rows as they lie, in the same order, so the sums are
  * identical) and a split along the last axis (queries, keys and values from one projection: tfjs
- * slices with a generic strided copy; here each row is copied in pieces).
+ * slices with a generic strided copy; here each row's piece is one memory.copy).
  */
 import * as tf from '../../tf';
-import { aligned, heapOfAtLeast, simdKernels, type WasmBackendLike } from './module';
+import { pointerOf, simdKernels, type WasmBackendLike } from './module';
 
 /**
  * Sum of x over axes [0, q) (q below the rank), or undefined for any other reduction (the caller
@@ -18,7 +18,7 @@ export function sumLeadingAxes(
   keepDims: boolean,
   backend: WasmBackendLike,
 ): tf.TensorInfo | undefined {
-  const kernels = simdKernels();
+  const kernels = simdKernels(backend);
   if (!kernels || x.dtype !== 'float32') return undefined;
   const axes = [...new Set(tf.util.parseAxisParam(axis, x.shape))].sort((a, b) => a - b);
   const q = axes.length;
@@ -26,12 +26,8 @@ export function sumLeadingAxes(
   const rows = tf.util.sizeFromShape(x.shape.slice(0, q));
   const width = tf.util.sizeFromShape(x.shape.slice(q));
   if (rows * width === 0 || width % 4 !== 0) return undefined;
-  const outAt = aligned(rows * width);
-  const heap = heapOfAtLeast(kernels, outAt + width);
-  heap.set(backend.typedArrayFromHeap(x), 0);
-  kernels.columnSum(0, 4 * outAt, rows, width);
   const out = backend.makeOutput(keepDims ? [...x.shape.slice(0, q).map(() => 1), ...x.shape.slice(q)] : x.shape.slice(q), 'float32');
-  backend.typedArrayFromHeap(out).set(heap.subarray(outAt, outAt + width));
+  kernels.columnSum(pointerOf(backend, x), pointerOf(backend, out), rows, width);
   return out;
 }
 
@@ -48,15 +44,37 @@ export function splitLastAxis(
   const rowWidth = x.shape[rank - 1]!;
   const rows = tf.util.sizeFromShape(x.shape.slice(0, -1));
   if (rows * rowWidth === 0) return undefined;
+  const kernels = simdKernels(backend);
+  if (!kernels) return undefined;
   let start = 0;
   return widths.map((width) => {
     const out = backend.makeOutput([...x.shape.slice(0, -1), width], 'float32');
-    // Views after the allocation: growing the backend's memory detaches older ones.
-    const values = backend.typedArrayFromHeap(x);
-    const piece = backend.typedArrayFromHeap(out);
-    if (width === rowWidth) piece.set(values);
-    else for (let r = 0; r < rows; r++) piece.set(values.subarray(r * rowWidth + start, r * rowWidth + start + width), r * width);
+    kernels.copyRows(pointerOf(backend, x) + 4 * start, pointerOf(backend, out), rows, width, rowWidth, width);
     start += width;
     return out;
   });
+}
+
+/**
+ * Float32 tensors joined along `axis` (each read as [outer, inner] rows around it), or undefined
+ * for other dtypes. The SplitV gradient joins queries', keys' and values' gradients row by row:
+ * tfjs copies each row piece from JS (~2 ms a step); here each is one memory.copy.
+ */
+export function concatRows(inputs: tf.TensorInfo[], axis: number, backend: WasmBackendLike): tf.TensorInfo | undefined {
+  const kernels = simdKernels(backend);
+  if (!kernels || inputs.length < 2 || inputs.some((input) => input.dtype !== 'float32')) return undefined;
+  const along = tf.util.parseAxisParam(axis, inputs[0]!.shape)[0]!;
+  const shapes = inputs.map((input) => input.shape);
+  tf.backend_util.assertParamsConsistent(shapes, along);
+  const out = backend.makeOutput(tf.backend_util.computeOutShape(shapes, along), 'float32');
+  const outer = tf.util.sizeFromShape(inputs[0]!.shape.slice(0, along));
+  const inners = inputs.map((input) => tf.util.sizeFromShape(input.shape.slice(along)));
+  const outWidth = inners.reduce((a, b) => a + b, 0);
+  let start = 0;
+  inputs.forEach((input, i) => {
+    if (inners[i]! > 0 && outer > 0)
+      kernels.copyRows(pointerOf(backend, input), pointerOf(backend, out) + 4 * start, outer, inners[i]!, inners[i]!, outWidth);
+    start += inners[i]!;
+  });
+  return out;
 }
