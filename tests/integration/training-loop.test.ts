@@ -4,6 +4,7 @@ import * as tf from '../../src/core/tf';
 import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
 import { RunSession, type Model } from '../../src/core/playground/run-session';
 import { TrainingLoop, type RunUpdate } from '../../src/core/playground/training-loop';
+import { runUpdateProblems } from '../../src/core/playground/run-update-schema';
 import { disposeWeights } from '../../src/core/model/weights';
 
 const waitFor = async (condition: () => boolean, what: string) => {
@@ -41,6 +42,8 @@ describe('the training loop the worker drives', () => {
     expect(loop.status).toBe('done');
     expect(session.step).toBe(8);
 
+    // Every message the page will receive passes the schema it checks them with.
+    for (const update of updates) expect(runUpdateProblems(update)).toEqual([]);
     const points = updates.flatMap((u) => u.points);
     // Step 1 is always logged (the first chart point), and points arrive in step order.
     expect(points[0]!.step).toBe(1);

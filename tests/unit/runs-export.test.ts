@@ -192,6 +192,25 @@ describe('runs JSON', () => {
     expect(kept).toEqual([]);
   });
 
+  it('names every optional field it replaces because of its type', () => {
+    const raw = JSON.parse(runsToJson([makeRun({ id: 'r7' })]));
+    Object.assign(raw.runs[0], { name: 42, createdAt: 'yesterday', events: ['ok', 3], visible: 'yes', sweepId: {}, error: 5 });
+    const notes: string[] = [];
+    const [run] = parseRunsJson(JSON.stringify(raw), notes);
+    expect(run).toMatchObject({ name: 'r7', events: [], visible: true });
+    expect(run!.sweepId).toBeUndefined();
+    expect(run!.error).toBeUndefined();
+    expect(Number.isFinite(run!.createdAt)).toBe(true);
+    expect(notes).toEqual([
+      'run 1: name 42 is not valid; named r7',
+      'run 1: createdAt "yesterday" is not valid; dated now',
+      'run 1: events ["ok",3] is not valid; no events kept',
+      'run 1: visible "yes" is not valid; shown',
+      'run 1: sweepId {} is not valid; not part of a sweep',
+      'run 1: error 5 is not valid; no error message kept',
+    ]);
+  });
+
   it('rejects garbage with a clear message', () => {
     const good = JSON.parse(runsToJson([makeRun(), makeRun({ id: 'r2' })]));
     const withRun2 = (edit: (run: Record<string, unknown>) => void) => {

@@ -230,6 +230,40 @@ describe('WASM kernel overrides', () => {
     tf.dispose([...inputs, got]);
   });
 
+  it.each([1, 3, 4, 7, 9, 83])(
+    'select over %i entries takes a where the condition holds, b elsewhere, NaN bits included',
+    async (count) => {
+      const condition = Array.from({ length: count }, (_, i) => (i * 7) % 3 === 0);
+      const a = Array.from({ length: count }, (_, i) => (i % 5 === 0 ? Number.NaN : i + 0.5));
+      const b = Array.from({ length: count }, (_, i) => -i);
+      const [c, x, y] = [tf.tensor1d(condition, 'bool'), tf.tensor1d(a), tf.tensor1d(b)];
+      const got = tf.where(c, x, y);
+      expect(Array.from(await got.data())).toEqual(condition.map((keep, i) => (keep ? Math.fround(a[i]!) : b[i])));
+      expect(isOverridden('Select', 'wasm')).toBe(true);
+      tf.dispose([c, x, y, got]);
+    },
+  );
+
+  it.each([
+    [[5], [5]],
+    [[5], []],
+    [[2, 3], [1]],
+    [[2, 3], [3]], // a broadcast row: tfjs's kernel
+  ])('logical and of %j with %j matches the entrywise truth table', async (aShape, bShape) => {
+    const size = (shape: number[]) => shape.reduce((x, y) => x * y, 1);
+    const aValues = Array.from({ length: size(aShape) }, (_, i) => i % 2 === 0);
+    for (const bFirst of [true, false]) {
+      const bValues = Array.from({ length: size(bShape) }, (_, i) => (i === 0 ? bFirst : i % 3 !== 0));
+      const [a, b] = [tf.tensor(aValues, aShape, 'bool'), tf.tensor(bValues, bShape, 'bool')];
+      const got = tf.logicalAnd(a, b);
+      const columns = aShape.at(-1)!;
+      const want = aValues.map((x, i) => x && bValues[bValues.length === 1 ? 0 : bValues.length === aValues.length ? i : i % columns]!);
+      expect(Array.from(await got.data())).toEqual(want.map(Number));
+      tf.dispose([a, b, got]);
+    }
+    expect(isOverridden('LogicalAnd', 'wasm')).toBe(true);
+  });
+
   it('clone shares memory safely: the copy outlives its source', async () => {
     const x = tf.tensor1d([1, 2, 3]);
     const copy = tf.clone(x);

@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import * as tf from '../tf';
 import { shorten } from '../messages';
 import { architectureDifferences, architectureProblems, weightShapes, type ModelConfig } from './config';
@@ -82,6 +83,9 @@ export async function encodeCheckpoint(
   return { header, data };
 }
 
+/** One row of the tensor table; the shape's sizes are checked against the architecture later. */
+const tensorEntrySchema = v.object({ name: v.string(), shape: v.array(v.unknown()), offset: v.pipe(v.number(), v.integer()) });
+
 /** Largest weight magnitude a checkpoint may carry. */
 export const MAX_WEIGHT = 1e4;
 
@@ -106,9 +110,7 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
   }
   const architecture = architectureProblems(config);
   if (architecture.length > 0) throw new CheckpointError(`checkpoint describes a model this app cannot build: ${architecture.join('; ')}`);
-  const malformed = header.tensors.findIndex(
-    (t) => !t || typeof t !== 'object' || typeof t.name !== 'string' || !Array.isArray(t.shape) || !Number.isInteger(t.offset),
-  );
+  const malformed = header.tensors.findIndex((entry) => !v.is(tensorEntrySchema, entry));
   if (malformed >= 0)
     throw new CheckpointError(
       `checkpoint tensor table entry ${malformed + 1} is malformed (needs a name, a shape and a whole-number offset)`,

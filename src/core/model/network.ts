@@ -62,8 +62,10 @@ export function encodeImages(weights: Weights, config: ModelConfig, images: tf.T
 
 /** Additive attention bias [B or 1, 1, L, L]: causal, and optionally hiding masked image tokens. */
 function attentionBias(length: number, imageKeep?: tf.Tensor2D): tf.Tensor {
-  const causal = tf.linalg.bandPart(tf.ones([length, length]), -1, 0);
-  let bias = tf.mul(tf.sub(1, causal), NEG_INF).reshape([1, 1, length, length]);
+  // Written from JS: tf.linalg.bandPart costs ~10 kernels (Select, LogicalAnd, ...) per forward pass.
+  const causal = new Float32Array(length * length);
+  for (let query = 0; query < length; query++) causal.fill(NEG_INF, query * length + query + 1, (query + 1) * length);
+  let bias: tf.Tensor = tf.tensor4d(causal, [1, 1, length, length]);
   if (imageKeep) {
     // BDHS: a masked image token is invisible to every query (each token still sees itself,
     // so a row never has all keys hidden).

@@ -14,14 +14,16 @@
  * (wasm/fused-kernels.ts) where tfjs composes 5-25 kernels; fused.ts picks them up.
  *
  * Sum over leading axes, SplitV along the last axis and Concat (wasm/row-kernels.ts): rows as they
- * lie, instead of a transpose, a generic strided slice or a copy per row piece from JS.
+ * lie, instead of a transpose, a generic strided slice or a copy per row piece from JS. Select of
+ * same-sized operands (the optimizer's NaN guard) as a SIMD bit select, and LogicalAnd with a
+ * single-value operand as a byte copy.
  */
 import * as tf from '../tf';
 import { isOverridden, overrideKernel } from './override-kernel';
 import { runSimdMatMul } from './wasm/batch-matmul';
 import { registerFusedWasmKernels } from './wasm/fused-kernels';
 import { simdSupported, type WasmBackendLike as SimdBackend } from './wasm/module';
-import { concatRows, splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
+import { concatRows, logicalAndBytes, selectSameSize, splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
 
 interface WasmBackendLike extends SimdBackend {
   incRef(dataId: tf.DataId): void;
@@ -60,6 +62,14 @@ export function registerWasmKernels(): void {
   overrideKernel('Concat', 'wasm', (original) => (args) => {
     const { axis } = args.attrs as unknown as { axis: number };
     return concatRows(args.inputs as unknown as tf.TensorInfo[], axis, args.backend as unknown as WasmBackendLike) ?? original(args);
+  });
+  overrideKernel('Select', 'wasm', (original) => (args) => {
+    const { condition, t, e } = args.inputs as { condition: tf.TensorInfo; t: tf.TensorInfo; e: tf.TensorInfo };
+    return selectSameSize(condition, t, e, args.backend as unknown as WasmBackendLike) ?? original(args);
+  });
+  overrideKernel('LogicalAnd', 'wasm', (original) => (args) => {
+    const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    return logicalAndBytes(a, b, args.backend as unknown as WasmBackendLike) ?? original(args);
   });
   registerFusedWasmKernels();
   registered = isOverridden('BatchMatMul', 'wasm');

@@ -7,7 +7,9 @@ import { DPO_MODES } from '../dpo/options';
 import { PAIR_SOURCES } from '../dpo/pairs';
 import { JUDGE_KINDS } from '../dpo/verdicts';
 import { parseLossSpec } from '../dpo/loss-spec';
+import * as v from 'valibot';
 import { shorten } from '../messages';
+import { problemsOf } from '../validation';
 
 /** The shipped SFT checkpoints a run can start from (models/<directory>), by model size. */
 export const SHIPPED_MODELS = { default: 'sft-base', large: 'sft-large' } as const;
@@ -330,25 +332,54 @@ export function defaultConfig(): PlaygroundConfig {
 
 /** A clear message for a bad value of one control, or undefined when it is fine. */
 export function controlProblem(control: Control, raw: string): string | undefined {
+  return problemsOf(controlSchema(control), raw)[0];
+}
+
+const controlSchemas = new Map<Control, v.GenericSchema<string>>();
+
+/**
+ * The text a control accepts, as a valibot schema: the one definition behind the form, links,
+ * flags and imported runs. Checks read the text as typed, so messages quote it unchanged.
+ */
+function controlSchema(control: Control): v.GenericSchema<string> {
+  let schema = controlSchemas.get(control);
+  if (schema) return schema;
+  const got = (quote: boolean) => (issue: { input: unknown }) => {
+    const text = shorten(String(issue.input));
+    return quote ? `(got "${text}")` : `(got ${text})`;
+  };
+  const says =
+    (words: string, quote = false) =>
+    (issue: { input: unknown }) =>
+      `${control.label} ${words} ${got(quote)(issue)}`;
   switch (control.kind) {
     case 'number':
     case 'int': {
-      const value = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(value)) return `${control.label} must be a number (got "${shorten(raw)}")`;
-      if (control.kind === 'int' && !Number.isInteger(value)) return `${control.label} must be a whole number (got ${shorten(raw)})`;
       const exclusive = control.kind === 'number' && control.exclusiveMin;
-      if (exclusive ? value <= control.min : value < control.min)
-        return `${control.label} must be ${exclusive ? 'greater than' : 'at least'} ${control.min} (got ${shorten(raw)})`;
-      if (value > control.max) return `${control.label} must be at most ${control.max} (got ${shorten(raw)})`;
-      return undefined;
+      schema = v.pipe(
+        v.string(says('must be a number', true)),
+        v.check((raw) => raw.trim() !== '' && Number.isFinite(Number(raw)), says('must be a number', true)),
+        v.check((raw) => control.kind !== 'int' || Number.isInteger(Number(raw)), says('must be a whole number')),
+        v.check(
+          (raw) => (exclusive ? Number(raw) > control.min : Number(raw) >= control.min),
+          says(`must be ${exclusive ? 'greater than' : 'at least'} ${control.min}`),
+        ),
+        v.check((raw) => Number(raw) <= control.max, says(`must be at most ${control.max}`)),
+      );
+      break;
     }
     case 'choice':
-      return control.choices.includes(raw)
-        ? undefined
-        : `${control.label} must be one of ${control.choices.join(', ')} (got "${shorten(raw)}")`;
-    case 'text': {
-      const problem = control.check(raw);
-      return problem && `${control.label}: ${problem}`;
-    }
+      schema = v.picklist(control.choices, says(`must be one of ${control.choices.join(', ')}`, true));
+      break;
+    case 'text':
+      schema = v.pipe(
+        v.string(),
+        v.check(
+          (raw) => control.check(raw) === undefined,
+          (issue) => `${control.label}: ${control.check(String(issue.input))}`,
+        ),
+      );
   }
+  controlSchemas.set(control, schema);
+  return schema;
 }

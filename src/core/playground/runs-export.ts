@@ -3,7 +3,9 @@
  * reports), a JSON file that holds everything, and the checked import of that JSON.
  */
 import type { MetricName } from '../dpo/metric-names';
+import * as v from 'valibot';
 import { shorten } from '../messages';
+import { problemsOf, shown } from '../validation';
 import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
 import {
   EVAL_KEYS,
@@ -15,7 +17,6 @@ import {
   type EvalSummary,
   type MetricPoint,
   type RunRecord,
-  type RunStatus,
 } from './runs';
 
 export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
@@ -85,11 +86,51 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** JSON writes NaN and Infinity as null; read them back as NaN so the non-finite diagnosis still shows. */
-function readNumber(value: unknown): number | undefined {
-  if (value === null) return Number.NaN;
-  return typeof value === 'number' ? value : undefined;
-}
+const MAX_STEPS = CONTROLS.find((c) => c.key === 'steps')!.max;
+
+/** A step number: a whole number from 0 to the largest run the Steps control allows. */
+const stepSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_STEPS));
+
+/** JSON writes NaN and Infinity as null: read back as NaN, so the non-finite diagnosis still shows. */
+const numberOrNull = v.pipe(
+  v.nullable(v.number()),
+  v.transform((n) => n ?? Number.NaN),
+);
+
+/** Every evaluation metric is a rate (NaN where nothing was counted). */
+const rate = v.pipe(
+  numberOrNull,
+  v.check((n) => !(n < 0 || n > 1)),
+);
+
+const historyPointSchema = v.object({ step: stepSchema, metrics: v.record(v.string(), v.unknown()) });
+const evalPointSchema = v.object({ step: stepSchema, summary: v.record(v.string(), v.unknown()) });
+
+/**
+ * What a run must have, each problem worded after "run N" (fields the app cannot stand in for: a
+ * run without them is refused). Optional fields are in OPTIONAL_FIELDS.
+ */
+const runSchema = v.looseObject(
+  {
+    id: v.pipe(v.string(' has no id'), v.minLength(1, ' has no id')),
+    config: v.record(v.string(), v.unknown(), ' has no config'),
+    status: v.optional(v.picklist(RUN_STATUSES, (issue) => ` has an unknown status ${shown(issue.input)}`)),
+    history: v.optional(v.array(v.unknown(), ': history is not a list')),
+    evals: v.optional(v.array(v.unknown(), ': evals is not a list')),
+  },
+  // A required field that is missing: the object reports it, naming the key in the issue's path.
+  (issue) => ` has no ${String(issue.path?.[0]?.key ?? 'fields')}`,
+);
+
+/** Optional fields: one present but not of its schema is replaced, and a note names it. */
+const OPTIONAL_FIELDS = {
+  name: v.string(),
+  createdAt: v.pipe(v.number(), v.finite()),
+  events: v.array(v.string()),
+  visible: v.boolean(),
+  sweepId: v.string(),
+  error: v.string(),
+};
 
 function readConfig(raw: Json, where: string, notes: string[]): PlaygroundConfig {
   const config: Record<string, string | number> = {};
@@ -105,7 +146,7 @@ function readConfig(raw: Json, where: string, notes: string[]): PlaygroundConfig
     }
     const numeric = control.kind === 'number' || control.kind === 'int';
     if (numeric ? typeof value !== 'number' && typeof value !== 'string' : typeof value !== 'string') {
-      throw new Error(`${where}: ${control.label} has a value of the wrong type (${JSON.stringify(value)})`);
+      throw new Error(`${where}: ${control.label} has a value of the wrong type (${shown(value)})`);
     }
     const problem = controlProblem(control, String(value));
     if (problem) throw new Error(`${where}: ${problem}`);
@@ -114,41 +155,30 @@ function readConfig(raw: Json, where: string, notes: string[]): PlaygroundConfig
   return config as PlaygroundConfig;
 }
 
-/** A step number: a whole number from 0 to the largest run the Steps control allows. */
-function isStep(value: unknown): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_STEPS;
-}
-const MAX_STEPS = CONTROLS.find((c) => c.key === 'steps')!.max;
-
-function readHistory(raw: unknown, where: string): MetricPoint[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new Error(`${where}: history is not a list`);
-  return raw.map((point: unknown, i) => {
-    if (!isObject(point) || !isStep(point.step) || !isObject(point.metrics))
+function readHistory(raw: unknown[], where: string): MetricPoint[] {
+  return raw.map((point, i) => {
+    if (!v.is(historyPointSchema, point))
       throw new Error(`${where}: history point ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and metrics)`);
     const metrics: Record<string, number> = {};
     for (const [name, value] of Object.entries(point.metrics)) {
-      const n = readNumber(value);
-      if (n === undefined) throw new Error(`${where}: metric "${name}" at step ${point.step} is not a number`);
-      metrics[name] = n;
+      const read = v.safeParse(numberOrNull, value);
+      if (!read.success) throw new Error(`${where}: metric "${shorten(name)}" at step ${point.step} is not a number`);
+      metrics[name] = read.output;
     }
     return { step: point.step, metrics };
   });
 }
 
-function readEvals(raw: unknown, where: string): EvalPoint[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new Error(`${where}: evals is not a list`);
-  return raw.map((point: unknown, i) => {
-    if (!isObject(point) || !isStep(point.step) || !isObject(point.summary))
+function readEvals(raw: unknown[], where: string): EvalPoint[] {
+  return raw.map((point, i) => {
+    if (!v.is(evalPointSchema, point))
       throw new Error(`${where}: evaluation ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and a summary)`);
     const summary = {} as EvalSummary;
     for (const key of EVAL_KEYS) {
-      const n = readNumber(point.summary[key]);
-      if (n === undefined) throw new Error(`${where}: evaluation ${i + 1} has no ${key}`);
-      // Every evaluation metric is a rate (NaN where nothing was counted).
-      if (n < 0 || n > 1) throw new Error(`${where}: evaluation ${i + 1} has ${key} = ${shorten(String(n))}, outside 0..1`);
-      summary[key] = n;
+      if (!v.is(numberOrNull, point.summary[key])) throw new Error(`${where}: evaluation ${i + 1} has no ${key}`);
+      const read = v.safeParse(rate, point.summary[key]);
+      if (!read.success) throw new Error(`${where}: evaluation ${i + 1} has ${key} = ${shorten(String(point.summary[key]))}, outside 0..1`);
+      summary[key] = read.output;
     }
     return { step: point.step, summary };
   });
@@ -157,7 +187,7 @@ function readEvals(raw: unknown, where: string): EvalPoint[] {
 /**
  * Reads a file written by runsToJson; throws a message fit to show the student on anything else.
  * Whatever it fills in or replaces (a missing setting, a colour outside the palette, a run that was
- * still training) is described in `notes`, for the page to show.
+ * still training, a field of the wrong type) is described in `notes`, for the page to show.
  */
 export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
   let file: unknown;
@@ -171,7 +201,7 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
     throw new Error(
       typeof file.version === 'number' && file.version > RUNS_FILE_VERSION
         ? `this runs file is from a newer playground (version ${file.version}); this one reads version ${RUNS_FILE_VERSION}`
-        : `unsupported runs file version ${JSON.stringify(file.version)}`,
+        : `unsupported runs file version ${shown(file.version)}`,
     );
   }
   if (!Array.isArray(file.runs)) throw new Error('the runs file has no list of runs');
@@ -181,38 +211,50 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
   file.runs.forEach((raw: unknown, i) => {
     const where = `run ${i + 1}`;
     if (!isObject(raw)) throw new Error(`${where} is not a run`);
-    if (typeof raw.id !== 'string' || raw.id === '') throw new Error(`${where} has no id`);
-    const twin = seen.get(raw.id);
+    const problem = problemsOf(runSchema, raw)[0];
+    if (problem) throw new Error(`${where}${problem}`);
+    const fields = v.parse(runSchema, raw);
+    const twin = seen.get(fields.id);
     if (twin !== undefined) throw new Error(`${where} has the same id as run ${twin}`);
-    seen.set(raw.id, i + 1);
-    if (!isObject(raw.config)) throw new Error(`${where} has no config`);
-    const config = readConfig(raw.config, where, notes);
-    if (raw.status !== undefined && !(RUN_STATUSES as readonly string[]).includes(raw.status as string))
-      throw new Error(`${where} has an unknown status ${JSON.stringify(raw.status)}`);
-    const status = raw.status as RunStatus | undefined;
-    const history = readHistory(raw.history, where);
-    const evals = readEvals(raw.evals, where);
+    seen.set(fields.id, i + 1);
+    const config = readConfig(fields.config, where, notes);
+    const status = fields.status;
+    const history = readHistory(fields.history ?? [], where);
+    const evals = readEvals(fields.evals ?? [], where);
+    const optional = <K extends keyof typeof OPTIONAL_FIELDS>(
+      key: K,
+      fallback: v.InferOutput<(typeof OPTIONAL_FIELDS)[K]>,
+      shownAs: string,
+    ) => {
+      if (raw[key] === undefined) return fallback;
+      const read = v.safeParse(OPTIONAL_FIELDS[key], raw[key]);
+      if (read.success) return read.output as v.InferOutput<(typeof OPTIONAL_FIELDS)[K]>;
+      notes.push(`${where}: ${key} ${shown(raw[key])} is not valid; ${shownAs}`);
+      return fallback;
+    };
     const run: RunRecord = {
-      id: raw.id,
-      name: typeof raw.name === 'string' ? raw.name : raw.id,
+      id: fields.id,
+      name: optional('name', fields.id, `named ${shorten(fields.id)}`),
       colour: paletteColour(raw.colour) ?? nextRunColour(runs),
       config,
       // An imported run has no trainer behind it, so one that was in progress is now stopped.
       status: status && isFinished(status) ? status : 'stopped',
-      createdAt: typeof raw.createdAt === 'number' && Number.isFinite(raw.createdAt) ? raw.createdAt : Date.now(),
-      step: isStep(raw.step) ? raw.step : (history.at(-1)?.step ?? 0),
+      createdAt: optional('createdAt', Date.now(), 'dated now'),
+      step: v.is(stepSchema, raw.step) ? raw.step : (history.at(-1)?.step ?? 0),
       history,
       evals,
-      events: Array.isArray(raw.events) ? raw.events.filter((e): e is string => typeof e === 'string') : [],
-      visible: typeof raw.visible === 'boolean' ? raw.visible : true,
+      events: optional('events', [], 'no events kept'),
+      visible: optional('visible', true, 'shown'),
     };
-    if (raw.step !== undefined && !isStep(raw.step))
-      notes.push(`${where}: step ${shorten(JSON.stringify(raw.step) ?? '')} is not a step; taken as ${run.step}, its last logged step`);
+    if (raw.step !== undefined && !v.is(stepSchema, raw.step))
+      notes.push(`${where}: step ${shown(raw.step)} is not a step; taken as ${run.step}, its last logged step`);
     if (raw.colour !== undefined && paletteColour(raw.colour) === undefined)
-      notes.push(`${where}: colour ${shorten(JSON.stringify(raw.colour))} is not one of the playground's; shown as ${run.colour}`);
+      notes.push(`${where}: colour ${shown(raw.colour)} is not one of the playground's; shown as ${run.colour}`);
     if (status && !isFinished(status)) notes.push(`${where} was ${status} when exported; imported as stopped`);
-    if (typeof raw.sweepId === 'string') run.sweepId = raw.sweepId;
-    if (typeof raw.error === 'string') run.error = raw.error;
+    const sweepId = optional('sweepId', undefined as unknown as string, 'not part of a sweep');
+    if (sweepId !== undefined) run.sweepId = sweepId;
+    const error = optional('error', undefined as unknown as string, 'no error message kept');
+    if (error !== undefined) run.error = error;
     runs.push(run);
   });
   return runs;

@@ -12,6 +12,7 @@ import type { PlaygroundConfig, ShippedModel } from '../../core/playground/contr
 import type { ComparedCaption, InspectedPair } from '../../core/playground/run-session';
 import { isFinished } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
+import { runUpdateProblems } from '../../core/playground/run-update-schema';
 import { connectWorker } from '../worker-client';
 import { configState } from './config.svelte';
 import { runsState } from './runs.svelte';
@@ -133,6 +134,19 @@ class TrainerState {
   }
 
   private onUpdate(runId: string, update: RunUpdate): void {
+    const problems = runUpdateProblems(update);
+    if (problems.length > 0) {
+      // Nothing of a malformed message reaches the saved run; the run stops with the reason.
+      runsState.update(runId, { status: 'failed', error: `the trainer sent a malformed update (${problems.join('; ')})` });
+      if (runId === this.activeRunId) {
+        this.api.stopRun().catch(() => undefined);
+        this.activeRunId = null;
+        this.humanChoice = null;
+        this.live = { ...IDLE };
+        void this.startNextQueued();
+      }
+      return;
+    }
     runsState.apply(runId, update);
     if (runId !== this.activeRunId) return;
     this.live = {

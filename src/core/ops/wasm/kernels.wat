@@ -32,6 +32,9 @@
 ;; copyRows: `rows` rows of `width` floats from `from` (rows `fromStride` floats apart) to `to` (rows
 ;; `toStride` floats apart): padding rows to a multiple of 8 columns and compacting them again.
 ;;
+;; select: out[i] = cond[i] ? a[i] : b[i] over `count` floats (cond one byte per entry, as tfjs
+;; keeps bools), whole values copied bit for bit (NaN included).
+;;
 ;; columnSum: out[j] = x[0][j] + x[1][j] + ... for a rows x width matrix (width a multiple of 4),
 ;; adding rows in order as tfjs's own reduction does (it transposes first; this reads rows as they
 ;; lie), so the sums are identical.
@@ -135,6 +138,28 @@
         (br $rows1Loop)))
       (local.set $bi (i32.add (local.get $bi) (i32.const 1)))
       (br $batchLoop))))
+  (func (export "select") (param $cond i32) (param $a i32) (param $b i32) (param $out i32) (param $count i32)
+    (local $end i32) (local $whole i32)
+    (local.set $whole (i32.add (local.get $cond) (i32.and (local.get $count) (i32.const -4))))
+    (local.set $end (i32.add (local.get $cond) (local.get $count)))
+    (block $done (loop $each
+      (br_if $done (i32.ge_u (local.get $cond) (local.get $whole)))
+      ;; Four condition bytes widened to four lane masks: all ones where the byte is not 0.
+      (v128.store (local.get $out) (v128.bitselect (v128.load (local.get $a)) (v128.load (local.get $b))
+        (i32x4.ne (i32x4.extend_low_i16x8_u (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $cond)))) (v128.const i32x4 0 0 0 0))))
+      (local.set $cond (i32.add (local.get $cond) (i32.const 4)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (br $each)))
+    (block $doneTail (loop $tail
+      (br_if $doneTail (i32.ge_u (local.get $cond) (local.get $end)))
+      (f32.store (local.get $out) (select (f32.load (local.get $a)) (f32.load (local.get $b)) (i32.load8_u (local.get $cond))))
+      (local.set $cond (i32.add (local.get $cond) (i32.const 1)))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (local.set $out (i32.add (local.get $out) (i32.const 4)))
+      (br $tail))))
   (func (export "columnSum") (param $x i32) (param $out i32) (param $rows i32) (param $width i32)
     (local $r i32) (local $j i32) (local $rowBytes i32) (local $row i32) (local $o i32)
     (local.set $rowBytes (i32.shl (local.get $width) (i32.const 2)))

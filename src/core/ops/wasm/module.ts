@@ -26,6 +26,7 @@ export interface WasmBackendLike {
 export interface SimdKernels {
   /** aT: 1 where A is stored transposed (k x m). */
   batchMatMul(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, aT: number): void;
+  select(cond: number, a: number, b: number, out: number, count: number): void;
   columnSum(x: number, out: number, rows: number, width: number): void;
   transpose(from: number, to: number, count: number, rows: number, cols: number, stride: number): void;
   copyRows(from: number, to: number, rows: number, width: number, fromStride: number, toStride: number): void;

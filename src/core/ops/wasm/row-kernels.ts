@@ -78,3 +78,43 @@ export function concatRows(inputs: tf.TensorInfo[], axis: number, backend: WasmB
   });
   return out;
 }
+
+/**
+ * cond ? a : b entry by entry for float32 a, b and a bool cond of the same shape, or undefined for
+ * anything else (broadcasts). tfjs-wasm's Select takes ~8 ns an entry; the optimizer's NaN guard
+ * selects over every weight four times a step.
+ */
+export function selectSameSize(
+  cond: tf.TensorInfo,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  backend: WasmBackendLike,
+): tf.TensorInfo | undefined {
+  const kernels = simdKernels(backend);
+  const count = tf.util.sizeFromShape(a.shape);
+  const sameShape = [cond, b].every((t) => tf.util.arraysEqual(t.shape, a.shape));
+  if (!kernels || !sameShape || cond.dtype !== 'bool' || a.dtype !== 'float32' || b.dtype !== 'float32' || count === 0) return undefined;
+  const out = backend.makeOutput(a.shape, 'float32');
+  kernels.select(pointerOf(backend, cond), pointerOf(backend, a), pointerOf(backend, b), pointerOf(backend, out), count);
+  return out;
+}
+
+/**
+ * a AND b for bool tensors where b has a's shape or is a single value, or undefined for other
+ * broadcasts. tfjs-wasm takes ~10 ns an entry when b is broadcast (the optimizer's guard ANDs each
+ * weight's finiteness with the step's); a byte loop takes ~1.
+ */
+export function logicalAndBytes(a: tf.TensorInfo, b: tf.TensorInfo, backend: WasmBackendLike): tf.TensorInfo | undefined {
+  const count = tf.util.sizeFromShape(a.shape);
+  const bCount = tf.util.sizeFromShape(b.shape);
+  const sameShape = tf.util.arraysEqual(a.shape, b.shape);
+  if (a.dtype !== 'bool' || b.dtype !== 'bool' || !(sameShape || (bCount === 1 && b.shape.length <= a.shape.length))) return undefined;
+  const out = backend.makeOutput(a.shape, 'bool');
+  // Views after the allocation: growing the backend's memory detaches older ones.
+  const [left, right, result] = [a, b, out].map((t) => backend.typedArrayFromHeap(t) as Uint8Array) as [Uint8Array, Uint8Array, Uint8Array];
+  if (bCount === 1) {
+    if (right[0]) result.set(left);
+    else result.fill(0);
+  } else for (let i = 0; i < count; i++) result[i] = left[i]! & right[i]!;
+  return out;
+}
