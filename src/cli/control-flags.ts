@@ -47,7 +47,9 @@ export function configFromFlags(flags: Record<string, unknown>): PlaygroundConfi
   const config = Object.fromEntries(CONTROLS.map((c) => [c.key, flags[c.key]])) as PlaygroundConfig;
   const problems = runConfigProblems(config);
   if (config.judge === 'human')
-    problems.push('the human judge needs the page (someone to click): choose oracle, noisy or self on the command line');
+    problems.push(
+      'the human judge needs the page (someone to click): choose oracle, noisy, self, reward or reward-facts on the command line',
+    );
   if (problems.length > 0) throw new UsageError(problems.join('; '));
   return config;
 }

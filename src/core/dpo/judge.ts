@@ -10,6 +10,7 @@ import type { Weights } from '../model/weights';
 import type { Scene } from '../world/scene';
 import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, type JudgeConfig } from './verdicts';
 
+import { rewardScore, type RewardModel } from './reward-model';
 import { selfJudgeVerdicts } from './self-judge';
 
 export interface Candidate {
@@ -28,6 +29,8 @@ export interface JudgeContext {
   selfJudgeModel?: { weights: Weights; config: ModelConfig };
   human?: HumanChooser;
   rng?: Rng;
+  /** The learned reward model for the reward judges (trained when the run prepares). */
+  rewardModel?: RewardModel;
 }
 
 /** Scores for candidates (higher is better). Human choices score 1 for the pick, 0 otherwise. */
@@ -45,6 +48,13 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
       if (!model) throw new Error('the self judge needs a model to ask');
       const verdicts = await selfJudgeVerdicts(model.weights, model.config, candidates);
       return verdicts.map((v, i) => scoreFromVerdicts(v, candidates[i]!.endedWithEos, judge));
+    }
+    case 'reward':
+    case 'reward-facts': {
+      const model = context.rewardModel;
+      if (!model) throw new Error('the reward-model judge needs its model trained first');
+      // Only what the model scores: a missing <eos> is a fact about the text the oracle adds, not it.
+      return candidates.map((c) => rewardScore(model, c.response, c.scene));
     }
     case 'human': {
       if (!context.human) throw new Error('the human judge needs a person: use the app, or choose oracle, noisy or self');

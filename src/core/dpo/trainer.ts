@@ -9,6 +9,8 @@ import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
 import { decoderWeights, type TrainableWeights, type Weights } from '../model/weights';
 import { PackedAdam, type AdamState } from '../train/optimizer';
 import type { WorldConfig } from '../world/config';
+import { rewardModelForRun, type RewardModel } from './reward-model';
+import { isRewardModelJudge } from './verdicts';
 import type { HumanChooser, JudgeContext } from './judge';
 import { DEFAULT_DPO, type DpoOptions } from './options';
 import { dpoLoss } from './losses';
@@ -73,6 +75,8 @@ export class DpoTrainer {
   private lastPairs: DpoLog['pairs'] = [];
   /** Test hook: a value added to the loss (NaN to inject a fault). */
   lossOffset = 0;
+
+  private rewardModel?: RewardModel;
 
   constructor(
     private readonly policy: TrainableWeights,
@@ -159,7 +163,16 @@ export class DpoTrainer {
       },
       human: this.human,
       rng: this.rng,
+      rewardModel: this.rewardModelForJudge(),
     };
+  }
+
+  /** The reward judges' model, trained on first use from the run's seed (so a resumed run has the same one). */
+  private rewardModelForJudge(): RewardModel | undefined {
+    const kind = this.options.judge.kind;
+    if (!isRewardModelJudge(kind)) return undefined;
+    this.rewardModel ??= rewardModelForRun(this.options.seed, this.world, kind === 'reward-facts');
+    return this.rewardModel;
   }
 
   private nextOffline(): PreparedPair {

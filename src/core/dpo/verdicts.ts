@@ -60,8 +60,11 @@ export function flipVerdicts(v: JudgeVerdicts, eps: number, rng: Rng): JudgeVerd
   return { ...v, verdicts: v.verdicts.map((ok) => (rng.chance(eps) ? !ok : ok)) };
 }
 
-export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human'] as const;
+export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human', 'reward', 'reward-facts'] as const;
 export type JudgeKind = (typeof JUDGE_KINDS)[number];
+
+/** Judges that are a learned reward model (reward-model.ts), with or without the scene's facts. */
+export const isRewardModelJudge = (kind: JudgeKind) => kind === 'reward' || kind === 'reward-facts';
 
 export interface JudgeConfig extends JudgeOptions {
   kind: JudgeKind;

@@ -89,7 +89,7 @@ export const CONTROLS = [
     choices: JUDGE_KINDS,
     group: 'method',
     label: 'Judge',
-    help: 'oracle: checks every claim against the scene. noisy: the oracle, but each verdict flips with probability eps. self: the model answers a yes/no question per claim. human: you pick.',
+    help: "oracle: checks every claim against the scene. noisy: the oracle, but each verdict flips with probability eps. self: the model answers a yes/no question per claim. human: you pick. reward: a reward model trained on the oracle's preference pairs that sees only the caption (it can be gamed). reward-facts: the same, also shown the scene's true description (factually augmented).",
   },
   {
     key: 'noise',

@@ -63,6 +63,14 @@ export const LESSONS: readonly Lesson[] = [
     overrides: { mode: 'online', cover: 0, loss: 'sigmoid', batch: 8, steps: 150, temp: 1 },
     hide: ['pairs', 'mixp', 'npairs', 'sync', 'rounds'],
   },
+  {
+    id: 'reward-hacking',
+    title: 'Reward hacking',
+    guide:
+      "The judge here is a reward model, trained before the run on the oracle's preference pairs, that sees only the caption, as a learned judge without access to facts does. Train online and watch objective/scores (its reward) climb while CHAIR rises and Cover falls: the policy learns what the reward model likes, not what is in the picture. Then set the judge to reward-facts (the same reward model, also shown the scene's true description) and compare: its reward rises and CHAIR falls.",
+    overrides: { mode: 'online', judge: 'reward', batch: 8, steps: 150, temp: 1 },
+    hide: ['pairs', 'noise', 'mixp', 'npairs', 'sync', 'rounds'],
+  },
 ];
 
 export function findLesson(id: string): Lesson | undefined {
