@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
+import * as v from 'valibot';
 import { shorten } from '../core/messages';
 import { controlProblem, type Control } from '../core/playground/controls';
+import { problemsOf } from '../core/validation';
 
 /**
  * A flag the CLI accepts: its kind, default, and the range a value must fall in; or one of the
@@ -54,6 +56,39 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
     return `  --${name}${spec.kind === 'boolean' ? '' : ' VALUE'}  ${spec.help}${choices}${def}`;
   });
   return `usage: npm run ${command} -- [flags]\n${lines.join('\n')}`;
+}
+
+/**
+ * The text a plain (non-control) flag accepts, as a valibot schema with the CLI's messages; checks
+ * read the text as typed, so messages quote it unchanged.
+ */
+function flagSchema(name: string, spec: Exclude<FlagSpec, { kind: 'control' | 'boolean' }>): v.GenericSchema<string> {
+  const got = (quote: boolean) => (issue: { input: unknown }) =>
+    quote ? `(got "${shorten(String(issue.input))}")` : `(got ${shorten(String(issue.input))})`;
+  const says =
+    (words: string, quote = false) =>
+    (issue: { input: unknown }) =>
+      `--${name} ${words} ${got(quote)(issue)}`;
+  if (spec.kind === 'string') {
+    return v.pipe(
+      v.string(),
+      v.check((text) => !spec.choices || spec.choices.includes(text), says(`must be one of ${spec.choices?.join(', ')}`, true)),
+      v.check((text) => spec.default !== undefined || text.trim() !== '', `--${name} must not be empty (${spec.help})`),
+    );
+  }
+  const exclusive = spec.kind === 'number' && spec.exclusiveMin;
+  // Whole numbers are counts and seeds: beyond 2^31 - 1 a seed wraps to another seed.
+  const max = spec.max ?? (spec.kind === 'int' ? MAX_INT : undefined);
+  return v.pipe(
+    v.string(),
+    v.check((text) => text.trim() !== '' && Number.isFinite(Number(text)), says('must be a number', true)),
+    v.check((text) => spec.kind !== 'int' || Number.isInteger(Number(text)), says('must be a whole number', true)),
+    v.check(
+      (text) => spec.min === undefined || (exclusive ? Number(text) > spec.min : Number(text) >= spec.min),
+      says(`must be ${exclusive ? '>' : '>='} ${spec.min}`),
+    ),
+    v.check((text) => max === undefined || Number(text) <= max, says(`must be <= ${max}`)),
+  );
 }
 
 /**
@@ -117,27 +152,9 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
       continue;
     }
     const text = String(raw);
-    if (spec.kind === 'string') {
-      if (spec.choices && !spec.choices.includes(text)) {
-        throw new UsageError(`--${name} must be one of ${spec.choices.join(', ')} (got "${shorten(text)}")`);
-      }
-      if (spec.default === undefined && text.trim() === '') throw new UsageError(`--${name} must not be empty (${spec.help})`);
-      out[name] = text;
-      continue;
-    }
-    const number = Number(text);
-    const shown = shorten(text);
-    if (text.trim() === '' || !Number.isFinite(number)) throw new UsageError(`--${name} must be a number (got "${shown}")`);
-    if (spec.kind === 'int' && !Number.isInteger(number)) throw new UsageError(`--${name} must be a whole number (got "${shown}")`);
-    if (spec.min !== undefined) {
-      const tooSmall = spec.kind === 'number' && spec.exclusiveMin ? number <= spec.min : number < spec.min;
-      if (tooSmall)
-        throw new UsageError(`--${name} must be ${spec.kind === 'number' && spec.exclusiveMin ? '>' : '>='} ${spec.min} (got ${shown})`);
-    }
-    // Whole numbers are counts and seeds: beyond 2^31 - 1 a seed wraps to another seed.
-    const max = spec.max ?? (spec.kind === 'int' ? MAX_INT : undefined);
-    if (max !== undefined && number > max) throw new UsageError(`--${name} must be <= ${max} (got ${shown})`);
-    out[name] = number;
+    const problem = problemsOf(flagSchema(name, spec), text)[0];
+    if (problem) throw new UsageError(problem);
+    out[name] = spec.kind === 'string' ? text : Number(text);
   }
   return out as Flags<T> & { help: boolean };
 }

@@ -29,6 +29,9 @@ const HISTORY = 1024;
 const emptyStats = (): OnlineStats => ({ scores: [], margins: [], eos: [] });
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 
+/** A judge's score as the pair inspector shows it: counts as they are, a reward model's to two decimals. */
+const shownScore = (score: number) => (Number.isInteger(score) ? String(score) : score.toFixed(2));
+
 export class OnlinePairs {
   private stats = emptyStats();
   private history: PreferencePair[] = [];
@@ -80,7 +83,7 @@ export class OnlinePairs {
         prompt: DESCRIBE_PROMPT,
         chosen: candidates[best]!.response,
         rejected: candidates[worst]!.response,
-        source: `online (${this.options.judge.kind}: ${scores[best]} vs ${scores[worst]})`,
+        source: `online (${this.options.judge.kind}: ${shownScore(scores[best]!)} vs ${shownScore(scores[worst]!)})`,
       };
       this.history.push(pair);
       prepared.push(prepare(pair, { chosen: candidates[best]!.ids, rejected: candidates[worst]!.ids }));
