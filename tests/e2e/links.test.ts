@@ -65,6 +65,8 @@ describe('links and settings', () => {
     expect(scores.length).toBeGreaterThan(0);
     for (const score of scores) expect(Number.isFinite(score)).toBe(true);
     expect(run.history.every((p) => !p.metrics['refused_steps'])).toBe(true);
+    // The judge's score has its own chart (online runs), beside CHAIR's.
+    expect(Number(await page.getByTestId('chart-judge-scores').getAttribute('data-points'))).toBeGreaterThan(0);
     expect(app.errors).toEqual([]);
   }, 420_000);
 });

@@ -45,6 +45,16 @@ export const CHARTS: readonly ChartDefinition[] = [
     help: 'Summed log-probability of the chosen and rejected captions under the policy. Both falling: DPO only widens the gap.',
   },
   {
+    id: 'judge-scores',
+    title: 'Judge scores (online)',
+    specs: [
+      { key: 'objective/scores', label: 'mean score' },
+      { key: 'objective/scores_margin', label: 'best - worst' },
+    ],
+    help: "objective/scores: the judge's mean score of the sampled captions (a reward model's reward, or the oracle's count of right minus wrong claims); best - worst: the preference each pair carries. A score that climbs while CHAIR does not fall is reward hacking.",
+    onlineOnly: true,
+  },
+  {
     id: 'kl',
     title: 'KL and entropy (online)',
     specs: [
