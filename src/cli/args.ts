@@ -1,8 +1,7 @@
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { shorten } from '../core/messages';
 import { controlProblem, type Control } from '../core/playground/controls';
-import { problemsOf } from '../core/validation';
+import { numberText, problemsOf, sayingAbout, type BoundWords } from '../core/validation';
 
 /**
  * A flag the CLI accepts: its kind, default, and the range a value must fall in; or one of the
@@ -63,12 +62,7 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
  * read the text as typed, so messages quote it unchanged.
  */
 function flagSchema(name: string, spec: Exclude<FlagSpec, { kind: 'control' | 'boolean' }>): v.GenericSchema<string> {
-  const got = (quote: boolean) => (issue: { input: unknown }) =>
-    quote ? `(got "${shorten(String(issue.input))}")` : `(got ${shorten(String(issue.input))})`;
-  const says =
-    (words: string, quote = false) =>
-    (issue: { input: unknown }) =>
-      `--${name} ${words} ${got(quote)(issue)}`;
+  const says = sayingAbout(`--${name}`);
   if (spec.kind === 'string') {
     return v.pipe(
       v.string(),
@@ -76,20 +70,13 @@ function flagSchema(name: string, spec: Exclude<FlagSpec, { kind: 'control' | 'b
       v.check((text) => spec.default !== undefined || text.trim() !== '', `--${name} must not be empty (${spec.help})`),
     );
   }
-  const exclusive = spec.kind === 'number' && spec.exclusiveMin;
   // Whole numbers are counts and seeds: beyond 2^31 - 1 a seed wraps to another seed.
   const max = spec.max ?? (spec.kind === 'int' ? MAX_INT : undefined);
-  return v.pipe(
-    v.string(),
-    v.check((text) => text.trim() !== '' && Number.isFinite(Number(text)), says('must be a number', true)),
-    v.check((text) => spec.kind !== 'int' || Number.isInteger(Number(text)), says('must be a whole number', true)),
-    v.check(
-      (text) => spec.min === undefined || (exclusive ? Number(text) > spec.min : Number(text) >= spec.min),
-      says(`must be ${exclusive ? '>' : '>='} ${spec.min}`),
-    ),
-    v.check((text) => max === undefined || Number(text) <= max, says(`must be <= ${max}`)),
-  );
+  const exclusiveMin = spec.kind === 'number' && spec.exclusiveMin;
+  return numberText(says, { whole: spec.kind === 'int', min: spec.min, exclusiveMin, max }, FLAG_BOUNDS);
 }
+
+const FLAG_BOUNDS: BoundWords = { atLeast: '>=', greaterThan: '>', atMost: '<=', quoteWhole: true };
 
 /**
  * Parse and validate argv; every problem becomes one UsageError naming the flag and the fix.

@@ -29,3 +29,46 @@ export function wholeNumber(min: number, max: number, message: (input: unknown) 
   const issueMessage = (issue: { input: unknown }) => message(issue.input);
   return v.pipe(v.number(issueMessage), v.integer(issueMessage), v.minValue(min, issueMessage), v.maxValue(max, issueMessage));
 }
+
+/** Messages about typed text: "<subject> <words> (got x)", the text cut short and quoted when asked. */
+export const sayingAbout =
+  (subject: string) =>
+  (words: string, quote = false) =>
+  (issue: { input: unknown }) => {
+    const text = shorten(String(issue.input));
+    return `${subject} ${words} ${quote ? `(got "${text}")` : `(got ${text})`}`;
+  };
+
+export interface NumberRule {
+  whole: boolean;
+  min?: number;
+  exclusiveMin?: boolean;
+  max?: number;
+}
+
+/** How one kind of input words the bounds: the page says "at least 1", a CLI flag ">= 1". */
+export interface BoundWords {
+  atLeast: string;
+  greaterThan: string;
+  atMost: string;
+  /** Whether "must be a whole number" quotes the text (the CLI's does). */
+  quoteWhole: boolean;
+}
+
+/**
+ * Text that reads as a finite number within `rule`, checked in this order (number, whole, lower
+ * bound, upper bound) and worded by `says`: the settings' and the CLI flags' one number check.
+ */
+export function numberText(says: ReturnType<typeof sayingAbout>, rule: NumberRule, words: BoundWords): v.GenericSchema<string> {
+  const { min, max, exclusiveMin } = rule;
+  return v.pipe(
+    v.string(says('must be a number', true)),
+    v.check((text) => text.trim() !== '' && Number.isFinite(Number(text)), says('must be a number', true)),
+    v.check((text) => !rule.whole || Number.isInteger(Number(text)), says('must be a whole number', words.quoteWhole)),
+    v.check(
+      (text) => min === undefined || (exclusiveMin ? Number(text) > min : Number(text) >= min),
+      says(`must be ${exclusiveMin ? words.greaterThan : words.atLeast} ${min}`),
+    ),
+    v.check((text) => max === undefined || Number(text) <= max, says(`must be ${words.atMost} ${max}`)),
+  );
+}

@@ -8,8 +8,7 @@ import { PAIR_SOURCES } from '../dpo/pairs';
 import { JUDGE_KINDS } from '../dpo/verdicts';
 import { parseLossSpec } from '../dpo/loss-spec';
 import * as v from 'valibot';
-import { shorten } from '../messages';
-import { problemsOf } from '../validation';
+import { numberText, problemsOf, sayingAbout, type BoundWords } from '../validation';
 
 /** The shipped SFT checkpoints a run can start from (models/<directory>), by model size. */
 export const SHIPPED_MODELS = { default: 'sft-base', large: 'sft-large' } as const;
@@ -337,6 +336,8 @@ export function controlProblem(control: Control, raw: string): string | undefine
 
 const controlSchemas = new Map<Control, v.GenericSchema<string>>();
 
+const PAGE_BOUNDS: BoundWords = { atLeast: 'at least', greaterThan: 'greater than', atMost: 'at most', quoteWhole: false };
+
 /**
  * The text a control accepts, as a valibot schema: the one definition behind the form, links,
  * flags and imported runs. Checks read the text as typed, so messages quote it unchanged.
@@ -344,30 +345,21 @@ const controlSchemas = new Map<Control, v.GenericSchema<string>>();
 function controlSchema(control: Control): v.GenericSchema<string> {
   let schema = controlSchemas.get(control);
   if (schema) return schema;
-  const got = (quote: boolean) => (issue: { input: unknown }) => {
-    const text = shorten(String(issue.input));
-    return quote ? `(got "${text}")` : `(got ${text})`;
-  };
-  const says =
-    (words: string, quote = false) =>
-    (issue: { input: unknown }) =>
-      `${control.label} ${words} ${got(quote)(issue)}`;
+  const says = sayingAbout(control.label);
   switch (control.kind) {
     case 'number':
-    case 'int': {
-      const exclusive = control.kind === 'number' && control.exclusiveMin;
-      schema = v.pipe(
-        v.string(says('must be a number', true)),
-        v.check((raw) => raw.trim() !== '' && Number.isFinite(Number(raw)), says('must be a number', true)),
-        v.check((raw) => control.kind !== 'int' || Number.isInteger(Number(raw)), says('must be a whole number')),
-        v.check(
-          (raw) => (exclusive ? Number(raw) > control.min : Number(raw) >= control.min),
-          says(`must be ${exclusive ? 'greater than' : 'at least'} ${control.min}`),
-        ),
-        v.check((raw) => Number(raw) <= control.max, says(`must be at most ${control.max}`)),
+    case 'int':
+      schema = numberText(
+        says,
+        {
+          whole: control.kind === 'int',
+          min: control.min,
+          exclusiveMin: control.kind === 'number' && control.exclusiveMin,
+          max: control.max,
+        },
+        PAGE_BOUNDS,
       );
       break;
-    }
     case 'choice':
       schema = v.picklist(control.choices, says(`must be one of ${control.choices.join(', ')}`, true));
       break;
