@@ -57,14 +57,13 @@ export function corruptCaption(scene: Scene, kind: Corruption, rng: Rng, world: 
  * and half about the usual companion of one that is there but absent itself (chosen "no": POPE's
  * adversarial case), so the model learns to look rather than to say "no"; 10% count questions.
  */
-export function groundTruthCorruptionPair(rng: Rng, world: WorldConfig): PreferencePair {
+export function groundTruthCorruption(rng: Rng, world: WorldConfig): Omit<PreferencePair, 'image'> {
   const scene = sampleScene(rng, world);
-  const image = renderScene(scene, world.imageSize, world.noise);
   const u = rng.next();
   const present = sceneShapes(scene);
   if (u < 0.1) {
     const shape = rng.pick(scene.objects).shape;
-    return { scene, image, prompt: existsPrompt(shape), chosen: 'yes .', rejected: 'no .', source: 'gt-corrupt: existence (present)' };
+    return { scene, prompt: existsPrompt(shape), chosen: 'yes .', rejected: 'no .', source: 'gt-corrupt: existence (present)' };
   }
   if (u < 0.2) {
     const companions = scene.objects.map((o) => partnerOf(o.shape, world)).filter((s): s is Shape => !!s && !present.has(s));
@@ -72,7 +71,6 @@ export function groundTruthCorruptionPair(rng: Rng, world: WorldConfig): Prefere
     const shape = rng.pick(absent);
     return {
       scene,
-      image,
       prompt: existsPrompt(shape),
       chosen: 'no .',
       rejected: 'yes .',
@@ -84,7 +82,6 @@ export function groundTruthCorruptionPair(rng: Rng, world: WorldConfig): Prefere
     const wrong = n === 1 || (n < 4 && rng.chance(0.5)) ? n + 1 : n - 1;
     return {
       scene,
-      image,
       prompt: COUNT_PROMPT,
       chosen: `${NUMBER_WORDS[n]} .`,
       rejected: `${NUMBER_WORDS[wrong]} .`,
@@ -95,10 +92,15 @@ export function groundTruthCorruptionPair(rng: Rng, world: WorldConfig): Prefere
   const kind: Corruption = v < 0.5 ? 'absent-object' : v < 0.75 ? 'wrong-colour' : 'wrong-position';
   return {
     scene,
-    image,
     prompt: DESCRIBE_PROMPT,
     chosen: groundTruthCaption(scene),
     rejected: corruptCaption(scene, kind, rng, world),
     source: `gt-corrupt: ${kind}`,
   };
+}
+
+/** The gt-corrupt pair with its image (rendering draws nothing from the random stream). */
+export function groundTruthCorruptionPair(rng: Rng, world: WorldConfig): PreferencePair {
+  const { scene, ...texts } = groundTruthCorruption(rng, world);
+  return { scene, image: renderScene(scene, world.imageSize, world.noise), ...texts };
 }

@@ -17,7 +17,7 @@ import type { WorldConfig } from '../world/config';
 import { sampleScene, type Scene } from '../world/scene';
 import { DESCRIBE_PROMPT, describeMentions, groundTruthCaption } from '../world/tasks';
 import { COLOURS, POSITIONS, SHAPES } from '../world/vocabulary';
-import { groundTruthCorruptionPair } from './pairs';
+import { groundTruthCorruption } from './pairs';
 
 export interface RewardModel {
   facts: boolean;
@@ -102,7 +102,8 @@ export function oracleCaptionPairs(rng: Rng, world: WorldConfig, count: number):
   const pairs: RewardTrainingPair[] = [];
   while (pairs.length < count) {
     if (pairs.length % 2 === 0) {
-      const pair = groundTruthCorruptionPair(rng, world);
+      // Without its image: the reward model reads only text (and, with facts, the scene).
+      const pair = groundTruthCorruption(rng, world);
       if (pair.prompt === DESCRIBE_PROMPT) pairs.push(pair);
       continue;
     }
