@@ -29,7 +29,7 @@ export interface JudgeContext {
   selfJudgeModel?: { weights: Weights; config: ModelConfig };
   human?: HumanChooser;
   rng?: Rng;
-  /** The learned reward model for the reward judges (trained when the run prepares). */
+  /** The learned reward model for the reward judges (the trainer builds it on first use). */
   rewardModel?: RewardModel;
 }
 
@@ -57,7 +57,8 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
       return candidates.map((c) => rewardScore(model, c.response, c.scene));
     }
     case 'human': {
-      if (!context.human) throw new Error('the human judge needs a person: use the app, or choose oracle, noisy or self');
+      if (!context.human)
+        throw new Error('the human judge needs a person: use the app, or choose oracle, noisy, self, reward or reward-facts');
       // Group candidates by prompt+image (consecutive runs), ask once per group.
       const scores = candidates.map(() => 0);
       let start = 0;

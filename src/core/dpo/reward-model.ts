@@ -5,8 +5,8 @@
  * the page; what matters for the lesson is what it can see.
  *
  * Without facts it sees only the caption: how many objects it names and which shape, colour and
- * position words it uses. It learns what the preferred captions of its training pairs look like
- * (fewer objects, no usual companions), not what is true, so a policy optimised against it can
+ * position words it uses. It learns which words the preferred captions of its training pairs tend
+ * to use, not what is true, so a policy optimised against it can
  * raise its score without becoming more faithful: reward hacking. With facts (factually augmented
  * RLHF, LLaVA-RLHF) it also sees the scene's ground-truth description, as counts of the caption's
  * objects that the description has, lacks or describes otherwise, and learns to reward truth.

@@ -15,7 +15,7 @@
  *
  * Sum over leading axes, SplitV along the last axis and Concat (wasm/row-kernels.ts): rows as they
  * lie, instead of a transpose, a generic strided slice or a copy per row piece from JS. Select of
- * same-sized operands (the optimizer's NaN guard) as a SIMD bit select, and LogicalAnd with a
+ * same-shaped operands (the optimizer's NaN guard) as a SIMD bit select, and LogicalAnd with a
  * single-value operand as a byte copy.
  */
 import * as tf from '../tf';
@@ -31,7 +31,7 @@ interface WasmBackendLike extends SimdBackend {
 
 let registered = false;
 
-/** Whether the active backend is WASM with the SIMD matmul installed (it reads transposes as it copies). */
+/** Whether the active backend is WASM with the SIMD matmul installed (it reads transposed operands itself). */
 export function wasmSimdMatMulActive(): boolean {
   return registered && tf.getBackend() === 'wasm' && simdSupported();
 }

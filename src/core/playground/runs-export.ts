@@ -221,11 +221,7 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
     const status = fields.status;
     const history = readHistory(fields.history ?? [], where);
     const evals = readEvals(fields.evals ?? [], where);
-    const optional = <K extends keyof typeof OPTIONAL_FIELDS>(
-      key: K,
-      fallback: v.InferOutput<(typeof OPTIONAL_FIELDS)[K]>,
-      shownAs: string,
-    ) => {
+    const optional = <K extends keyof typeof OPTIONAL_FIELDS, F>(key: K, fallback: F, shownAs: string) => {
       if (raw[key] === undefined) return fallback;
       const read = v.safeParse(OPTIONAL_FIELDS[key], raw[key]);
       if (read.success) return read.output as v.InferOutput<(typeof OPTIONAL_FIELDS)[K]>;
@@ -251,9 +247,9 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
     if (raw.colour !== undefined && paletteColour(raw.colour) === undefined)
       notes.push(`${where}: colour ${shown(raw.colour)} is not one of the playground's; shown as ${run.colour}`);
     if (status && !isFinished(status)) notes.push(`${where} was ${status} when exported; imported as stopped`);
-    const sweepId = optional('sweepId', undefined as unknown as string, 'not part of a sweep');
+    const sweepId = optional('sweepId', undefined, 'not part of a sweep');
     if (sweepId !== undefined) run.sweepId = sweepId;
-    const error = optional('error', undefined as unknown as string, 'no error message kept');
+    const error = optional('error', undefined, 'no error message kept');
     if (error !== undefined) run.error = error;
     runs.push(run);
   });

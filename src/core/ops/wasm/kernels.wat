@@ -30,7 +30,8 @@
 ;;   layerNormGradX, layerNormGradGain: the normalisation and its gradients from those stats.
 ;;
 ;; copyRows: `rows` rows of `width` floats from `from` (rows `fromStride` floats apart) to `to` (rows
-;; `toStride` floats apart): padding rows to a multiple of 8 columns and compacting them again.
+;; `toStride` floats apart): padding rows to a multiple of 8 columns and compacting them again, and
+;; the row pieces of a split or a concat.
 ;;
 ;; select: out[i] = cond[i] ? a[i] : b[i] over `count` floats (cond one byte per entry, as tfjs
 ;; keeps bools), whole values copied bit for bit (NaN included).

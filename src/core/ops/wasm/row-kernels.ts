@@ -1,9 +1,10 @@
 /**
- * Two row-wise kernels for tfjs's WASM backend, whose generic paths run slowly on the shapes a
+ * Row-wise kernels for tfjs's WASM backend, whose generic paths run slowly on the shapes a
  * transformer step makes: a sum over the leading axes (every bias gradient: tfjs transposes the
  * whole input first; here kernels.wat adds rows as they lie, in the same order, so the sums are
- * identical) and a split along the last axis (queries, keys and values from one projection: tfjs
- * slices with a generic strided copy; here each row's piece is one memory.copy).
+ * identical), a split along the last axis and its gradient, a concat (queries, keys and values of
+ * one projection: tfjs slices with a generic strided copy and joins row pieces from JS; here each
+ * row's piece is one memory.copy), and the optimizer guard's Select and LogicalAnd.
  */
 import * as tf from '../../tf';
 import { pointerOf, simdKernels, type WasmBackendLike } from './module';
