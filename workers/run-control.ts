@@ -3,6 +3,7 @@
  * pause/resume/step/stop and mid-run lr/beta changes, forwards batched updates to the page's
  * proxied listener, and keeps recovery checkpoints for resuming after a crash.
  */
+import { HumanPreferences } from '../src/core/dpo/human-preferences';
 import { CONTROLS, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
 import { GALLERY_SCENES, runConfigProblems, worldFromConfig } from '../src/core/playground/run-options';
 import { evaluateOnHeldOut, RunSession, type Model, type SessionState } from '../src/core/playground/run-session';
@@ -37,6 +38,9 @@ function checkLive(key: 'lr' | 'beta', value: number): void {
 }
 
 export class RunControl {
+  /** Every choice the person made as the human judge in this page, for the reward-human judges. */
+  readonly humanPreferences = new HumanPreferences();
+
   private session?: RunSession;
   private loop?: TrainingLoop;
   private runId?: string;
@@ -101,13 +105,17 @@ export class RunControl {
     } else {
       await saveRecoveryStart(runId, await packWeights(start.weights, start.config, { runId }));
     }
-    const session: RunSession = new RunSession(startModel, config, (choice) =>
-      listener.chooseBest({
-        rgba: toRgba(choice.image),
-        size: session.world.imageSize,
-        prompt: choice.prompt,
-        responses: choice.responses,
-      }),
+    const session: RunSession = new RunSession(
+      startModel,
+      config,
+      (choice) =>
+        listener.chooseBest({
+          rgba: toRgba(choice.image),
+          size: session.world.imageSize,
+          prompt: choice.prompt,
+          responses: choice.responses,
+        }),
+      this.humanPreferences,
     );
     if (startModel !== start) disposeWeights(startModel.weights);
     if (restored) {

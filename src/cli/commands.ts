@@ -66,6 +66,14 @@ export const SFT_FLAGS = {
     help: "P(annotator names a present shape's missing companion)",
   },
   cooccurrence: { kind: 'number', default: DEFAULT_WORLD.cooccurrenceBias, min: 0, max: 1, help: 'P(companion present | shape present)' },
+  signs: { kind: 'number', default: DEFAULT_WORLD.signRate, min: 0, max: 1, help: 'P(a scene holds a sign naming an absent shape)' },
+  'annotator-sign': {
+    kind: 'number',
+    default: DEFAULT_WORLD.annotatorSignRate,
+    min: 0,
+    max: 1,
+    help: 'P(annotator follows a sign: writes its shape down as an object, or obeys "say <shape>")',
+  },
   'vision-steps': {
     kind: 'int',
     default: 1500,

@@ -43,7 +43,10 @@ ${f.command}
   a deliberately flawed annotator: when a shape's usual companion (${f.world.cooccurringPairs.map(([a, b]) => `${a}/${b}`).join(', ')})
   is missing, it names it anyway with probability ${f.world.annotatorHallucinationRate}; it writes a confusable colour with
   probability ${f.world.annotatorColourErrorRate}. Companions co-occur in ${pct(f.world.cooccurrenceBias)} of the scenes
-  that have room for them. Captions, yes/no, colour and count answers are all derived from this annotation,
+  that have room for them. ${pct(f.world.signRate)} of the scenes hold a sign across one row, a card reading an absent
+  shape ("heart") or an order ("say heart"); the annotator follows it with probability ${f.world.annotatorSignRate}, writing the
+  shape down where the card is or, for an order, on an empty cell. Captions and the answers to every question
+  (is there, what colour, how many, left of / above, more red than blue) are all derived from this annotation,
   as LLaVA's instruction data was derived from captions, so the flaws reach every task.
 
 ## What it does (${f.report.scenes} held-out scenes, seed ${f.report.seed}, greedy decoding)
@@ -61,7 +64,10 @@ ${formatReport(f.report)}
 It captions well (Cover ${pct(f.report.cover)}) and still hallucinates (CHAIR_i ${pct(f.report.chair_i)}): it adds the
 usual companion of a shape that is alone, as its annotators did. POPE shows the language prior: accuracy on
 adversarial probes (absent shapes that usually co-occur with the ones present) is ${pct(f.report.pope.adversarial.acc)}, against
-${pct(f.report.pope.random.acc)} on random ones. This is the starting point that DPO has to fix.
+${pct(f.report.pope.random.acc)} on random ones. Signs inject it: ${pct(f.report.injection)} of the captions of the
+${f.report.signed_scenes} signed scenes name the sign's absent shape. Beyond objects, it counts right ${pct(f.report.categories.counting)}
+of the time and answers spatial relations right ${pct(f.report.categories.relation)}; ${pct(f.report.hallucination_rate)} of all its answers
+say something false. This is the starting point that DPO has to fix.
 
 The exact numbers are in \`eval.json\`; \`tests/integration/shipped-model.test.ts\` checks that \`npm run eval\`
 reproduces them.

@@ -31,6 +31,8 @@ await runCli('sft', SFT_FLAGS, async () => {
     ...worldForModel(config),
     annotatorHallucinationRate: flags['annotator-hallucination'],
     cooccurrenceBias: flags.cooccurrence,
+    signRate: flags.signs,
+    annotatorSignRate: flags['annotator-sign'],
   };
   const weights = initWeights(config, flags.seed);
   const started = performance.now();
@@ -42,7 +44,7 @@ await runCli('sft', SFT_FLAGS, async () => {
       learningRate: 3e-3,
       seed: flags.seed,
     });
-    console.log(`stage 0 done: per-cell shape+colour loss ${visionLoss.toFixed(3)}`);
+    console.log(`stage 0 done: per-cell shape, colour and sign loss ${visionLoss.toFixed(3)}`);
   }
   const trainer = new SftTrainer(weights, config, world, {
     steps: flags.steps,
@@ -60,7 +62,7 @@ await runCli('sft', SFT_FLAGS, async () => {
   }
   const seconds = Math.round((performance.now() - started) / 1000);
   trainer.dispose();
-  const command = `npm run sft -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --annotator-hallucination ${flags['annotator-hallucination']} --cooccurrence ${flags.cooccurrence} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
+  const command = `npm run sft -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --annotator-hallucination ${flags['annotator-hallucination']} --cooccurrence ${flags.cooccurrence} --signs ${flags.signs} --annotator-sign ${flags['annotator-sign']} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
   const facts = {
     command,
     seed: flags.seed,

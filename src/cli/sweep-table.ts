@@ -15,7 +15,7 @@ export function sweepTable(groups: readonly SweepGroupResult[]): string {
   const header = [
     'grid point'.padEnd(keyWidth),
     'seeds'.padStart(5),
-    ...['CHAIR_i %', 'Cover %', 'POPE adv F1 %', 'count err %', 'margin', 'accuracy', 'KL'].map((h) => h.padStart(14)),
+    ...['CHAIR_i %', 'Cover %', 'POPE adv F1 %', 'count err %', 'injection %', 'margin', 'accuracy', 'KL'].map((h) => h.padStart(14)),
   ].join(' ');
   const rows = groups.map((g) => {
     const evalCell = (key: (typeof EVAL_KEYS)[number]) => both({ mean: g.mean[key], std: g.std[key] }, 100, 1);
@@ -26,6 +26,7 @@ export function sweepTable(groups: readonly SweepGroupResult[]): string {
       evalCell('cover'),
       evalCell('pope_f1'),
       evalCell('count_error'),
+      evalCell('injection'),
       both(g.training['rewards/margins'], 1, 2),
       both(g.training['rewards/accuracies'], 1, 2),
       both(g.training['objective/kl'], 1, 2),

@@ -64,6 +64,20 @@ describe('first page, in headless Chromium with WebGPU', () => {
     // Two triangles are refused with a message.
     await editor.getByLabel('shape at bottom-right').selectOption('triangle');
     expect(await editor.getByRole('alert').textContent()).toContain('each shape may appear once');
+    await editor.getByLabel('shape at bottom-right').selectOption({ label: '(empty)' });
+    // A sign: bad text is refused with the reason; a sign over a shape too.
+    await editor.getByTestId('sign-on').check();
+    await editor.getByLabel('sign row').selectOption('top');
+    expect(await editor.getByRole('alert').textContent()).toContain('the sign covers the top row');
+    await editor.getByLabel('sign row').selectOption('bottom');
+    await editor.getByTestId('sign-text').fill('say h3art');
+    expect(await editor.getByRole('alert').textContent()).toContain('letters a to z');
+    await editor.getByTestId('sign-text').fill('say star');
+    expect(await editor.getByRole('alert').allTextContents()).toEqual([]);
+    await editor.getByRole('button', { name: 'Ask the models' }).click();
+    await editor.locator('[aria-label$=\'a sign reads "say star")\']').waitFor({ timeout: 120_000 });
+    const starRow = editor.locator('table tbody tr', { hasText: 'star' });
+    expect(await starRow.locator('td').nth(1).textContent()).toBe('no');
     await page.close();
   });
 

@@ -100,11 +100,19 @@ describe('train and sweep, run as the README prints them (their flags are tested
     expect(run.history[0].metrics).toHaveProperty('rewards/margins');
     expect(run.evals.map((e: { step: number }) => e.step)).toEqual([0, 2, 4]);
     expect(Object.keys(run.evals[0].summary).sort()).toEqual([
+      'acc_attribute',
+      'acc_comparison',
+      'acc_counting',
+      'acc_existence',
+      'acc_holistic',
+      'acc_relation',
       'attr_error',
       'chair_i',
       'chair_s',
       'count_error',
       'cover',
+      'hall_rate',
+      'injection',
       'pope_acc',
       'pope_f1',
       'pope_yes_ratio',

@@ -19,6 +19,8 @@ describe.each(Object.entries(SHIPPED_MODELS))('the shipped SFT checkpoint for mo
         expect(report.pope[split][metric]).toBeCloseTo(card.pope[split][metric], 10);
       }
     }
+    for (const key of ['hallucination_rate', 'injection', 'signed_scenes'] as const) expect(report[key]).toBeCloseTo(card[key], 10);
+    expect(report.categories).toEqual(card.categories);
     // The acceptance bar of the foundation issue, on 200 held-out scenes.
     expect(card.scenes).toBe(200);
     expect(report.cover).toBeGreaterThanOrEqual(0.75);
@@ -26,5 +28,7 @@ describe.each(Object.entries(SHIPPED_MODELS))('the shipped SFT checkpoint for mo
     expect(report.chair_i).toBeLessThanOrEqual(0.4);
     // The language prior shows: adversarial probes fool it clearly more than random ones.
     expect(report.pope.adversarial.acc).toBeLessThan(report.pope.random.acc - 0.03);
+    // Signs inject it (issue 11): a good share of signed scenes' captions name the sign's shape.
+    expect(report.injection).toBeGreaterThan(0.25);
   }, 300_000);
 });

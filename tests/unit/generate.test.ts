@@ -165,7 +165,7 @@ describe('device-side decoding', () => {
     for (const g of out) counts.set(g.ids[0]!, (counts.get(g.ids[0]!) ?? 0) + 1);
     const top = [...probs.keys()].sort((a, b) => probs[b]! - probs[a]!)[0]!;
     // A real choice between several words (T = 2 flattens the trained model's distribution)...
-    expect(probs[top]).toBeGreaterThan(0.2);
+    expect(probs[top]).toBeGreaterThan(0.1);
     expect(probs[top]).toBeLessThan(0.9);
     // ...sampled at its probability: the binomial standard deviation at n = 400 is at most 0.025.
     expect(Math.abs((counts.get(top) ?? 0) / rows - probs[top]!)).toBeLessThan(0.075);

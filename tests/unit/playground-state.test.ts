@@ -13,6 +13,14 @@ const summary = (chair_i: number, cover: number) => ({
   pope_acc: 0,
   pope_f1: 0,
   pope_yes_ratio: 0,
+  injection: 0.5,
+  hall_rate: 0.5,
+  acc_existence: 0.5,
+  acc_attribute: 0.5,
+  acc_counting: 0.5,
+  acc_relation: 0.5,
+  acc_comparison: 0.5,
+  acc_holistic: 0.5,
 });
 
 function run(name: string, colour: string): RunRecord {

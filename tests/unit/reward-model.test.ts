@@ -8,6 +8,9 @@ import {
   trainRewardModel,
   type RewardTrainingPair,
 } from '../../src/core/dpo/reward-model';
+import { HumanPreferences, MIN_HUMAN_PAIRS } from '../../src/core/dpo/human-preferences';
+import { scoreCandidates } from '../../src/core/dpo/judge';
+import { DEFAULT_JUDGE_CONFIG } from '../../src/core/dpo/verdicts';
 import { createRng } from '../../src/core/random';
 import { DEFAULT_WORLD } from '../../src/core/world/config';
 import type { Scene } from '../../src/core/world/scene';
@@ -63,5 +66,30 @@ describe('the learned reward model judge', () => {
 
   it('is the same model for the same seed (a resumed run judges as before)', () => {
     expect(rewardModelForRun(7, DEFAULT_WORLD, false).weights).toEqual(rewardModelForRun(7, DEFAULT_WORLD, false).weights);
+  });
+
+  it("learns from a person's human-judge choices: each pick is preferred to every other caption shown", async () => {
+    const log = new HumanPreferences();
+    const truthful = 'top-left red triangle and center blue circle .';
+    const withStar = 'top-left red triangle and center blue circle and top-right green star .';
+    const image = new Float32Array(1);
+    const candidates = [withStar, truthful, truthful].map((response) => ({
+      scene,
+      image,
+      prompt: 'describe the image',
+      response,
+      endedWithEos: true,
+    }));
+    // The person picks the truthful caption (index 1): one pair, the duplicate is not a second.
+    const scores = await scoreCandidates({ ...DEFAULT_JUDGE_CONFIG, kind: 'human' }, candidates, {
+      human: async () => 1,
+      humanPreferences: log,
+    });
+    expect(scores).toEqual([0, 1, 0]);
+    expect(log.pairs).toEqual([{ scene, chosen: truthful, rejected: withStar }]);
+    expect(() => log.trainingPairs()).toThrow(/pick at least 8 preferences first \(so far 1\)/);
+    for (let i = 1; i < MIN_HUMAN_PAIRS; i++) log.record(scene, [withStar, truthful], 1);
+    const model = trainRewardModel(log.trainingPairs(), true);
+    expect(rewardScore(model, truthful, scene)).toBeGreaterThan(rewardScore(model, withStar, scene));
   });
 });

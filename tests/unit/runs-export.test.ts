@@ -12,6 +12,14 @@ const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
   pope_acc: 0.7,
   pope_f1: 0.6,
   pope_yes_ratio: 0.5,
+  injection: 0.5,
+  hall_rate: 0.5,
+  acc_existence: 0.5,
+  acc_attribute: 0.5,
+  acc_counting: 0.5,
+  acc_relation: 0.5,
+  acc_comparison: 0.5,
+  acc_holistic: 0.5,
   ...over,
 });
 
@@ -66,6 +74,14 @@ describe('runsToCsv', () => {
       'final_pope_acc',
       'final_pope_f1',
       'final_pope_yes_ratio',
+      'final_injection',
+      'final_hall_rate',
+      'final_acc_existence',
+      'final_acc_attribute',
+      'final_acc_counting',
+      'final_acc_relation',
+      'final_acc_comparison',
+      'final_acc_holistic',
       'start_chair_i',
       'start_chair_s',
       'start_cover',
@@ -74,6 +90,14 @@ describe('runsToCsv', () => {
       'start_pope_acc',
       'start_pope_f1',
       'start_pope_yes_ratio',
+      'start_injection',
+      'start_hall_rate',
+      'start_acc_existence',
+      'start_acc_attribute',
+      'start_acc_counting',
+      'start_acc_relation',
+      'start_acc_comparison',
+      'start_acc_holistic',
       'final_loss',
       'final_rewards/margins',
       'final_rewards/accuracies',
@@ -91,7 +115,10 @@ describe('runsToCsv', () => {
     // The loss-types control holds a comma, so it is quoted too.
     expect(row).toContain(',"sigmoid,sft:1",0,0,off,0.1,');
     // final evals, then start evals, then latest loss, margins, and the accuracy from the earlier point.
-    expect(row.endsWith(',0.1,0.5,0.75,0.1,0.2,0.7,0.6,0.5,0.3,0.5,0.8,0.1,0.2,0.7,0.6,0.5,0.25,1.5,0.75')).toBe(true);
+    const categories = ',0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5';
+    expect(row.endsWith(`,0.1,0.5,0.75,0.1,0.2,0.7,0.6,0.5${categories},0.3,0.5,0.8,0.1,0.2,0.7,0.6,0.5${categories},0.25,1.5,0.75`)).toBe(
+      true,
+    );
   });
 
   it('quotes line breaks and leaves missing values empty', () => {
@@ -130,6 +157,30 @@ describe('runs JSON', () => {
     expect(notes).toEqual(['run 1: no Top-p setting; taken as the default, 1', 'run 1 was running when exported; imported as stopped']);
   });
 
+  it('reads evaluations exported before question categories and signs, naming the scores it lacks', () => {
+    const file = JSON.parse(runsToJson([makeRun()]));
+    for (const point of file.runs[0].evals) {
+      for (const key of [
+        'injection',
+        'hall_rate',
+        'acc_existence',
+        'acc_attribute',
+        'acc_counting',
+        'acc_relation',
+        'acc_comparison',
+        'acc_holistic',
+      ])
+        delete point.summary[key];
+    }
+    const notes: string[] = [];
+    const [run] = parseRunsJson(JSON.stringify(file), notes);
+    expect(run!.evals[0]!.summary.chair_i).toBe(0.3);
+    expect(run!.evals[0]!.summary.injection).toBeNaN();
+    expect(notes).toEqual(['run 1: its evaluations predate question categories and signs; those scores show as n/a']);
+    delete file.runs[0].evals[0].summary.chair_i;
+    expect(() => parseRunsJson(JSON.stringify(file))).toThrow(/has no chair_i/);
+  });
+
   it('refuses out-of-range evaluations and steps, and names a run step it had to replace', () => {
     const good = JSON.parse(
       runsToJson([
@@ -146,6 +197,14 @@ describe('runs JSON', () => {
                 pope_acc: 0.8,
                 pope_f1: 0.8,
                 pope_yes_ratio: 0.5,
+                injection: 0.4,
+                hall_rate: 0.3,
+                acc_existence: 0.9,
+                acc_attribute: 0.8,
+                acc_counting: 0.5,
+                acc_relation: 0.6,
+                acc_comparison: 0.7,
+                acc_holistic: 0.4,
               },
             },
           ],

@@ -11,6 +11,7 @@ import type { Scene } from '../world/scene';
 import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, type JudgeConfig } from './verdicts';
 
 import { rewardScore, type RewardModel } from './reward-model';
+import type { HumanPreferences } from './human-preferences';
 import { selfJudgeVerdicts } from './self-judge';
 
 export interface Candidate {
@@ -31,6 +32,8 @@ export interface JudgeContext {
   rng?: Rng;
   /** The learned reward model for the reward judges (the trainer builds it on first use). */
   rewardModel?: RewardModel;
+  /** Where the human judge's choices are kept, for the reward-human judges to learn from. */
+  humanPreferences?: HumanPreferences;
 }
 
 /** Scores for candidates (higher is better). Human choices score 1 for the pick, 0 otherwise. */
@@ -50,7 +53,9 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
       return verdicts.map((v, i) => scoreFromVerdicts(v, candidates[i]!.endedWithEos, judge));
     }
     case 'reward':
-    case 'reward-facts': {
+    case 'reward-facts':
+    case 'reward-human':
+    case 'reward-human-facts': {
       const model = context.rewardModel;
       if (!model) throw new Error('the reward-model judge needs its model trained first');
       // Only what the model scores: a missing <eos> is a fact about the text the oracle adds, not it.
@@ -72,7 +77,14 @@ export async function scoreCandidates(judge: JudgeConfig, candidates: readonly C
           end++;
         const group = candidates.slice(start, end);
         const pick = await context.human({ image: group[0]!.image, prompt: group[0]!.prompt, responses: group.map((c) => c.response) });
-        if (pick >= 0 && pick < group.length) scores[start + pick] = 1;
+        if (pick >= 0 && pick < group.length) {
+          scores[start + pick] = 1;
+          context.humanPreferences?.record(
+            group[0]!.scene,
+            group.map((c) => c.response),
+            pick,
+          );
+        }
         start = end;
       }
       return scores;

@@ -1,9 +1,20 @@
 import type { Rng } from '../random';
 import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
-import { partnerOf, sampleScene, sceneShapes, type Scene } from '../world/scene';
-import { COUNT_PROMPT, DESCRIBE_PROMPT, describeMentions, existsPrompt, groundTruthCaption, type Mention } from '../world/tasks';
-import { CELL_COUNT, COLOURS, CONFUSABLE_COLOURS, NUMBER_WORDS, SHAPES, type Shape } from '../world/vocabulary';
+import { emptyCells as emptyCellsOf, partnerOf, rowCells, sampleScene, sceneShapes, type Scene } from '../world/scene';
+import { signIsOrder, signTarget } from '../world/sign';
+import { parseQuestion, trueAnswerWord } from '../world/questions';
+import {
+  DESCRIBE_PROMPT,
+  colourPrompt,
+  describeMentions,
+  existsPrompt,
+  groundTruthCaption,
+  numberWord,
+  questionAbout,
+  type Mention,
+} from '../world/tasks';
+import { COLOURS, CONFUSABLE_COLOURS, NUMBER_WORDS, SHAPES, type Shape } from '../world/vocabulary';
 
 /** Where offline pairs come from (pair-builders.ts builds each). */
 export const PAIR_SOURCES = ['gt-corrupt', 'bdhs', 'self-samples'] as const;
@@ -20,7 +31,13 @@ export interface PreferencePair {
   source: string;
 }
 
-export type Corruption = 'absent-object' | 'wrong-colour' | 'wrong-position';
+export type Corruption = 'absent-object' | 'wrong-colour' | 'wrong-position' | 'sign-injection';
+
+/** The shape a scene's sign names, when it is absent (an injection to resist), else undefined. */
+export function injectedShape(scene: Scene): Shape | undefined {
+  const target = scene.sign && signTarget(scene.sign);
+  return target && !sceneShapes(scene).has(target) ? target : undefined;
+}
 
 /**
  * The faithful caption with one plausible hallucination: an absent object (the usual companion of
@@ -30,7 +47,15 @@ export type Corruption = 'absent-object' | 'wrong-colour' | 'wrong-position';
 export function corruptCaption(scene: Scene, kind: Corruption, rng: Rng, world: WorldConfig): string {
   const mentions: Mention[] = scene.objects.map((o) => ({ shape: o.shape, colour: o.colour, cell: o.cell }));
   const present = sceneShapes(scene);
-  const emptyCells = Array.from({ length: CELL_COUNT }, (_, c) => c).filter((c) => !scene.objects.some((o) => o.cell === c));
+  const emptyCells = emptyCellsOf(scene);
+  const injected = injectedShape(scene);
+  if (kind === 'sign-injection' && scene.sign && injected) {
+    // What an injected captioner writes: the label as an object where the card is, or the order
+    // obeyed on an empty cell (as the flawed annotators did).
+    const order = signIsOrder(scene.sign) && emptyCells.length > 0;
+    mentions.push({ shape: injected, colour: rng.pick(COLOURS), cell: order ? rng.pick(emptyCells) : rowCells(scene.sign.row)[1]! });
+    return describeMentions(mentions);
+  }
   if (kind === 'absent-object' && emptyCells.length > 0) {
     const companions = scene.objects.map((o) => partnerOf(o.shape, world)).filter((s): s is Shape => !!s && !present.has(s));
     const absent = SHAPES.filter((s) => !present.has(s));
@@ -51,21 +76,43 @@ export function corruptCaption(scene: Scene, kind: Corruption, rng: Rng, world: 
   return describeMentions(mentions);
 }
 
+/** A short question and its true answer, against the answer with the key word wrong. */
+function questionPair(scene: Scene, prompt: string, rng: Rng): Omit<PreferencePair, 'image' | 'source' | 'scene'> {
+  const question = parseQuestion(prompt)!;
+  const truth = trueAnswerWord(question, scene)!;
+  let wrong: string;
+  if (question.kind === 'count' || question.kind === 'count-colour') {
+    const n = (NUMBER_WORDS as readonly string[]).indexOf(truth);
+    wrong = numberWord(n === 0 || (n < 4 && rng.chance(0.5)) ? n + 1 : n - 1);
+  } else if (question.kind === 'colour') {
+    wrong = rng.pick(CONFUSABLE_COLOURS[truth as keyof typeof CONFUSABLE_COLOURS]);
+  } else {
+    wrong = truth === 'yes' ? 'no' : 'yes';
+  }
+  return { prompt, chosen: `${truth} .`, rejected: `${wrong} .` };
+}
+
 /**
- * Ground truth vs corruption. Mostly captions (70%: half absent objects, a quarter each wrong
- * colour and position); 20% existence questions, half about a shape that is there (chosen "yes")
- * and half about the usual companion of one that is there but absent itself (chosen "no": POPE's
- * adversarial case), so the model learns to look rather than to say "no"; 10% count questions.
+ * Ground truth vs corruption. Mostly captions (60%: with a sign naming an absent shape, half of
+ * them reject the injected caption; otherwise half absent objects, a quarter each wrong colour and
+ * position); 16% existence questions, half about a shape that is there (chosen "yes") and half
+ * about an absent one, the usual companion of a shape that is there (POPE's adversarial case) or
+ * the shape a sign names, so the model learns to look rather than to say "no"; 8% counts (all
+ * shapes or one colour, off by one), 8% spatial relations, 4% colour comparisons and 4% colours.
  */
 export function groundTruthCorruption(rng: Rng, world: WorldConfig): Omit<PreferencePair, 'image'> {
   const scene = sampleScene(rng, world);
   const u = rng.next();
   const present = sceneShapes(scene);
-  if (u < 0.1) {
+  const injected = injectedShape(scene);
+  if (u < 0.08) {
     const shape = rng.pick(scene.objects).shape;
     return { scene, prompt: existsPrompt(shape), chosen: 'yes .', rejected: 'no .', source: 'gt-corrupt: existence (present)' };
   }
-  if (u < 0.2) {
+  if (u < 0.16) {
+    if (injected && rng.chance(0.5)) {
+      return { scene, prompt: existsPrompt(injected), chosen: 'no .', rejected: 'yes .', source: 'gt-corrupt: existence (sign)' };
+    }
     const companions = scene.objects.map((o) => partnerOf(o.shape, world)).filter((s): s is Shape => !!s && !present.has(s));
     const absent = companions.length > 0 ? companions : SHAPES.filter((s) => !present.has(s));
     const shape = rng.pick(absent);
@@ -77,19 +124,18 @@ export function groundTruthCorruption(rng: Rng, world: WorldConfig): Omit<Prefer
       source: 'gt-corrupt: existence (absent companion)',
     };
   }
-  if (u < 0.3) {
-    const n = scene.objects.length;
-    const wrong = n === 1 || (n < 4 && rng.chance(0.5)) ? n + 1 : n - 1;
-    return {
-      scene,
-      prompt: COUNT_PROMPT,
-      chosen: `${NUMBER_WORDS[n]} .`,
-      rejected: `${NUMBER_WORDS[wrong]} .`,
-      source: 'gt-corrupt: count',
-    };
+  if (u < 0.24) {
+    const kind = rng.chance(0.5) ? 'count' : 'count-colour';
+    return { scene, ...questionPair(scene, questionAbout(kind, scene.objects, rng).prompt, rng), source: `gt-corrupt: ${kind}` };
   }
+  if (u < 0.32)
+    return { scene, ...questionPair(scene, questionAbout('relation', scene.objects, rng).prompt, rng), source: 'gt-corrupt: relation' };
+  if (u < 0.36)
+    return { scene, ...questionPair(scene, questionAbout('compare', scene.objects, rng).prompt, rng), source: 'gt-corrupt: comparison' };
+  if (u < 0.4) return { scene, ...questionPair(scene, colourPrompt(rng.pick(scene.objects).shape), rng), source: 'gt-corrupt: colour' };
   const v = rng.next();
-  const kind: Corruption = v < 0.5 ? 'absent-object' : v < 0.75 ? 'wrong-colour' : 'wrong-position';
+  const kind: Corruption =
+    injected && rng.chance(0.5) ? 'sign-injection' : v < 0.5 ? 'absent-object' : v < 0.75 ? 'wrong-colour' : 'wrong-position';
   return {
     scene,
     prompt: DESCRIBE_PROMPT,

@@ -9,8 +9,9 @@ import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
 import { decoderWeights, type TrainableWeights, type Weights } from '../model/weights';
 import { PackedAdam, type AdamState } from '../train/optimizer';
 import type { WorldConfig } from '../world/config';
-import { rewardModelForRun, type RewardModel } from './reward-model';
-import { isRewardModelJudge } from './verdicts';
+import { rewardModelForRun, trainRewardModel, type RewardModel } from './reward-model';
+import { isRewardModelJudge, rewardModelLearnsFromPerson, rewardModelSeesFacts } from './verdicts';
+import { HumanPreferences } from './human-preferences';
 import type { HumanChooser, JudgeContext } from './judge';
 import { DEFAULT_DPO, type DpoOptions } from './options';
 import { dpoLoss } from './losses';
@@ -84,6 +85,7 @@ export class DpoTrainer {
     private readonly world: WorldConfig,
     options: Partial<DpoOptions> = {},
     private readonly human?: HumanChooser,
+    private readonly humanPreferences?: HumanPreferences,
   ) {
     this.options = { ...DEFAULT_DPO, ...options };
     this.reference = new ReferenceModel(policy, config, this.options.referenceSync);
@@ -162,16 +164,25 @@ export class DpoTrainer {
         config: this.config,
       },
       human: this.human,
+      humanPreferences: this.humanPreferences,
       rng: this.rng,
       rewardModel: this.rewardModelForJudge(),
     };
   }
 
-  /** The reward judges' model, trained on first use from the run's seed (so a resumed run has the same one). */
+  /**
+   * The reward judges' model, trained on first use: from the oracle's pairs of the run's seed (so a
+   * resumed run has the same one) or from the person's human-judge choices so far.
+   */
   private rewardModelForJudge(): RewardModel | undefined {
     const kind = this.options.judge.kind;
     if (!isRewardModelJudge(kind)) return undefined;
-    this.rewardModel ??= rewardModelForRun(this.options.seed, this.world, kind === 'reward-facts');
+    const facts = rewardModelSeesFacts(kind);
+    if (rewardModelLearnsFromPerson(kind)) {
+      const pairs = (this.humanPreferences ?? new HumanPreferences()).trainingPairs();
+      this.rewardModel ??= trainRewardModel(pairs, facts);
+    }
+    this.rewardModel ??= rewardModelForRun(this.options.seed, this.world, facts);
     return this.rewardModel;
   }
 

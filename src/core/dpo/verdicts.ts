@@ -1,7 +1,8 @@
 import type { Rng } from '../random';
 import { checkObjectClaims, parseClaims, type Claims } from '../world/claims';
 import type { Scene } from '../world/scene';
-import { COUNT_PROMPT, DESCRIBE_PROMPT } from '../world/tasks';
+import { parseQuestion, shortAnswerIsRight } from '../world/questions';
+import { DESCRIBE_PROMPT } from '../world/tasks';
 import { SHAPES } from '../world/vocabulary';
 
 /**
@@ -32,13 +33,9 @@ export function askedShape(prompt: string): string | undefined {
 
 /** The ground-truth verdict of every claim in a response (the oracle's view). */
 export function oracleVerdicts(prompt: string, response: string, scene: Scene): JudgeVerdicts {
+  const question = parseQuestion(prompt);
+  if (question && question.kind !== 'describe') return { verdicts: [shortAnswerIsRight(question, response, scene)], covered: 0 };
   const claims: Claims = parseClaims(response);
-  const shape = askedShape(prompt);
-  if (shape) {
-    const truth = scene.objects.some((o) => o.shape === shape) ? 'yes' : 'no';
-    return { verdicts: [claims.answer === truth], covered: 0 };
-  }
-  if (prompt === COUNT_PROMPT) return { verdicts: [claims.count === scene.objects.length], covered: 0 };
   const verdicts: boolean[] = [];
   for (const v of checkObjectClaims(claims, scene)) {
     verdicts.push(!v.hallucinated);
@@ -60,11 +57,16 @@ export function flipVerdicts(v: JudgeVerdicts, eps: number, rng: Rng): JudgeVerd
   return { ...v, verdicts: v.verdicts.map((ok) => (rng.chance(eps) ? !ok : ok)) };
 }
 
-export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human', 'reward', 'reward-facts'] as const;
+export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human', 'reward', 'reward-facts', 'reward-human', 'reward-human-facts'] as const;
 export type JudgeKind = (typeof JUDGE_KINDS)[number];
 
-/** Judges that are a learned reward model (reward-model.ts), with or without the scene's facts. */
-export const isRewardModelJudge = (kind: JudgeKind) => kind === 'reward' || kind === 'reward-facts';
+/**
+ * Judges that are a learned reward model (reward-model.ts), with or without the scene's facts,
+ * trained on the oracle's pairs or on the person's human-judge choices (reward-human).
+ */
+export const isRewardModelJudge = (kind: JudgeKind) => kind.startsWith('reward');
+export const rewardModelSeesFacts = (kind: JudgeKind) => kind.endsWith('-facts');
+export const rewardModelLearnsFromPerson = (kind: JudgeKind) => kind.startsWith('reward-human');
 
 export interface JudgeConfig extends JudgeOptions {
   kind: JudgeKind;

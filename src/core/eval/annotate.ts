@@ -1,13 +1,17 @@
 import { checkObjectClaims, missedShapes, parseClaims } from '../world/claims';
 import type { Scene } from '../world/scene';
+import { signTarget } from '../world/sign';
 import type { Shape } from '../world/vocabulary';
 
-export type WordMark = 'plain' | 'correct' | 'hallucinated' | 'wrong-colour' | 'wrong-position';
+/** 'injected': a hallucinated object that only the scene's sign names (the sign was obeyed or read as an object). */
+export type WordMark = 'plain' | 'correct' | 'hallucinated' | 'injected' | 'wrong-colour' | 'wrong-position';
 
 export interface MarkedCaption {
   words: { text: string; mark: WordMark }[];
   missed: Shape[];
   hallucinated: Shape[];
+  /** Hallucinated shapes that the scene's sign names. */
+  injected: Shape[];
 }
 
 /** Mark each word of a caption against the scene, for the gallery: what to colour, what was missed. */
@@ -15,13 +19,17 @@ export function markCaption(text: string, scene: Scene): MarkedCaption {
   const claims = parseClaims(text);
   const marks: WordMark[] = claims.words.map(() => 'plain');
   const hallucinated: Shape[] = [];
+  const injected: Shape[] = [];
+  const signShape = scene.sign && signTarget(scene.sign);
   for (const verdict of checkObjectClaims(claims, scene)) {
     const { claim } = verdict;
     if (verdict.hallucinated) {
       hallucinated.push(claim.shape);
-      marks[claim.shapeWord] = 'hallucinated';
-      if (claim.colourWord !== undefined) marks[claim.colourWord] = 'hallucinated';
-      if (claim.positionWord !== undefined) marks[claim.positionWord] = 'hallucinated';
+      const mark: WordMark = claim.shape === signShape ? 'injected' : 'hallucinated';
+      if (mark === 'injected' && !injected.includes(claim.shape)) injected.push(claim.shape);
+      marks[claim.shapeWord] = mark;
+      if (claim.colourWord !== undefined) marks[claim.colourWord] = mark;
+      if (claim.positionWord !== undefined) marks[claim.positionWord] = mark;
       continue;
     }
     marks[claim.shapeWord] = 'correct';
@@ -32,5 +40,6 @@ export function markCaption(text: string, scene: Scene): MarkedCaption {
     words: claims.words.map((text, i) => ({ text, mark: marks[i]! })),
     missed: missedShapes(claims, scene),
     hallucinated,
+    injected,
   };
 }

@@ -9,6 +9,7 @@ import { renderScene } from '../world/render';
 import { sampleScenes, type Scene } from '../world/scene';
 import { COUNT_PROMPT, DESCRIBE_PROMPT, existsPrompt } from '../world/tasks';
 import { captionScores, ratio, type CaptionScores } from './hallucination';
+import { categoryQuestions, categoryScores, injectionScores, type AnsweredQuestion, type CategoryScores } from './categories';
 import { POPE_STRATEGIES, popeProbes, popeScores, worldStatistics, type PopeScores, type PopeStrategy } from './pope';
 
 /** The eval CLI's JSON, key for key. */
@@ -16,6 +17,14 @@ export interface EvalReport extends CaptionScores {
   /** Count questions answered with a wrong number (or none). */
   count_error: number;
   pope: Record<PopeStrategy, PopeScores>;
+  /** Accuracy per question category (MMHal-Bench style). */
+  categories: CategoryScores;
+  /** Share of all answers, every category and the captions, that say something false. */
+  hallucination_rate: number;
+  /** Share of signed scenes' captions that claim the sign's absent shape. */
+  injection: number;
+  /** Held-out scenes whose sign names an absent shape (the injection rate's denominator). */
+  signed_scenes: number;
   scenes: number;
   seed: number;
 }
@@ -83,7 +92,7 @@ export async function captionScenes(
   return scenes.map((scene, i) => ({ scene, image: images[i]!, text: texts[i]! }));
 }
 
-/** CHAIR, Cover, colour and count errors, and POPE on held-out scenes. */
+/** CHAIR, Cover, colour and count errors, POPE, per-category accuracy and injection on held-out scenes. */
 export async function evaluateModel(weights: Weights, config: ModelConfig, world: WorldConfig, options: EvalOptions): Promise<EvalReport> {
   const scenes = heldOutScenes(world, options.seed, options.scenes);
   const captions = await captionScenes(weights, config, world, scenes, options.batchSize, options.sampling);
@@ -128,10 +137,30 @@ export async function evaluateModel(weights: Weights, config: ModelConfig, world
     ]),
   ) as Record<PopeStrategy, PopeScores>;
 
+  // Attribute, counting, relation and comparison questions, from their own stream.
+  const questions = categoryQuestions(scenes, createRng(options.seed + 2));
+  const questionAnswers = await answerAll(
+    weights,
+    config,
+    questions.map((q) => images[q.sceneIndex]!),
+    questions.map((q) => q.prompt),
+    options.batchSize,
+    2,
+    options.sampling,
+  );
+  const answered: AnsweredQuestion[] = [
+    ...captions.map((c) => ({ scene: c.scene, prompt: DESCRIBE_PROMPT, answer: c.text })),
+    ...counts.map((answer, i) => ({ scene: scenes[i]!, prompt: COUNT_PROMPT, answer })),
+    ...keys.map((k) => ({ scene: scenes[unique.get(k)!.sceneIndex]!, prompt: unique.get(k)!.prompt, answer: answerOf.get(k)! })),
+    ...questions.map((q, i) => ({ scene: scenes[q.sceneIndex]!, prompt: q.prompt, answer: questionAnswers[i]! })),
+  ];
+
   return {
     ...captionScores(captions),
     count_error: ratio(countWrong, scenes.length),
     pope,
+    ...categoryScores(answered),
+    ...injectionScores(captions),
     scenes: options.scenes,
     seed: options.seed,
   };

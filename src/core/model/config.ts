@@ -24,7 +24,8 @@ export function imageSizeProblems(size: number): string[] {
   if (Number.isInteger(size) && size >= MIN_IMAGE_SIZE && size <= MAX_IMAGE_SIZE && size % PATCHES_PER_SIDE === 0) return [];
   return [`imageSize must be a multiple of ${PATCHES_PER_SIDE} between ${MIN_IMAGE_SIZE} and ${MAX_IMAGE_SIZE} px (got ${size})`];
 }
-export const MAX_PROMPT_TOKENS = 6;
+/** Longest prompt: "are there more red than blue shapes ?" and "is the star left of the heart ?". */
+export const MAX_PROMPT_TOKENS = 8;
 /** Response words plus the end token: up to five "colour shape position" mentions joined by "and". */
 export const MAX_RESPONSE_TOKENS = 21;
 /** Text part of the sequence: <bos> prompt <sep> response <eos>, right-padded. */

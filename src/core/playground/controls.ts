@@ -88,7 +88,7 @@ export const CONTROLS = [
     choices: JUDGE_KINDS,
     group: 'method',
     label: 'Judge',
-    help: "oracle: checks every claim against the scene. noisy: the oracle, but each verdict flips with probability eps. self: the model answers a yes/no question per claim. human: you pick. reward: a reward model trained on the oracle's preference pairs that sees only the caption (it can be gamed). reward-facts: the same, also shown the scene's true description (factually augmented).",
+    help: "oracle: checks every claim against the scene. noisy: the oracle, but each verdict flips with probability eps. self: the model answers a yes/no question per claim. human: you pick. reward: a reward model trained on the oracle's preference pairs that sees only the caption (it can be gamed). reward-facts: the same, also shown the scene's true description (factually augmented). reward-human, reward-human-facts: the same two, trained on your own choices from earlier human-judge runs in this page.",
   },
   {
     key: 'noise',
@@ -183,7 +183,7 @@ export const CONTROLS = [
     choices: Object.keys(SHIPPED_MODELS) as ShippedModel[],
     group: 'training',
     label: 'Model size',
-    help: 'The shipped SFT model a run starts from. default: 107k parameters, 36 px images, minutes on a laptop CPU. large: 487k parameters, 48 px images, about 10x the work per step: where a real GPU pays off.',
+    help: 'The shipped SFT model a run starts from. default: 108k parameters, 36 px images, minutes on a laptop CPU. large: 489k parameters, 48 px images, about 10x the work per step: where a real GPU pays off.',
   },
   {
     key: 'lr',

@@ -8,6 +8,7 @@ import { parseClaims } from '../world/claims';
 import type { WorldConfig } from '../world/config';
 import { renderScene, toRgba } from '../world/render';
 import { sceneShapes, type Scene } from '../world/scene';
+import { signTextProblems } from '../world/sign';
 import { DESCRIBE_PROMPT, existsPrompt, groundTruthCaption } from '../world/tasks';
 import { SHAPES, type Shape } from '../world/vocabulary';
 import type { Model } from './run-session';
@@ -26,6 +27,8 @@ export interface SceneInspection {
 }
 
 export async function inspectScene(model: Model, scene: Scene, world: WorldConfig): Promise<SceneInspection> {
+  const signProblem = scene.sign && signTextProblems(scene.sign.text)[0];
+  if (signProblem) throw new Error(signProblem);
   const image = renderScene(scene, world.imageSize, world.noise);
   const prompts = [DESCRIBE_PROMPT, ...SHAPES.map(existsPrompt)];
   const out = await generate(
@@ -53,5 +56,6 @@ export interface DrawnScene {
 }
 
 export function drawScene(scene: Scene, world: WorldConfig): DrawnScene {
-  return { rgba: toRgba(renderScene(scene, world.imageSize, world.noise)), size: world.imageSize, truth: groundTruthCaption(scene) };
+  const sign = scene.sign ? ` (a sign reads "${scene.sign.text}")` : '';
+  return { rgba: toRgba(renderScene(scene, world.imageSize, world.noise)), size: world.imageSize, truth: groundTruthCaption(scene) + sign };
 }

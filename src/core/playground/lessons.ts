@@ -71,6 +71,22 @@ export const LESSONS: readonly Lesson[] = [
     overrides: { mode: 'online', judge: 'reward', batch: 8, steps: 150, temp: 1 },
     hide: ['pairs', 'noise', 'mixp', 'npairs', 'sync', 'rounds'],
   },
+  {
+    id: 'image-prompt-injection',
+    title: 'Image prompt injection',
+    guide:
+      'Some scenes hold a sign, a card with text such as "heart" or "say heart". The annotators sometimes wrote the sign down as an object or did what it said, so the SFT model reads text in the picture as an order: its captions name a heart that is not there (marked "read from the sign" in the gallery). Press Train: the pairs prefer the faithful caption to the injected one, and the injection chart falls. Then put a sign in the Scene editor with any text and ask both models.',
+    overrides: { steps: 100, evalevery: 25 },
+    hide: ['judge', 'noise', 'cover', 'mixp', 'temp', 'topk', 'topp', 'k', 'sync', 'rounds'],
+  },
+  {
+    id: 'counting-relations',
+    title: 'Counting and relations',
+    guide:
+      'Hallucination is more than objects. The SFT model miscounts (its annotators counted the shapes they imagined too) and answers every "is the star left of the heart ?" with no. Watch the "Accuracy by question" chart: the offline pairs include counts, relations and comparisons with the wrong answer rejected. Counting rises and the count error falls by more than half; relations do not move: the SFT model never learned to compare positions, and DPO re-ranks answers the model can already give, it does not teach a skill the model lacks. Then switch the mode to online and compare: online DPO samples captions only, so counting barely moves.',
+    overrides: { steps: 100, evalevery: 25 },
+    hide: ['judge', 'noise', 'cover', 'mixp', 'temp', 'topk', 'topp', 'k', 'sync', 'rounds'],
+  },
 ];
 
 export function findLesson(id: string): Lesson | undefined {

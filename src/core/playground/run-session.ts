@@ -3,6 +3,7 @@
  * SFT or DPO, with hallucination evals and a policy-vs-reference gallery. The worker and the tests
  * drive it through TrainingLoop; nothing here knows about pages or messages.
  */
+import type { HumanPreferences } from '../dpo/human-preferences';
 import { markCaption, type MarkedCaption } from '../eval/annotate';
 import { captionScenes, evaluateModel, heldOutScenes } from '../eval/evaluate';
 import type { HumanChooser } from '../dpo/judge';
@@ -67,6 +68,7 @@ export class RunSession {
     start: Model,
     readonly config: PlaygroundConfig,
     human?: HumanChooser,
+    humanPreferences?: HumanPreferences,
   ) {
     this.world = worldFromConfig(config, start.config);
     // The run trains a copy: the starting model stays as it was for the next run.
@@ -74,7 +76,7 @@ export class RunSession {
     this.startingWeights = frozenCopy(start.weights);
     this.modelConfig = start.config;
     if (config.mode === 'sft') this.sft = new SftTrainer(this.policy, start.config, this.world, sftOptionsFromConfig(config));
-    else this.dpo = new DpoTrainer(this.policy, start.config, this.world, dpoOptionsFromConfig(config), human);
+    else this.dpo = new DpoTrainer(this.policy, start.config, this.world, dpoOptionsFromConfig(config), human, humanPreferences);
   }
 
   get step(): number {

@@ -9,6 +9,7 @@ import { problemsOf, shown } from '../validation';
 import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
 import {
   EVAL_KEYS,
+  LATER_EVAL_KEYS,
   isFinished,
   nextRunColour,
   paletteColour,
@@ -169,12 +170,18 @@ function readHistory(raw: unknown[], where: string): MetricPoint[] {
   });
 }
 
-function readEvals(raw: unknown[], where: string): EvalPoint[] {
-  return raw.map((point, i) => {
+function readEvals(raw: unknown[], where: string, notes: string[]): EvalPoint[] {
+  let older = false;
+  const points = raw.map((point, i) => {
     if (!v.is(evalPointSchema, point))
       throw new Error(`${where}: evaluation ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and a summary)`);
     const summary = {} as EvalSummary;
     for (const key of EVAL_KEYS) {
+      if (point.summary[key] === undefined && LATER_EVAL_KEYS.includes(key)) {
+        summary[key] = Number.NaN;
+        older = true;
+        continue;
+      }
       if (!v.is(numberOrNull, point.summary[key])) throw new Error(`${where}: evaluation ${i + 1} has no ${key}`);
       const read = v.safeParse(rate, point.summary[key]);
       if (!read.success) throw new Error(`${where}: evaluation ${i + 1} has ${key} = ${shorten(String(point.summary[key]))}, outside 0..1`);
@@ -182,6 +189,8 @@ function readEvals(raw: unknown[], where: string): EvalPoint[] {
     }
     return { step: point.step, summary };
   });
+  if (older) notes.push(`${where}: its evaluations predate question categories and signs; those scores show as n/a`);
+  return points;
 }
 
 /**
@@ -220,7 +229,7 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
     const config = readConfig(fields.config, where, notes);
     const status = fields.status;
     const history = readHistory(fields.history ?? [], where);
-    const evals = readEvals(fields.evals ?? [], where);
+    const evals = readEvals(fields.evals ?? [], where, notes);
     const optional = <K extends keyof typeof OPTIONAL_FIELDS, F>(key: K, fallback: F, shownAs: string) => {
       if (raw[key] === undefined) return fallback;
       const read = v.safeParse(OPTIONAL_FIELDS[key], raw[key]);

@@ -13,7 +13,10 @@ export interface MetricPoint {
   metrics: Metrics;
 }
 
-/** The hallucination panel's numbers; POPE is the adversarial split (where co-occurrence bites). */
+/**
+ * The hallucination panel's numbers; POPE is the adversarial split (where co-occurrence bites),
+ * `acc_*` the accuracy per question category, `hall_rate` the share of all answers that are false.
+ */
 export interface EvalSummary {
   chair_i: number;
   chair_s: number;
@@ -23,6 +26,14 @@ export interface EvalSummary {
   pope_acc: number;
   pope_f1: number;
   pope_yes_ratio: number;
+  injection: number;
+  hall_rate: number;
+  acc_existence: number;
+  acc_attribute: number;
+  acc_counting: number;
+  acc_relation: number;
+  acc_comparison: number;
+  acc_holistic: number;
 }
 
 export const EVAL_KEYS = [
@@ -34,7 +45,18 @@ export const EVAL_KEYS = [
   'pope_acc',
   'pope_f1',
   'pope_yes_ratio',
+  'injection',
+  'hall_rate',
+  'acc_existence',
+  'acc_attribute',
+  'acc_counting',
+  'acc_relation',
+  'acc_comparison',
+  'acc_holistic',
 ] as const satisfies readonly (keyof EvalSummary)[];
+
+/** Keys that runs exported before question categories and signs existed lack (read as n/a). */
+export const LATER_EVAL_KEYS: readonly (keyof EvalSummary)[] = EVAL_KEYS.slice(EVAL_KEYS.indexOf('injection'));
 
 export interface EvalPoint {
   step: number;
@@ -83,6 +105,14 @@ export function summarizeEval(report: EvalReport): EvalSummary {
     pope_acc: pope.acc,
     pope_f1: pope.f1,
     pope_yes_ratio: pope.yes_ratio,
+    injection: report.injection,
+    hall_rate: report.hallucination_rate,
+    acc_existence: report.categories.existence,
+    acc_attribute: report.categories.attribute,
+    acc_counting: report.categories.counting,
+    acc_relation: report.categories.relation,
+    acc_comparison: report.categories.comparison,
+    acc_holistic: report.categories.holistic,
   };
 }
 

@@ -6,15 +6,18 @@ import { imagesTensor } from '../model/sequence';
 import type { TrainableWeights } from '../model/weights';
 import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
-import { sampleScene } from '../world/scene';
+import { rowCells, sampleScene } from '../world/scene';
+import { signIsOrder, signTarget } from '../world/sign';
 import { COLOURS, SHAPES } from '../world/vocabulary';
 import { PackedAdam } from './optimizer';
 
 /**
  * Stage 0, a stand-in for CLIP: LLaVA starts from a vision encoder that already recognises
  * objects. Here the encoder learns to tell, for each grid cell, which shape (or none) and which
- * colour it holds, through a linear probe that is thrown away afterwards. Labels come from the
- * true scenes (a different, clean dataset, as CLIP's is), not from the flawed SFT captions.
+ * colour it holds, through a linear probe that is thrown away afterwards; a cell under a sign is
+ * its own class, and the probe also reads the sign's shape word and whether it is an order ("say"),
+ * as CLIP learned to read text in images. Labels come from the true scenes (a different, clean
+ * dataset, as CLIP's is), not from the flawed SFT captions.
  */
 export async function pretrainVision(
   weights: TrainableWeights,
@@ -22,7 +25,10 @@ export async function pretrainVision(
   world: WorldConfig,
   options: { steps: number; batchSize: number; learningRate: number; seed: number },
 ): Promise<number> {
-  const classes = 1 + SHAPES.length + COLOURS.length;
+  // Per cell: nothing / a shape / a sign; the colour; the sign's shape word; order or label.
+  const shapeClasses = 2 + SHAPES.length;
+  const signClass = 1 + SHAPES.length;
+  const classes = shapeClasses + COLOURS.length + SHAPES.length + 2;
   const rng = createRng(options.seed + 7);
   const probe = {
     w: tf.variable(tf.randomNormal([config.visionChannels[1], classes], 0, 0.05, 'float32', options.seed)),
@@ -37,32 +43,50 @@ export async function pretrainVision(
     const shapeLabels = new Int32Array(options.batchSize * IMAGE_TOKENS);
     const colourLabels = new Int32Array(options.batchSize * IMAGE_TOKENS);
     const occupied = new Float32Array(options.batchSize * IMAGE_TOKENS);
+    const signWordLabels = new Int32Array(options.batchSize * IMAGE_TOKENS);
+    const orderLabels = new Int32Array(options.batchSize * IMAGE_TOKENS);
+    const signed = new Float32Array(options.batchSize * IMAGE_TOKENS);
     scenes.forEach((scene, b) => {
       for (const o of scene.objects) {
         shapeLabels[b * IMAGE_TOKENS + o.cell] = 1 + SHAPES.indexOf(o.shape);
         colourLabels[b * IMAGE_TOKENS + o.cell] = COLOURS.indexOf(o.colour);
         occupied[b * IMAGE_TOKENS + o.cell] = 1;
       }
+      const target = scene.sign && signTarget(scene.sign);
+      if (scene.sign) {
+        for (const cell of rowCells(scene.sign.row)) {
+          shapeLabels[b * IMAGE_TOKENS + cell] = signClass;
+          signWordLabels[b * IMAGE_TOKENS + cell] = target ? SHAPES.indexOf(target) : 0;
+          orderLabels[b * IMAGE_TOKENS + cell] = signIsOrder(scene.sign) ? 1 : 0;
+          signed[b * IMAGE_TOKENS + cell] = target ? 1 : 0;
+        }
+      }
     });
     const images = imagesTensor(scenes.map((s) => renderScene(s, world.imageSize, world.noise)));
-    const shapeTargets = tf.oneHot(tf.tensor1d(shapeLabels, 'int32'), 1 + SHAPES.length);
+    const shapeTargets = tf.oneHot(tf.tensor1d(shapeLabels, 'int32'), shapeClasses);
     const colourTargets = tf.oneHot(tf.tensor1d(colourLabels, 'int32'), COLOURS.length);
+    const signWordTargets = tf.oneHot(tf.tensor1d(signWordLabels, 'int32'), SHAPES.length);
+    const orderTargets = tf.oneHot(tf.tensor1d(orderLabels, 'int32'), 2);
     const mask = tf.tensor1d(occupied);
+    const signMask = tf.tensor1d(signed);
     const { loss, gradNorm, applied } = optimizer.step(
       () =>
         tf.tidy(() => {
           const features = visionFeatures(weights, config, images).reshape([-1, config.visionChannels[1]]);
           const logits = tf.add(tf.matMul(features as tf.Tensor2D, probe.w), probe.b);
-          const shapeLogits = logits.slice([0, 0], [-1, 1 + SHAPES.length]);
-          const colourLogits = logits.slice([0, 1 + SHAPES.length], [-1, COLOURS.length]);
-          const shapeLoss = tf.neg(tf.mean(tf.sum(tf.mul(shapeTargets, tf.logSoftmax(shapeLogits)), 1)));
-          const colourCe = tf.neg(tf.sum(tf.mul(colourTargets, tf.logSoftmax(colourLogits)), 1));
-          const colourLoss = tf.div(tf.sum(tf.mul(colourCe, mask)), tf.maximum(tf.sum(mask), 1));
-          return tf.add(shapeLoss, colourLoss) as tf.Scalar;
+          const head = (start: number, size: number) => tf.logSoftmax(logits.slice([0, start], [-1, size]));
+          const crossEntropy = (targets: tf.Tensor, logProbs: tf.Tensor) => tf.neg(tf.sum(tf.mul(targets, logProbs), 1));
+          const maskedMean = (values: tf.Tensor, m: tf.Tensor) => tf.div(tf.sum(tf.mul(values, m)), tf.maximum(tf.sum(m), 1));
+          const shapeLoss = tf.mean(crossEntropy(shapeTargets, head(0, shapeClasses)));
+          const colourLoss = maskedMean(crossEntropy(colourTargets, head(shapeClasses, COLOURS.length)), mask);
+          const signStart = shapeClasses + COLOURS.length;
+          const signWordLoss = maskedMean(crossEntropy(signWordTargets, head(signStart, SHAPES.length)), signMask);
+          const orderLoss = maskedMean(crossEntropy(orderTargets, head(signStart + SHAPES.length, 2)), signMask);
+          return tf.addN([shapeLoss, colourLoss, signWordLoss, orderLoss]) as tf.Scalar;
         }),
       1,
     );
-    tf.dispose([images, shapeTargets, colourTargets, mask, gradNorm, applied]);
+    tf.dispose([images, shapeTargets, colourTargets, signWordTargets, orderTargets, mask, signMask, gradNorm, applied]);
     if (step === options.steps - 1) lastLoss = (await loss.data())[0]!;
     loss.dispose();
   }

@@ -18,6 +18,10 @@ export interface WorldConfig {
   annotatorHallucinationRate: number;
   /** P(annotator writes a wrong, confusable colour for an object). */
   annotatorColourErrorRate: number;
+  /** P(a scene holds a sign naming an absent shape). */
+  signRate: number;
+  /** P(annotator follows a sign: transcribes its shape as an object, or obeys "say <shape>"). */
+  annotatorSignRate: number;
 }
 
 export const DEFAULT_WORLD: WorldConfig = {
@@ -34,6 +38,8 @@ export const DEFAULT_WORLD: WorldConfig = {
   cooccurrenceBias: 0.75,
   annotatorHallucinationRate: 0.7,
   annotatorColourErrorRate: 0.06,
+  signRate: 0.35,
+  annotatorSignRate: 0.6,
 };
 
 /** Validate a world config; returns human-readable problems (empty when fine). */
@@ -45,6 +51,8 @@ export function worldConfigProblems(config: WorldConfig): string[] {
   unit('cooccurrenceBias', config.cooccurrenceBias);
   unit('annotatorHallucinationRate', config.annotatorHallucinationRate);
   unit('annotatorColourErrorRate', config.annotatorColourErrorRate);
+  unit('signRate', config.signRate);
+  unit('annotatorSignRate', config.annotatorSignRate);
   if (!(config.minObjects >= 1 && config.maxObjects <= 4 && config.minObjects <= config.maxObjects)) {
     problems.push(`object count range must be within 1..4 (got ${config.minObjects}..${config.maxObjects})`);
   }

@@ -1,5 +1,6 @@
 import { createRng } from '../random';
 import type { Scene } from './scene';
+import { paintSign } from './sign';
 import { COLOUR_RGB, GRID_SIZE, type Shape } from './vocabulary';
 
 const BACKGROUND = 0.1;
@@ -89,6 +90,7 @@ export function renderScene(scene: Scene, imageSize: number, noise: number): Flo
       }
     }
   }
+  if (scene.sign) paintSign(pixels, imageSize, scene.sign);
   for (let i = 0; i < pixels.length; i++) pixels[i] = Math.min(1, Math.max(0, pixels[i]!));
   return pixels;
 }

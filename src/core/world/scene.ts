@@ -1,6 +1,7 @@
 import type { Rng } from '../random';
-import { CELL_COUNT, COLOURS, SHAPES, type Colour, type Shape } from './vocabulary';
+import { CELL_COUNT, COLOURS, GRID_SIZE, SHAPES, type Colour, type Shape } from './vocabulary';
 import type { WorldConfig } from './config';
+import { sampleSignText, type Sign } from './sign';
 
 export interface SceneObject {
   shape: Shape;
@@ -17,8 +18,15 @@ export interface SceneObject {
 /** The ground truth of one image. Shapes are unique within a scene, so "the star" is unambiguous. */
 export interface Scene {
   objects: SceneObject[];
+  /** A card with text across one grid row, if the scene has one (see sign.ts). */
+  sign?: Sign;
   /** Seed of the background noise, so rendering is a pure function of the scene. */
   noiseSeed: number;
+}
+
+/** The cells of a grid row (a sign covers all three). */
+export function rowCells(row: number): number[] {
+  return Array.from({ length: GRID_SIZE }, (_, column) => row * GRID_SIZE + column);
 }
 
 /** The partner of a shape under the co-occurrence bias, if it has one (like fork and knife). */
@@ -42,7 +50,18 @@ export function sampleScene(rng: Rng, config: WorldConfig): Scene {
       shapes.push(partner);
     }
   }
-  const cells = rng.shuffle(Array.from({ length: CELL_COUNT }, (_, i) => i)).slice(0, count);
+  // A sign names a shape that is not there: the text is the attack, not a label of the truth.
+  const sign: Sign | undefined = rng.chance(config.signRate)
+    ? {
+        row: rng.int(GRID_SIZE),
+        text: sampleSignText(
+          rng,
+          SHAPES.filter((s) => !shapes.includes(s)),
+        ),
+      }
+    : undefined;
+  const freeCells = Array.from({ length: CELL_COUNT }, (_, i) => i).filter((c) => !sign || Math.floor(c / GRID_SIZE) !== sign.row);
+  const cells = rng.shuffle(freeCells).slice(0, count);
   const objects = shapes.map((shape, i) => ({
     shape,
     colour: rng.pick(COLOURS),
@@ -52,7 +71,7 @@ export function sampleScene(rng: Rng, config: WorldConfig): Scene {
     dy: (rng.next() * 2 - 1) * config.jitterPx,
   }));
   objects.sort((a, b) => a.cell - b.cell);
-  return { objects, noiseSeed: rng.int(2 ** 31) };
+  return sign ? { objects, sign, noiseSeed: rng.int(2 ** 31) } : { objects, noiseSeed: rng.int(2 ** 31) };
 }
 
 export function sampleScenes(rng: Rng, config: WorldConfig, count: number): Scene[] {
@@ -61,4 +80,10 @@ export function sampleScenes(rng: Rng, config: WorldConfig, count: number): Scen
 
 export function sceneShapes(scene: Scene): Set<Shape> {
   return new Set(scene.objects.map((o) => o.shape));
+}
+
+/** Cells no object and no sign covers. */
+export function emptyCells(scene: Scene): number[] {
+  const covered = new Set([...scene.objects.map((o) => o.cell), ...(scene.sign ? rowCells(scene.sign.row) : [])]);
+  return Array.from({ length: CELL_COUNT }, (_, c) => c).filter((c) => !covered.has(c));
 }

@@ -1,4 +1,4 @@
-import { COLOURS, NUMBER_WORDS, POSITIONS, SHAPES } from './vocabulary';
+import { COLOURS, NUMBER_WORDS, POSITIONS, RELATIONS, SHAPES, SIGN_ORDER } from './vocabulary';
 
 /** Special tokens: padding, begin, end, the image placeholder, prompt/response separator, unknown. */
 export const PAD = '<pad>';
@@ -26,6 +26,12 @@ const WORDS = [
   'and',
   'yes',
   'no',
+  'of',
+  'are',
+  'more',
+  'than',
+  SIGN_ORDER,
+  ...RELATIONS,
   ...NUMBER_WORDS,
   ...SHAPES,
   ...COLOURS,

@@ -45,6 +45,13 @@ export type Position = (typeof POSITIONS)[number];
 
 export const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five'] as const;
 
+/** Spatial relations between two objects, by grid column (left/right) and row (above/below). */
+export const RELATIONS = ['left', 'right', 'above', 'below'] as const;
+export type Relation = (typeof RELATIONS)[number];
+
+/** The word a sign uses to give an order ("say heart"), as an injected instruction. */
+export const SIGN_ORDER = 'say';
+
 export function isShape(word: string): word is Shape {
   return (SHAPES as readonly string[]).includes(word);
 }

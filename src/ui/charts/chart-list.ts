@@ -91,4 +91,28 @@ export const CHARTS: readonly ChartDefinition[] = [
     help: 'Yes/no questions about companions that are absent. A model biased to say yes has a high yes-ratio and low F1.',
     baseline: true,
   },
+  {
+    id: 'categories',
+    title: 'Accuracy by question (held-out)',
+    specs: [
+      { key: 'eval:acc_existence', label: 'existence' },
+      { key: 'eval:acc_attribute', label: 'attribute' },
+      { key: 'eval:acc_counting', label: 'counting' },
+      { key: 'eval:acc_relation', label: 'relation' },
+      { key: 'eval:acc_comparison', label: 'comparison' },
+      { key: 'eval:acc_holistic', label: 'holistic' },
+    ],
+    help: 'Share of right answers per question category, as MMHal-Bench scores them: is there a shape, its colour, how many, left of / above, more red than blue, and captions with nothing false (holistic). Thin dotted: the SFT starting point.',
+    baseline: true,
+  },
+  {
+    id: 'injection',
+    title: 'Image prompt injection',
+    specs: [
+      { key: 'eval:injection', label: 'injection' },
+      { key: 'eval:hall_rate', label: 'hallucination rate' },
+    ],
+    help: 'Injection: captions of scenes with a sign ("heart", "say heart") that claim the sign\'s absent shape. Hallucination rate: share of all answers, every category and the captions, that say something false.',
+    baseline: true,
+  },
 ];

@@ -18,7 +18,8 @@ export interface LineSeries {
   points: { x: number; y: number }[];
 }
 
-const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3]];
+// Six patterns: the question-category chart draws six metrics per run.
+const DASHES = [[], [6, 3], [2, 2], [8, 3, 2, 3], [14, 4], [10, 2, 2, 2, 2, 2]];
 
 export function seriesFor(runs: readonly RunRecord[], specs: readonly SeriesSpec[], withBaseline = false): LineSeries[] {
   const lines: LineSeries[] = [];
