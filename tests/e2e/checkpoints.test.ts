@@ -51,7 +51,7 @@ describe('checkpoints in the browser', () => {
     const summary = page.getByTestId('model-summary');
     await expect.poll(() => summary.textContent(), { timeout: 240_000 }).toMatch(/default: d=64, 2 layers/);
     await page.locator('#control-model').selectOption('large');
-    await expect.poll(() => summary.textContent(), { timeout: 120_000 }).toMatch(/large: d=128, 3 layers, 4 heads, 487,232 parameters/);
+    await expect.poll(() => summary.textContent(), { timeout: 120_000 }).toMatch(/large: d=128, 3 layers, 4 heads, 488,640 parameters/);
     // The gallery redraws with the large model's 48 px scenes and its captions.
     const firstImage = page.getByTestId('gallery').locator('canvas').first();
     await expect.poll(() => firstImage.getAttribute('width'), { timeout: 120_000 }).toBe('48');

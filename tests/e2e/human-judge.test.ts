@@ -34,6 +34,42 @@ describe('human judge', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('the reward-human judge learns from the choices made in this page, and first says how many it still needs', async () => {
+    const page = await app.open('?backend=wasm#v=1&seed=2&mode=online&judge=reward-human&batch=2&k=4&steps=3&evaln=4&evalevery=0');
+    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
+    await page.getByTestId('train').click();
+    const failed = page.locator('[data-testid=runs-table] tr[data-status=failed]');
+    await failed.waitFor({ timeout: 120_000 });
+    expect(await failed.locator('td.status').getAttribute('title')).toMatch(/pick at least 8 preferences first \(so far 0\)/);
+    // Six choices of four captions as the human judge...
+    await page.locator('#control-judge').selectOption('human');
+    await page.getByTestId('train').click();
+    for (let choice = 0; choice < 6; choice++) {
+      const dialog = page.getByTestId('human-judge');
+      await dialog.waitFor({ timeout: 120_000 });
+      await answered(page, await dialog.getAttribute('data-choice'), '1');
+    }
+    await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 120_000 });
+    // ...are enough for a reward model: the same settings now train, judged by it.
+    await page.locator('#control-judge').selectOption('reward-human');
+    await page.getByTestId('train').click();
+    await page.locator('[data-testid=runs-table] tr[data-status=done]').nth(1).waitFor({ timeout: 120_000 });
+    const scores = await page.evaluate(() => {
+      const runs = (
+        window as unknown as {
+          dpoPlayground: {
+            runs: { list: { config: { judge: string }; status: string; history: { metrics: Record<string, number> }[] }[] };
+          };
+        }
+      ).dpoPlayground.runs.list;
+      const run = runs.find((r) => r.config.judge === 'reward-human' && r.status === 'done')!;
+      return run.history.map((p) => p.metrics['objective/scores']);
+    });
+    expect(scores.length).toBeGreaterThan(0);
+    for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+    expect(app.errors).toEqual([]);
+  });
+
   it('works from the keyboard alone: Tab reaches Train with a visible focus ring, the dialog keeps focus, digits pick, Escape skips', async () => {
     const page = await app.open('?backend=wasm#v=1&seed=1&mode=online&judge=human&batch=1&k=2&steps=3&evaln=4&evalevery=0');
     await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });

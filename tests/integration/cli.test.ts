@@ -146,7 +146,7 @@ describe('train and sweep, run as the README prints them (their flags are tested
     expect(result.stdout).toMatch(/beta=0.1 .* 2 /);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(5);
-    expect(csv[0]).toMatch(/^cooc,halluc,mode,/);
+    expect(csv[0]).toMatch(/^cooc,halluc,obey,mode,/);
     const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
     expect(json.groups.map((g: { key: string; runs: number }) => [g.key, g.runs])).toEqual([
       ['beta=0.1', 2],

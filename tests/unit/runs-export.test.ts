@@ -111,7 +111,7 @@ describe('runsToCsv', () => {
     const lines = csv.split('\n');
     expect(lines).toHaveLength(3);
     const row = lines[1]!;
-    expect(row.startsWith('r1,"a, ""b""",done,100,0.75,0.7,offline,')).toBe(true);
+    expect(row.startsWith('r1,"a, ""b""",done,100,0.75,0.7,0.6,offline,')).toBe(true);
     // The loss-types control holds a comma, so it is quoted too.
     expect(row).toContain(',"sigmoid,sft:1",0,0,off,0.1,');
     // final evals, then start evals, then latest loss, margins, and the accuracy from the earlier point.

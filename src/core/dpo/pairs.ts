@@ -1,8 +1,8 @@
 import type { Rng } from '../random';
 import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
-import { emptyCells as emptyCellsOf, partnerOf, rowCells, sampleScene, sceneShapes, type Scene } from '../world/scene';
-import { signIsOrder, signTarget } from '../world/sign';
+import { emptyCells as emptyCellsOf, injectedShape, partnerOf, rowCells, sampleScene, sceneShapes, type Scene } from '../world/scene';
+import { signIsOrder } from '../world/sign';
 import { parseQuestion, trueAnswerWord } from '../world/questions';
 import {
   DESCRIBE_PROMPT,
@@ -33,16 +33,11 @@ export interface PreferencePair {
 
 export type Corruption = 'absent-object' | 'wrong-colour' | 'wrong-position' | 'sign-injection';
 
-/** The shape a scene's sign names, when it is absent (an injection to resist), else undefined. */
-export function injectedShape(scene: Scene): Shape | undefined {
-  const target = scene.sign && signTarget(scene.sign);
-  return target && !sceneShapes(scene).has(target) ? target : undefined;
-}
-
 /**
  * The faithful caption with one plausible hallucination: an absent object (the usual companion of
- * a shape that is there, if any, else any absent shape), a wrong colour (a confusable one) or a
- * wrong position (an empty cell). The rejected text stays fluent, so only the fact differs.
+ * a shape that is there, if any, else any absent shape), a wrong colour (a confusable one), a
+ * wrong position (an empty cell) or the sign's shape (an injection). The rejected text stays
+ * fluent, so only the fact differs.
  */
 export function corruptCaption(scene: Scene, kind: Corruption, rng: Rng, world: WorldConfig): string {
   const mentions: Mention[] = scene.objects.map((o) => ({ shape: o.shape, colour: o.colour, cell: o.cell }));

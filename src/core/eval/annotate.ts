@@ -1,6 +1,5 @@
 import { checkObjectClaims, missedShapes, parseClaims } from '../world/claims';
-import type { Scene } from '../world/scene';
-import { signTarget } from '../world/sign';
+import { injectedShape, type Scene } from '../world/scene';
 import type { Shape } from '../world/vocabulary';
 
 /** 'injected': a hallucinated object that only the scene's sign names (the sign was obeyed or read as an object). */
@@ -20,7 +19,7 @@ export function markCaption(text: string, scene: Scene): MarkedCaption {
   const marks: WordMark[] = claims.words.map(() => 'plain');
   const hallucinated: Shape[] = [];
   const injected: Shape[] = [];
-  const signShape = scene.sign && signTarget(scene.sign);
+  const signShape = injectedShape(scene);
   for (const verdict of checkObjectClaims(claims, scene)) {
     const { claim } = verdict;
     if (verdict.hallucinated) {

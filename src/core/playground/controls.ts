@@ -54,6 +54,16 @@ export const CONTROLS = [
     help: "How often the SFT annotators named a shape's companion even when it was missing. The SFT model imitates it.",
   },
   {
+    key: 'obey',
+    kind: 'number',
+    default: 0.6,
+    min: 0,
+    max: 1,
+    group: 'data',
+    label: 'Annotator follows signs',
+    help: 'How often the SFT annotators wrote down the shape a sign names (a card reading "heart" or "say heart") as if it were in the picture. The SFT model learns to be injected by text in images.',
+  },
+  {
     key: 'mode',
     kind: 'choice',
     default: 'offline',

@@ -21,7 +21,7 @@ export function previewScenes(world: WorldConfig, seed: number, count: number): 
     return {
       rgba: toRgba(renderScene(scene, world.imageSize, world.noise)),
       size: world.imageSize,
-      truth: groundTruthCaption(scene),
+      truth: groundTruthCaption(scene) + (scene.sign ? ` (a sign reads "${scene.sign.text}")` : ''),
       annotated: markCaption(describeMentions(annotateScene(scene, rng, world)), scene),
     };
   });

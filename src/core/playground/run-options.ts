@@ -19,7 +19,12 @@ export const GALLERY_SCENES = 6;
 
 /** The world of a run: the settings' annotation knobs, drawn at the image size the model reads. */
 export function worldFromConfig(config: PlaygroundConfig, model: Pick<ModelConfig, 'imageSize'>): WorldConfig {
-  return worldForModel(model, { ...DEFAULT_WORLD, cooccurrenceBias: config.cooc, annotatorHallucinationRate: config.halluc });
+  return worldForModel(model, {
+    ...DEFAULT_WORLD,
+    cooccurrenceBias: config.cooc,
+    annotatorHallucinationRate: config.halluc,
+    annotatorSignRate: config.obey,
+  });
 }
 
 /** Log often enough that short runs still draw a curve, rarely enough to keep readbacks cheap. */

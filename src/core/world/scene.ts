@@ -1,7 +1,7 @@
 import type { Rng } from '../random';
 import { CELL_COUNT, COLOURS, GRID_SIZE, SHAPES, type Colour, type Shape } from './vocabulary';
 import type { WorldConfig } from './config';
-import { sampleSignText, type Sign } from './sign';
+import { sampleSignText, signTarget, type Sign } from './sign';
 
 export interface SceneObject {
   shape: Shape;
@@ -86,4 +86,10 @@ export function sceneShapes(scene: Scene): Set<Shape> {
 export function emptyCells(scene: Scene): number[] {
   const covered = new Set([...scene.objects.map((o) => o.cell), ...(scene.sign ? rowCells(scene.sign.row) : [])]);
   return Array.from({ length: CELL_COUNT }, (_, c) => c).filter((c) => !covered.has(c));
+}
+
+/** The shape the scene's sign names when that shape is absent (an injection to resist), else undefined. */
+export function injectedShape(scene: Scene): Shape | undefined {
+  const target = scene.sign && signTarget(scene.sign);
+  return target && !scene.objects.some((o) => o.shape === target) ? target : undefined;
 }

@@ -1,7 +1,7 @@
 import type { Rng } from '../random';
 import type { WorldConfig } from './config';
-import { emptyCells, partnerOf, rowCells, sceneShapes, type Scene, type SceneObject } from './scene';
-import { signIsOrder, signTarget } from './sign';
+import { emptyCells, injectedShape, partnerOf, rowCells, sceneShapes, type Scene, type SceneObject } from './scene';
+import { signIsOrder } from './sign';
 import {
   COLOURS,
   CONFUSABLE_COLOURS,
@@ -112,8 +112,8 @@ export function annotateScene(scene: Scene, rng: Rng, config: WorldConfig): Ment
   }
   // A sign that names a shape: a label is written down as that object, where the card is; an
   // order ("say heart") is obeyed, the shape added on an empty cell.
-  const target = scene.sign && signTarget(scene.sign);
-  if (scene.sign && target && !present.has(target) && !mentions.some((m) => m.shape === target) && rng.chance(config.annotatorSignRate)) {
+  const target = injectedShape(scene);
+  if (scene.sign && target && !mentions.some((m) => m.shape === target) && rng.chance(config.annotatorSignRate)) {
     const order = signIsOrder(scene.sign);
     if (!order || freeCells.length > 0) {
       const cell = order ? freeCells.splice(rng.int(freeCells.length), 1)[0]! : rowCells(scene.sign.row)[1]!;
