@@ -3,6 +3,7 @@ import { describeProgress } from '../../src/core/playground/announce';
 import { defaultConfig } from '../../src/core/playground/controls';
 import type { EvalSummary, RunRecord } from '../../src/core/playground/runs';
 import { describeLines } from '../../src/ui/charts/series';
+import { LATER_SCORES } from './later-eval-scores';
 
 const summary = (chair_i: number): EvalSummary => ({
   chair_i,
@@ -13,14 +14,7 @@ const summary = (chair_i: number): EvalSummary => ({
   pope_acc: 1,
   pope_f1: 1,
   pope_yes_ratio: 0.5,
-  injection: 0.5,
-  hall_rate: 0.5,
-  acc_existence: 0.5,
-  acc_attribute: 0.5,
-  acc_counting: 0.5,
-  acc_relation: 0.5,
-  acc_comparison: 0.5,
-  acc_holistic: 0.5,
+  ...LATER_SCORES,
 });
 
 function run(over: Partial<RunRecord> = {}): RunRecord {

@@ -3,6 +3,7 @@ import { seriesFor } from '../../src/ui/charts/series';
 import { defaultConfig } from '../../src/core/playground/controls';
 import { dpoOptionsFromConfig, logInterval, runConfigProblems, worldFromConfig } from '../../src/core/playground/run-options';
 import type { RunRecord } from '../../src/core/playground/runs';
+import { LATER_SCORES } from './later-eval-scores';
 
 const summary = (chair_i: number, cover: number) => ({
   chair_i,
@@ -13,14 +14,7 @@ const summary = (chair_i: number, cover: number) => ({
   pope_acc: 0,
   pope_f1: 0,
   pope_yes_ratio: 0,
-  injection: 0.5,
-  hall_rate: 0.5,
-  acc_existence: 0.5,
-  acc_attribute: 0.5,
-  acc_counting: 0.5,
-  acc_relation: 0.5,
-  acc_comparison: 0.5,
-  acc_holistic: 0.5,
+  ...LATER_SCORES,
 });
 
 function run(name: string, colour: string): RunRecord {

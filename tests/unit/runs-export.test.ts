@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CONTROLS, defaultConfig } from '../../src/core/playground/controls';
 import type { EvalSummary, RunRecord } from '../../src/core/playground/runs';
 import { configDiff, parseRunsJson, runsToCsv, runsToJson } from '../../src/core/playground/runs-export';
+import { LATER_SCORES } from './later-eval-scores';
 
 const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
   chair_i: 0.3,
@@ -12,14 +13,7 @@ const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
   pope_acc: 0.7,
   pope_f1: 0.6,
   pope_yes_ratio: 0.5,
-  injection: 0.5,
-  hall_rate: 0.5,
-  acc_existence: 0.5,
-  acc_attribute: 0.5,
-  acc_counting: 0.5,
-  acc_relation: 0.5,
-  acc_comparison: 0.5,
-  acc_holistic: 0.5,
+  ...LATER_SCORES,
   ...over,
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
 import type { EvalSummary, RunRecord, RunStatus } from '../../src/core/playground/runs';
 import { aggregateSweep, expandSweep, parseNumberList, sweepProblems, type SweepSpec } from '../../src/core/playground/sweep';
+import { LATER_SCORES } from './later-eval-scores';
 
 const spec = (over: Partial<SweepSpec> = {}): SweepSpec => ({ beta: [0.1], temp: [0.7], k: [4], mode: ['offline'], seeds: [0], ...over });
 
@@ -14,14 +15,7 @@ const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
   pope_acc: 0.9,
   pope_f1: 0.9,
   pope_yes_ratio: 0.5,
-  injection: 0.5,
-  hall_rate: 0.5,
-  acc_existence: 0.5,
-  acc_attribute: 0.5,
-  acc_counting: 0.5,
-  acc_relation: 0.5,
-  acc_comparison: 0.5,
-  acc_holistic: 0.5,
+  ...LATER_SCORES,
   ...over,
 });
 

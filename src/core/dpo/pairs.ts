@@ -3,7 +3,6 @@ import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
 import { emptyCells as emptyCellsOf, injectedShape, partnerOf, rowCells, sampleScene, sceneShapes, type Scene } from '../world/scene';
 import { signIsOrder } from '../world/sign';
-import { parseQuestion, trueAnswerWord } from '../world/questions';
 import {
   DESCRIBE_PROMPT,
   colourPrompt,
@@ -12,9 +11,10 @@ import {
   groundTruthCaption,
   numberWord,
   questionAbout,
+  type Example,
   type Mention,
 } from '../world/tasks';
-import { COLOURS, CONFUSABLE_COLOURS, NUMBER_WORDS, SHAPES, type Shape } from '../world/vocabulary';
+import { COLOURS, CONFUSABLE_COLOURS, NUMBER_WORDS, SHAPES, type Colour, type Shape } from '../world/vocabulary';
 
 /** Where offline pairs come from (pair-builders.ts builds each). */
 export const PAIR_SOURCES = ['gt-corrupt', 'bdhs', 'self-samples'] as const;
@@ -71,20 +71,19 @@ export function corruptCaption(scene: Scene, kind: Corruption, rng: Rng, world: 
   return describeMentions(mentions);
 }
 
-/** A short question and its true answer, against the answer with the key word wrong. */
-function questionPair(scene: Scene, prompt: string, rng: Rng): Omit<PreferencePair, 'image' | 'source' | 'scene'> {
-  const question = parseQuestion(prompt)!;
-  const truth = trueAnswerWord(question, scene)!;
+/** A short question with its true answer (asked about the scene's objects), against the answer with the key word wrong. */
+function questionPair({ kind, prompt, answer }: Example, rng: Rng): Omit<PreferencePair, 'image' | 'source' | 'scene'> {
+  const truth = answer.split(' ')[0]!;
   let wrong: string;
-  if (question.kind === 'count' || question.kind === 'count-colour') {
+  if (kind === 'count' || kind === 'count-colour') {
     const n = (NUMBER_WORDS as readonly string[]).indexOf(truth);
     wrong = numberWord(n === 0 || (n < 4 && rng.chance(0.5)) ? n + 1 : n - 1);
-  } else if (question.kind === 'colour') {
-    wrong = rng.pick(CONFUSABLE_COLOURS[truth as keyof typeof CONFUSABLE_COLOURS]);
+  } else if (kind === 'colour') {
+    wrong = rng.pick(CONFUSABLE_COLOURS[truth as Colour]);
   } else {
     wrong = truth === 'yes' ? 'no' : 'yes';
   }
-  return { prompt, chosen: `${truth} .`, rejected: `${wrong} .` };
+  return { prompt, chosen: answer, rejected: `${wrong} .` };
 }
 
 /**
@@ -121,13 +120,15 @@ export function groundTruthCorruption(rng: Rng, world: WorldConfig): Omit<Prefer
   }
   if (u < 0.24) {
     const kind = rng.chance(0.5) ? 'count' : 'count-colour';
-    return { scene, ...questionPair(scene, questionAbout(kind, scene.objects, rng).prompt, rng), source: `gt-corrupt: ${kind}` };
+    return { scene, ...questionPair(questionAbout(kind, scene.objects, rng), rng), source: `gt-corrupt: ${kind}` };
   }
-  if (u < 0.32)
-    return { scene, ...questionPair(scene, questionAbout('relation', scene.objects, rng).prompt, rng), source: 'gt-corrupt: relation' };
-  if (u < 0.36)
-    return { scene, ...questionPair(scene, questionAbout('compare', scene.objects, rng).prompt, rng), source: 'gt-corrupt: comparison' };
-  if (u < 0.4) return { scene, ...questionPair(scene, colourPrompt(rng.pick(scene.objects).shape), rng), source: 'gt-corrupt: colour' };
+  if (u < 0.32) return { scene, ...questionPair(questionAbout('relation', scene.objects, rng), rng), source: 'gt-corrupt: relation' };
+  if (u < 0.36) return { scene, ...questionPair(questionAbout('compare', scene.objects, rng), rng), source: 'gt-corrupt: comparison' };
+  if (u < 0.4) {
+    const object = rng.pick(scene.objects);
+    const colourQuestion: Example = { kind: 'colour', prompt: colourPrompt(object.shape), answer: `${object.colour} .` };
+    return { scene, ...questionPair(colourQuestion, rng), source: 'gt-corrupt: colour' };
+  }
   const v = rng.next();
   const kind: Corruption =
     injected && rng.chance(0.5) ? 'sign-injection' : v < 0.5 ? 'absent-object' : v < 0.75 ? 'wrong-colour' : 'wrong-position';

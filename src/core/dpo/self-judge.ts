@@ -2,9 +2,10 @@ import type { ModelConfig } from '../model/config';
 import { firstWordLogProbs } from '../model/score';
 import type { Weights } from '../model/weights';
 import { parseClaims } from '../world/claims';
-import { COUNT_PROMPT, colourPrompt, existsPrompt } from '../world/tasks';
+import { colourPrompt, existsPrompt } from '../world/tasks';
 import { tokenId } from '../world/tokenizer';
-import { askedShape, type JudgeVerdicts } from './verdicts';
+import type { JudgeVerdicts } from './verdicts';
+import { parseQuestion } from '../world/questions';
 import { COLOURS } from '../world/vocabulary';
 
 /**
@@ -24,12 +25,13 @@ export async function selfJudgeVerdicts(
   const colourIds = COLOURS.map(tokenId);
   items.forEach(({ prompt, response }, item) => {
     const claims = parseClaims(response);
-    if (askedShape(prompt)) {
+    const question = parseQuestion(prompt);
+    if (question?.kind === 'exists') {
       // A yes/no answer is checked by asking the same question without the answer.
       questions.push({ item, prompt, check: (lp) => (lp[yes]! > lp[no]! ? 'yes' : 'no') === claims.answer });
       return;
     }
-    if (prompt === COUNT_PROMPT) return;
+    if (question?.kind === 'count') return;
     const seen = new Set<string>();
     for (const claim of claims.objects) {
       if (seen.has(claim.shape)) continue;

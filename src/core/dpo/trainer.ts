@@ -178,11 +178,9 @@ export class DpoTrainer {
     const kind = this.options.judge.kind;
     if (!isRewardModelJudge(kind)) return undefined;
     const facts = rewardModelSeesFacts(kind);
-    if (rewardModelLearnsFromPerson(kind)) {
-      const pairs = (this.humanPreferences ?? new HumanPreferences()).trainingPairs();
-      this.rewardModel ??= trainRewardModel(pairs, facts);
-    }
-    this.rewardModel ??= rewardModelForRun(this.options.seed, this.world, facts);
+    this.rewardModel ??= rewardModelLearnsFromPerson(kind)
+      ? trainRewardModel((this.humanPreferences ?? new HumanPreferences()).trainingPairs(), facts)
+      : rewardModelForRun(this.options.seed, this.world, facts);
     return this.rewardModel;
   }
 

@@ -3,7 +3,6 @@ import { checkObjectClaims, parseClaims, type Claims } from '../world/claims';
 import type { Scene } from '../world/scene';
 import { parseQuestion, shortAnswerIsRight } from '../world/questions';
 import { DESCRIBE_PROMPT } from '../world/tasks';
-import { SHAPES } from '../world/vocabulary';
 
 /**
  * Judges score a response to a prompt about a scene. Higher is better. RLAIF-V's divide and
@@ -24,12 +23,6 @@ export interface JudgeOptions {
 }
 
 export const DEFAULT_JUDGE: JudgeOptions = { coverageBonus: 1, missingEosPenalty: 1 };
-
-/** What the existence prompt asks about, if it is one. */
-export function askedShape(prompt: string): string | undefined {
-  const match = /^is there a (\w+) \?$/.exec(prompt);
-  return match && (SHAPES as readonly string[]).includes(match[1]!) ? match[1] : undefined;
-}
 
 /** The ground-truth verdict of every claim in a response (the oracle's view). */
 export function oracleVerdicts(prompt: string, response: string, scene: Scene): JudgeVerdicts {

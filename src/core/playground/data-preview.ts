@@ -4,7 +4,7 @@ import { createRng } from '../random';
 import type { WorldConfig } from '../world/config';
 import { renderScene, toRgba } from '../world/render';
 import { sampleScene } from '../world/scene';
-import { annotateScene, describeMentions, groundTruthCaption } from '../world/tasks';
+import { annotateScene, describeMentions, sceneInWords } from '../world/tasks';
 
 export interface PreviewScene {
   rgba: Uint8ClampedArray;
@@ -21,7 +21,7 @@ export function previewScenes(world: WorldConfig, seed: number, count: number): 
     return {
       rgba: toRgba(renderScene(scene, world.imageSize, world.noise)),
       size: world.imageSize,
-      truth: groundTruthCaption(scene) + (scene.sign ? ` (a sign reads "${scene.sign.text}")` : ''),
+      truth: sceneInWords(scene),
       annotated: markCaption(describeMentions(annotateScene(scene, rng, world)), scene),
     };
   });

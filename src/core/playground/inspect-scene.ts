@@ -9,7 +9,7 @@ import type { WorldConfig } from '../world/config';
 import { renderScene, toRgba } from '../world/render';
 import { sceneShapes, type Scene } from '../world/scene';
 import { signTextProblems } from '../world/sign';
-import { DESCRIBE_PROMPT, existsPrompt, groundTruthCaption } from '../world/tasks';
+import { DESCRIBE_PROMPT, existsPrompt, sceneInWords } from '../world/tasks';
 import { SHAPES, type Shape } from '../world/vocabulary';
 import type { Model } from './run-session';
 
@@ -56,6 +56,5 @@ export interface DrawnScene {
 }
 
 export function drawScene(scene: Scene, world: WorldConfig): DrawnScene {
-  const sign = scene.sign ? ` (a sign reads "${scene.sign.text}")` : '';
-  return { rgba: toRgba(renderScene(scene, world.imageSize, world.noise)), size: world.imageSize, truth: groundTruthCaption(scene) + sign };
+  return { rgba: toRgba(renderScene(scene, world.imageSize, world.noise)), size: world.imageSize, truth: sceneInWords(scene) };
 }

@@ -88,6 +88,11 @@ export function groundTruthCaption(scene: Scene): string {
   return describeMentions(scene.objects);
 }
 
+/** The scene in words for a person (an image's label): the faithful caption, and what a sign reads. */
+export function sceneInWords(scene: Scene): string {
+  return groundTruthCaption(scene) + (scene.sign ? ` (a sign reads "${scene.sign.text}")` : '');
+}
+
 /**
  * What a (flawed) human annotator writes down for a scene: the true objects, each colour sometimes
  * swapped for a confusable one, then, for a shape whose usual partner is missing, sometimes the
