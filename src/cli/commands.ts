@@ -6,10 +6,10 @@
 import { DEFAULT_WORLD } from '../core/world/config';
 import { PRESETS } from '../core/model/config';
 import { DEFAULT_SFT } from '../core/train/sft';
-import { defaultConfig } from '../core/playground/controls';
 import { NODE_BACKENDS } from './backend';
 import type { FlagSpec } from './args';
 import { CONTROL_FLAGS, RUN_FLAGS } from './control-flags';
+import { SWEEP_FLAGS } from './sweep-flags';
 
 export const TRAIN_FLAGS = {
   ...CONTROL_FLAGS,
@@ -27,19 +27,8 @@ export const EXPORT_TRL_FLAGS = {
   out: { kind: 'string', help: 'the zip file to write' },
 } satisfies Record<string, FlagSpec>;
 
-/** Swept settings take comma-separated lists; the others one value, as train. */
-const defaults = defaultConfig();
-const { beta: _beta, temp: _temp, k: _k, mode: _mode, seed: _seed, ...FIXED } = CONTROL_FLAGS;
-export const SWEEP_FLAGS = {
-  ...FIXED,
-  beta: { kind: 'string', default: String(defaults.beta), help: 'Beta values, comma-separated (each as --beta of train)' },
-  temp: { kind: 'string', default: String(defaults.temp), help: 'sampling temperatures, comma-separated' },
-  k: { kind: 'string', default: String(defaults.k), help: 'samples K per prompt, comma-separated' },
-  mode: { kind: 'string', default: String(defaults.mode), help: 'methods, comma-separated (sft, offline, online, mixed)' },
-  seeds: { kind: 'string', default: '0', help: 'seeds, comma-separated: each grid point runs once per seed' },
-  ...RUN_FLAGS,
-  out: { kind: 'string', default: 'sweeps/latest', help: 'directory for results.csv and results.json' },
-} satisfies Record<string, FlagSpec>;
+/** Every setting takes one value or a list (sweep-flags.ts). */
+export { SWEEP_FLAGS };
 
 export const EVAL_FLAGS = {
   checkpoint: { kind: 'string', default: 'models/sft-base', help: 'checkpoint directory' },
@@ -104,6 +93,23 @@ export const GOLDEN_FLAGS = {
   checkpoint: { kind: 'string', help: 'checkpoint directory (checkpoint.json + weights.bin)' },
 } satisfies Record<string, FlagSpec>;
 
+export const LESSON_FLAGS = {
+  seeds: { kind: 'string', default: '0,1,2', help: 'training seeds, comma-separated: every claim must hold on each' },
+  evalseed: { kind: 'int', default: 1, min: 0, help: "the held-out scenes' seed (as the page's Eval seed)" },
+  evaln: { kind: 'int', default: 0, min: 0, max: 1000, help: "held-out scenes per evaluation (0: the lesson's own, as in the page)" },
+  steps: {
+    kind: 'int',
+    default: 0,
+    min: 0,
+    max: 100_000,
+    help: "training steps (0: the lesson's own; fewer makes a quick check whose claims may not hold yet)",
+  },
+  variant: { kind: 'string', default: 'all', choices: ['all', 'lesson', 'contrast'], help: "the lesson's run, its contrast run, or both" },
+  checkpoint: RUN_FLAGS.checkpoint,
+  backend: RUN_FLAGS.backend,
+  json: { kind: 'boolean', help: 'end with one line of JSON: every run with its claims, start and end scores' },
+} satisfies Record<string, FlagSpec>;
+
 /** The flags of each `npm run` command. */
 export const COMMAND_FLAGS = {
   train: TRAIN_FLAGS,
@@ -113,4 +119,5 @@ export const COMMAND_FLAGS = {
   bench: BENCH_FLAGS,
   golden: GOLDEN_FLAGS,
   'export-trl': EXPORT_TRL_FLAGS,
+  lesson: LESSON_FLAGS,
 } as const;

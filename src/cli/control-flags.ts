@@ -3,7 +3,7 @@
  * the same default, range, help and validation (core/playground/controls.ts is the one table).
  */
 import { CONTROLS, SHIPPED_MODELS, defaultConfig, type PlaygroundConfig } from '../core/playground/controls';
-import { planSweep } from '../core/playground/sweep';
+import { planSweep, type SweepGrid, type SweepPlan } from '../core/playground/sweep-plan';
 import { runConfigProblems } from '../core/playground/run-options';
 import { NODE_BACKENDS } from './backend';
 import { UsageError, type FlagSpec } from './args';
@@ -59,24 +59,24 @@ export function startCheckpoint(flags: { checkpoint: string; model: string }): s
   return flags.checkpoint || `models/${SHIPPED_MODELS[flags.model as keyof typeof SHIPPED_MODELS]}`;
 }
 
-/** The runs of `npm run sweep`: the fixed settings checked as one run, the swept lists by the page's planner. */
-export function sweepPlanFromFlags(
-  flags: Record<string, unknown> & { beta: string; temp: string; k: string; mode: string; seeds: string },
-): PlaygroundConfig[] {
-  const defaults = defaultConfig();
-  const base = configFromFlags({
-    ...flags,
-    beta: defaults.beta,
-    temp: defaults.temp,
-    k: defaults.k,
-    mode: defaults.mode,
-    seed: defaults.seed,
-  });
-  const modes = flags.mode
-    .split(',')
-    .map((m) => m.trim())
-    .filter(Boolean);
-  const plan = planSweep(base, { beta: flags.beta, temp: flags.temp, k: flags.k, mode: modes, seeds: flags.seeds });
+/**
+ * The plan of `npm run sweep`: each setting's flag is one value or a list, --seeds the seeds, all
+ * read and checked by the page's planner; refused (as a usage error) where the page would refuse.
+ */
+export function sweepFromFlags(flags: Record<string, unknown>): SweepPlan {
+  const grid: SweepGrid = Object.fromEntries(CONTROLS.map((c) => [c.key, String(flags[c.key] ?? c.default)]));
+  if (typeof flags.seeds === 'string') grid.seed = flags.seeds;
+  const plan = planSweep(defaultConfig(), grid);
   if (plan.problems.length > 0) throw new UsageError(plan.problems.join('; '));
-  return plan.configs;
+  if (flags.checkpoint && plan.dimensions.includes('model'))
+    throw new UsageError(
+      '--checkpoint starts every run from one model: sweep --model without it (each size starts from its shipped model)',
+    );
+  for (const config of plan.configs) configFromFlags(config);
+  return plan;
+}
+
+/** The runs of `npm run sweep`, nesting as sweep-plan.ts's NESTING says (seeds innermost). */
+export function sweepPlanFromFlags(flags: Record<string, unknown>): PlaygroundConfig[] {
+  return sweepFromFlags(flags).configs;
 }

@@ -1,44 +1,50 @@
 /**
  * npm run sweep -- --beta 0.05,0.1,0.5 --temp 0.7,1 --mode offline,online --seeds 0,1,2 [--out DIR] [other settings]
- * The page's sweep builder from the command line: the same grid (beta x temperature x K x method x
- * seeds, at most 48 runs) from the same settings, each run the page's run, summarised per grid
+ * The page's sweep builder from the command line: every setting is a flag under its page name that
+ * takes one value or a list (a list sweeps it), the same grid (at most 48 runs, values that change
+ * nothing for a run merged) from the same planner, each run the page's run, summarised per grid
  * point as mean and sample standard deviation over seeds. Writes results.csv and results.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { disposeWeights } from '../core/model/weights';
 import { runHeadless } from '../core/playground/headless-run';
+import type { Model } from '../core/playground/run-session';
 import { aggregateSweep } from '../core/playground/sweep';
 import { useNodeBackend, type NodeBackend } from './backend';
-import { parseFlags, runCli, usage } from './args';
+import { parseFlags, runCli, UsageError, usage } from './args';
 import { loadCheckpointDir } from './checkpoint-files';
-import { RENAMED_FLAGS, startCheckpoint, sweepPlanFromFlags } from './control-flags';
+import { RENAMED_FLAGS, startCheckpoint, sweepFromFlags } from './control-flags';
 import { SWEEP_FLAGS } from './commands';
 import { ProgressBar } from './progress';
 import { formatSummary } from './report';
 import { sweepCsv, sweepTable, type SweepRun } from './sweep-table';
 
 await runCli('sweep', SWEEP_FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), SWEEP_FLAGS, RENAMED_FLAGS);
+  const argv = process.argv.slice(2);
+  // train's --seed is one seed; a sweep's seeds are a list.
+  if (argv.some((arg) => /^--seed(=|$)/.test(arg))) throw new UsageError('a sweep takes its seeds as a list: --seeds 0,1,2');
+  const flags = parseFlags(argv, SWEEP_FLAGS, RENAMED_FLAGS);
   if (flags.help) return void console.log(usage('sweep', SWEEP_FLAGS));
-  const configs = sweepPlanFromFlags(flags);
+  const plan = sweepFromFlags(flags);
   const backend = await useNodeBackend(flags.backend as NodeBackend);
-  const checkpoint = startCheckpoint(flags);
-  const start = await loadCheckpointDir(checkpoint);
-  console.log(`sweep: ${configs.length} runs from ${checkpoint} on ${backend}`);
-  const bar = new ProgressBar(configs.length, 'sweep');
+  // Each model size starts from its own checkpoint (a --checkpoint: that one for all).
+  const dirs = new Map(plan.configs.map((c) => [c.model, startCheckpoint({ checkpoint: flags.checkpoint, model: c.model })]));
+  const starts = new Map<string, Model>();
+  for (const [model, dir] of dirs) starts.set(model, await loadCheckpointDir(dir));
+  const combined = plan.combinations > plan.configs.length ? ` (${plan.combinations} combinations)` : '';
+  console.log(`sweep: ${plan.configs.length} runs${combined} from ${[...dirs.values()].join(' and ')} on ${backend}`);
+  for (const note of plan.notes) console.log(`  ${note}`);
+  const bar = new ProgressBar(plan.configs.length, 'sweep');
   const runs: SweepRun[] = [];
-  for (const config of configs) {
-    const run = await runHeadless(start, config);
+  for (const [i, config] of plan.configs.entries()) {
+    const run = await runHeadless(starts.get(config.model)!, config);
     runs.push({ ...run, config });
     const last = run.evals.at(-1);
-    bar.update(
-      runs.length,
-      `beta=${config.beta} temp=${config.temp} k=${config.k} ${config.mode} seed=${config.seed}: ${run.status}${last ? `, CHAIR_i ${(100 * last.summary.chair_i).toFixed(1)}%` : ''}`,
-    );
+    bar.update(runs.length, `${plan.names[i]}: ${run.status}${last ? `, CHAIR_i ${(100 * last.summary.chair_i).toFixed(1)}%` : ''}`);
   }
-  disposeWeights(start.weights);
-  const groups = aggregateSweep(runs);
+  for (const start of starts.values()) disposeWeights(start.weights);
+  const groups = aggregateSweep(runs, plan.dimensions);
   const baseline = runs.find((r) => r.evals[0]?.step === 0)?.evals[0];
   if (baseline) console.log(`\nstarting model: ${formatSummary(baseline.summary)}\n`);
   console.log(sweepTable(groups));
@@ -46,7 +52,12 @@ await runCli('sweep', SWEEP_FLAGS, async () => {
   if (failed.length > 0) console.log(`\n${failed.length} run(s) did not finish: ${failed.map((r) => r.error ?? r.status).join('; ')}`);
   await mkdir(flags.out, { recursive: true });
   await writeFile(join(flags.out, 'results.csv'), sweepCsv(runs));
-  const command = `npm run sweep -- ${process.argv.slice(2).join(' ')}`;
-  await writeFile(join(flags.out, 'results.json'), JSON.stringify({ command, backend, checkpoint, runs, groups }, null, 2) + '\n');
+  const command = `npm run sweep -- ${argv.join(' ')}`;
+  const checkpoint = [...dirs.values()].join(', ');
+  const { dimensions, notes } = plan;
+  await writeFile(
+    join(flags.out, 'results.json'),
+    JSON.stringify({ command, backend, checkpoint, dimensions, notes, runs, groups }, null, 2) + '\n',
+  );
   console.log(`\nwrote ${join(flags.out, 'results.csv')} and results.json`);
 });

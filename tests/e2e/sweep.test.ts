@@ -4,29 +4,71 @@ import { useApp } from './use-app';
 const app = useApp();
 
 describe('sweeps', () => {
-  it('a two-run sweep (one grid point, two seeds) queues both runs and fills the results table', async () => {
-    const page = await app.openOnWebgpu('#v=1&seed=0&npairs=8&batch=2&steps=2&evaln=4&evalevery=0');
+  it("a lesson that asks for a sweep fills the builder in: 'Offline vs online vs mixed' is three runs", async () => {
+    const page = await app.open('#v=1&lesson=offline-online-mixed');
+    await page.locator('[data-testid=sweep-lesson]', { hasText: 'Prepared by the lesson "Offline vs online vs mixed"' }).waitFor();
+    expect(await page.getByTestId('sweep-count').textContent()).toContain('3 runs.');
+    const ticked = await page
+      .locator('[data-testid=sweep] input[type=checkbox]:checked')
+      .evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+    expect(ticked).toEqual(['offline', 'online', 'mixed']);
+    await page.close();
+  });
 
-    // Bad input first: a clear message, nothing queued.
-    await page.getByTestId('sweep-beta').fill('0.1, abc');
+  it('shows the count before queuing, counts n of N, keeps its results across a reload, and says where Stop left it', async () => {
+    const page = await app.openOnWebgpu('#v=1&seed=0&npairs=8&batch=2&steps=2&evaln=4&evalevery=0');
+    const progress = page.getByTestId('sweep-progress');
+
+    // Bad input: the control's own message as typed, nothing queued.
+    await page.getByTestId('sweep-values-beta').fill('0.1, abc');
     await page.getByTestId('sweep-start').click();
-    expect(await page.getByTestId('sweep-problems').textContent()).toContain('Beta: "abc" is not a number');
+    expect(await page.getByTestId('sweep-problems').textContent()).toContain('Beta must be a number (got "abc")');
     expect(await page.locator('[data-testid=runs-table] tbody tr').count()).toBe(0);
 
-    await page.getByTestId('sweep-beta').fill('0.1');
-    await page.getByTestId('sweep-seeds').fill('0, 1');
+    // A temperature list changes nothing offline: merged, and said so, before anything is queued.
+    await page.getByTestId('sweep-values-beta').fill('0.1');
+    await page.getByTestId('sweep-add').click();
+    await page.getByTestId('sweep-setting-2').selectOption('temp');
+    await page.getByTestId('sweep-values-temp').fill('0.5, 1');
+    expect(await page.getByTestId('sweep-count').textContent()).toContain('2 runs (4 combinations');
+    expect(await page.getByTestId('sweep-notes').textContent()).toContain('Temperature changes nothing for offline runs');
+
     await page.getByTestId('sweep-start').click();
+    expect(await progress.textContent()).toMatch(/[0-2] of 2 runs finished/);
     await page.locator('[data-testid=sweep-progress]', { hasText: '2 of 2 runs finished' }).waitFor({ timeout: 500_000 });
 
     const rows = page.locator('[data-testid=sweep-results] tbody tr');
-    expect(await rows.count()).toBe(1);
-    const cells = await rows.first().locator('td').allTextContents();
-    expect(cells[0]).toBe('beta=0.1 temp=0.7 k=4 mode=offline');
-    expect(cells[1]).toBe('2');
-    expect(cells[2]).toMatch(/^\d+\.\d ± \d+\.\d$/); // CHAIR_i mean ± std over the two seeds
-    // Both runs are in the runs table, and the table shows the seed, the one setting that differs.
-    expect(await page.locator('[data-testid=runs-table] tr[data-status=done]').count()).toBe(2);
-    expect(await page.locator('[data-testid=runs-table] thead th', { hasText: /^seed$/ }).count()).toBe(1);
+    const expectResults = async () => {
+      expect(await rows.count()).toBe(1);
+      const cells = await rows.first().locator('td').allTextContents();
+      expect(cells[0]).toBe('mode=offline');
+      expect(cells[1]).toBe('2');
+      expect(cells[2]).toMatch(/^\d+\.\d ± \d+\.\d$/); // CHAIR_i mean ± std over the two seeds
+    };
+    await expectResults();
+    // The runs' names carry the seed, the one setting that differs, and no temperature.
+    const names = await page
+      .locator('[data-testid=runs-table] input.name')
+      .evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(names.sort()).toEqual(['offline s0', 'offline s1']);
+
+    // A reload rebuilds the table and the count from the stored runs.
+    await page.waitForTimeout(800); // runs are written to IndexedDB at most every 500 ms
+    await page.reload();
+    await page.locator('[data-testid=sweep-progress]', { hasText: 'Latest sweep: 2 of 2 runs finished.' }).waitFor({ timeout: 60_000 });
+    await expectResults();
+
+    // Stop clears the queue: the sweep says how far it got.
+    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 240_000 });
+    await page.getByTestId('sweep-values-beta').fill('0.1');
+    await page.getByTestId('sweep-values-seed').fill('2, 3');
+    await page.getByTestId('sweep-add').click();
+    await page.getByTestId('sweep-setting-2').selectOption('steps');
+    await page.getByTestId('sweep-values-steps').fill('500');
+    await page.getByTestId('sweep-start').click();
+    await page.locator('[data-testid=run-status]', { hasText: 'running' }).waitFor({ timeout: 300_000 });
+    await page.getByTestId('stop').click();
+    await page.locator('[data-testid=sweep-progress]', { hasText: 'Stopped after 0 of 2 runs.' }).waitFor({ timeout: 120_000 });
     expect(app.errors).toEqual([]);
   });
 });

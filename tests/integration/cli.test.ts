@@ -17,6 +17,18 @@ describe("CLI flags (every command's validator is tested in process in tests/uni
     expect(stderr).toMatch(/usage: npm run eval/);
   });
 
+  it("sweep --help lists every setting as a flag that takes a list, and exits 0; a bad list exits 2 with the control's message", () => {
+    const help = runCli('sweep', ['--help']);
+    expect(help.code, help.stderr).toBe(0);
+    expect(help.stdout).toMatch(/--lr VALUE {2}Learning rate: .*a comma-separated list sweeps it\]/);
+    expect(help.stdout).toMatch(/--loss VALUE {2}Loss types: .*a list separated by ";" sweeps it\]/);
+    expect(help.stdout).toMatch(/--seeds VALUE/);
+    const bad = runCli('sweep', ['--judge', 'oracle,wise']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Judge must be one of oracle, noisy, .* \(got "wise"\)/);
+    expect(runCli('sweep', ['--seed', '1']).stderr).toMatch(/a sweep takes its seeds as a list: --seeds 0,1,2/);
+  });
+
   it('sft refuses a missing --out before training', () => {
     const { code, stderr } = runCli('sft', ['--steps', '1']);
     expect(code).toBe(2);
@@ -122,11 +134,13 @@ describe('train and sweep, run as the README prints them (their flags are tested
     expect(header.meta.parent).toBe('models/sft-base');
   });
 
-  it('sweep runs the grid and writes one CSV row per run and one group per grid point', () => {
+  it('sweep runs the grid (merged where a setting changes nothing) and writes one CSV row per run and one group per grid point', () => {
     const out = join(dir, 'sweep');
     const result = runCli('sweep', [
       '--beta',
       '0.1,0.5',
+      '--temp',
+      '0.5,1',
       '--seeds',
       '0,1',
       '--steps',
@@ -143,6 +157,9 @@ describe('train and sweep, run as the README prints them (their flags are tested
       out,
     ]);
     expect(result.code, result.stderr).toBe(0);
+    // Offline runs ignore the temperature: its two values are merged, and the output says so.
+    expect(result.stdout).toMatch(/sweep: 4 runs \(8 combinations\)/);
+    expect(result.stdout).toContain('Temperature changes nothing for offline runs with gt-corrupt pairs: merged');
     expect(result.stdout).toMatch(/beta=0.1 .* 2 /);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(5);

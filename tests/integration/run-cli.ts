@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
  * npm's own banner lines from stdout.
  */
 export function runCli(
-  script: 'sft' | 'eval' | 'bench' | 'train' | 'sweep' | 'golden' | 'export-trl',
+  script: 'sft' | 'eval' | 'bench' | 'train' | 'sweep' | 'golden' | 'export-trl' | 'lesson',
   args: string[],
   timeoutMs = 300_000,
 ) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseFlags, UsageError, type FlagSpec } from '../../src/cli/args';
+import { parseLessonArgs } from '../../src/cli/lesson-args';
 import { COMMAND_FLAGS, EVAL_FLAGS, SFT_FLAGS, SWEEP_FLAGS, TRAIN_FLAGS } from '../../src/cli/commands';
 import { configFromFlags, RENAMED_FLAGS, sweepPlanFromFlags } from '../../src/cli/control-flags';
 import { CONTROLS, defaultConfig } from '../../src/core/playground/controls';
@@ -149,8 +150,29 @@ describe('every command the README and docs print', () => {
     expect(scripts).not.toHaveProperty(`pre${script}`);
     expect(scripts).not.toHaveProperty(`post${script}`);
     if (!(script in COMMAND_FLAGS)) return;
+    if (script === 'lesson') return void parseLessonArgs(args);
     const flags = parseFlags(args, COMMAND_FLAGS[script as keyof typeof COMMAND_FLAGS], RENAMED_FLAGS);
     if (script === 'train') configFromFlags(flags);
     if (script === 'sweep') sweepPlanFromFlags(flags as Parameters<typeof sweepPlanFromFlags>[0]);
+  });
+});
+
+describe('npm run lesson', () => {
+  it('takes the lesson id first, then flags', () => {
+    const args = parseLessonArgs(['reward-hacking', '--seeds', '0,1,2', '--evalseed', '5']);
+    expect(args.lessons.map((l) => l.id)).toEqual(['reward-hacking']);
+    expect(args.seeds).toEqual([0, 1, 2]);
+    expect(args.flags.evalseed).toBe(5);
+    expect(parseLessonArgs(['all']).lessons.length).toBeGreaterThan(5);
+    expect(parseLessonArgs(['--help']).help).toBe(true);
+  });
+
+  it('refuses a missing or unknown lesson and bad seeds, saying what to type', () => {
+    expect(() => parseLessonArgs([])).toThrow(/name a lesson first \(or all\): why-hallucinate, offline-dpo/);
+    expect(() => parseLessonArgs(['nope'])).toThrow(/no lesson "nope": one of/);
+    expect(() => parseLessonArgs(['offline-dpo', '--seeds', '0,x'])).toThrow('--seeds: "x" is not a seed');
+    expect(() => parseLessonArgs(['offline-dpo', '--seeds', '1,1'])).toThrow('a seed is given twice');
+    expect(() => parseLessonArgs(['offline-dpo', '--seeds', 'x'.repeat(100_000)])).toThrow(/^--seeds: "x{20}" is not a seed/);
+    expect(() => parseLessonArgs(['offline-dpo', '--evalseed', '-1'])).toThrow(/--evalseed/);
   });
 });

@@ -85,7 +85,7 @@ describe('coverage-collapsing', () => {
     expect(ids(run([], { evals }))).toEqual(['coverage-collapsing']);
   });
 
-  it('does not fire on a 0.10 drop, when chair_i rose, or with only the baseline', () => {
+  it('does not fire on a 0.10 drop or with only the baseline', () => {
     expect(
       ids(
         run([], {
@@ -96,17 +96,98 @@ describe('coverage-collapsing', () => {
         }),
       ),
     ).toEqual([]);
-    expect(
-      ids(
+    expect(ids(run([], { evals: [{ step: 0, summary: summary() }] }))).toEqual([]);
+  });
+
+  it('fires whether or not CHAIR_i fell, saying which', () => {
+    const evals = [
+      { step: 0, summary: summary() },
+      { step: 50, summary: summary({ cover: 0.5, chair_i: 0.32 }) },
+    ];
+    const found = diagnose(run([], { evals }));
+    expect(found.map((d) => d.id)).toEqual(['coverage-collapsing']);
+    expect(found[0]!.title).toContain('fewer of the true objects');
+    expect(found[0]!.explanation).toContain('did not improve');
+  });
+
+  it('advises only what the settings lack', () => {
+    const evals = [
+      { step: 0, summary: summary() },
+      { step: 50, summary: summary({ cover: 0.4, chair_i: 0.05 }) },
+    ];
+    const online = { mode: 'online', judge: 'oracle', cover: 0, loss: 'sigmoid', beta: 0.1, lr: 2e-4 } as const;
+    const bare = diagnose(run([], { evals, config: online }))[0]!.explanation;
+    expect(bare).toContain('coverage bonus above 0');
+    expect(bare).toContain('add an sft term');
+    const set = diagnose(run([], { evals, config: { ...online, cover: 1, loss: 'sigmoid,sft:1' } }))[0]!.explanation;
+    expect(set).not.toContain('coverage bonus');
+    expect(set).not.toContain('sft term');
+    expect(set).toContain('raise beta (now 0.1)');
+    const all = diagnose(run([], { evals, config: { ...online, cover: 1, loss: 'sigmoid,sft:1', beta: 0.5, lr: 1e-4 } }))[0]!;
+    expect(all.explanation).toContain('already in these settings');
+  });
+});
+
+describe('getting-worse', () => {
+  it('fires when CHAIR_i rises or a question category falls far below its start, naming them', () => {
+    const worse = (over: Partial<EvalSummary>) =>
+      diagnose(
         run([], {
           evals: [
             { step: 0, summary: summary() },
-            { step: 50, summary: summary({ cover: 0.5, chair_i: 0.4 }) },
+            { step: 50, summary: summary(over) },
           ],
         }),
-      ),
-    ).toEqual([]);
-    expect(ids(run([], { evals: [{ step: 0, summary: summary() }] }))).toEqual([]);
+      );
+    const found = worse({ chair_i: 0.45, acc_counting: 0.3 });
+    expect(found.map((d) => d.id)).toEqual(['getting-worse']);
+    expect(found[0]!.explanation).toContain('CHAIR_i rose 30.0% -> 45.0%');
+    expect(found[0]!.explanation).toContain('counting questions fell 50.0% -> 30.0%');
+    expect(worse({ pope_acc: 0.6 }).map((d) => d.id)).toEqual(['getting-worse']);
+    expect(worse({ chair_i: 0.34, acc_counting: 0.36 })).toEqual([]); // small moves are noise
+  });
+});
+
+describe('reward-hacking', () => {
+  const scores = (values: number[]) => values.map((v, i) => point(10 * (i + 1), { 'objective/scores': v }));
+  const evals = (over: Partial<EvalSummary>) => [
+    { step: 0, summary: summary() },
+    { step: 100, summary: summary(over) },
+  ];
+  const config = { mode: 'online', judge: 'reward' } as const;
+
+  it("fires when the judge's score climbs while CHAIR_i rises or Cover collapses", () => {
+    const found = diagnose(run(scores([2, 2, 3, 10, 20, 21]), { evals: evals({ chair_i: 0.34 }), config }));
+    expect(found.map((d) => d.id)).toEqual(['reward-hacking']);
+    expect(found[0]!.explanation).toContain('reward-facts');
+    const covered = diagnose(run(scores([2, 2, 3, 10, 20, 21]), { evals: evals({ cover: 0.5, chair_i: 0.3 }), config }));
+    expect(covered.map((d) => d.id)).toContain('reward-hacking');
+  });
+
+  it('does not fire when the score fell, captions held, or the run is offline', () => {
+    expect(ids(run(scores([21, 20, 10, 3, 2, 2]), { evals: evals({ chair_i: 0.34 }), config }))).toEqual([]);
+    expect(ids(run(scores([2, 2, 3, 10, 20, 21]), { evals: evals({ chair_i: 0.1 }), config }))).toEqual([]);
+    expect(ids(run(scores([2, 2, 3, 10, 20, 21]), { evals: evals({ chair_i: 0.34 }) }))).toEqual([]);
+  });
+});
+
+describe('no-preferences', () => {
+  it('says how many steps had no pairs, as a warning once it is a tenth of the steps', () => {
+    const few = diagnose(run([point(50, { no_preference_steps: 2 })], { config: { mode: 'online' } }));
+    expect(few.map((d) => [d.id, d.severity])).toEqual([['no-preferences', 'info']]);
+    expect(few[0]!.explanation).toContain('At 2 of the first 50 steps');
+    const many = diagnose(run([point(50, { no_preference_steps: 20 })], { config: { mode: 'online', temp: 0.7 } }));
+    expect(many.map((d) => [d.id, d.severity])).toEqual([['no-preferences', 'warning']]);
+    expect(many[0]!.explanation).toContain('raise the temperature (now 0.7)');
+    expect(ids(run([point(50, { no_preference_steps: 0 })]))).toEqual([]);
+  });
+});
+
+describe('kl-runaway', () => {
+  it('fires when the mean log-ratio of samples passes 20 nats', () => {
+    const kl = (values: number[]) => values.map((v, i) => point(10 * (i + 1), { 'objective/kl': v }));
+    expect(ids(run(kl([1, 2, 3, 10, 30, 40]), { config: { mode: 'online' } }))).toEqual(['kl-runaway']);
+    expect(ids(run(kl([1, 2, 3, 10, 12, 15]), { config: { mode: 'online' } }))).toEqual([]);
   });
 });
 

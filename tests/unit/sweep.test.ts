@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
+import { LESSON_SWEEPS } from '../../src/core/playground/lesson-sweeps';
+import { findLesson, lessonConfig } from '../../src/core/playground/lessons';
 import type { EvalSummary, RunRecord, RunStatus } from '../../src/core/playground/runs';
-import { aggregateSweep, expandSweep, parseNumberList, sweepProblems, type SweepSpec } from '../../src/core/playground/sweep';
+import { aggregateSweep } from '../../src/core/playground/sweep';
+import { MAX_LIST_CHARS, planSweep, sweepRunName } from '../../src/core/playground/sweep-plan';
+import { currentSweep, readSweepRecords, sweepProgress } from '../../src/core/playground/sweep-progress';
+import { inertReason } from '../../src/core/playground/sweep-relevance';
 import { LATER_SCORES } from './later-eval-scores';
 
-const spec = (over: Partial<SweepSpec> = {}): SweepSpec => ({ beta: [0.1], temp: [0.7], k: [4], mode: ['offline'], seeds: [0], ...over });
+const base = (over: Partial<PlaygroundConfig> = {}): PlaygroundConfig => ({ ...defaultConfig(), ...over });
 
 const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
   chair_i: 0.2,
@@ -25,7 +30,7 @@ function run(
   status: RunStatus = 'done',
 ): Pick<RunRecord, 'config' | 'evals' | 'status'> {
   return {
-    config: { ...defaultConfig(), ...config },
+    config: base(config),
     status,
     evals: [
       { step: 0, summary: summary({ chair_i: 0.9 }) },
@@ -34,57 +39,225 @@ function run(
   };
 }
 
-describe('parseNumberList', () => {
-  it('reads commas and spaces', () => {
-    expect(parseNumberList('0.1, 0.5', 'Beta')).toEqual([0.1, 0.5]);
-    expect(parseNumberList(' 1 2,3 ', 'Seeds')).toEqual([1, 2, 3]);
-    expect(parseNumberList('1e-3', 'lr')).toEqual([0.001]);
+describe('which settings change nothing for a run', () => {
+  it('sampling, K and the judge only matter where captions are sampled', () => {
+    const offline = base({ mode: 'offline', pairs: 'gt-corrupt' });
+    expect(inertReason('temp', offline)).toBe('for offline runs with gt-corrupt pairs');
+    expect(inertReason('k', offline)).toBe('for offline runs');
+    expect(inertReason('judge', offline)).toBe('for offline runs with gt-corrupt pairs');
+    // Self-sampled offline pairs are sampled at the run's temperature and judged, with their own K.
+    const selfSampled = base({ mode: 'offline', pairs: 'self-samples' });
+    expect(inertReason('temp', selfSampled)).toBeUndefined();
+    expect(inertReason('judge', selfSampled)).toBeUndefined();
+    expect(inertReason('k', selfSampled)).toBe('for offline runs');
+    for (const mode of ['online', 'mixed'])
+      for (const key of ['temp', 'topk', 'topp', 'k', 'judge'] as const) expect(inertReason(key, base({ mode }))).toBeUndefined();
   });
 
-  it('throws a message naming the field on empty or garbage input', () => {
-    expect(() => parseNumberList('  ', 'Beta')).toThrow('Beta: give at least one number');
-    expect(() => parseNumberList('0.1, abc', 'Beta')).toThrow('Beta: "abc" is not a number');
-    expect(() => parseNumberList('1, Infinity', 'Seeds')).toThrow('Seeds: "Infinity" is not a number');
+  it('pairs only matter offline and mixed, mixp only mixed, noise only noisy, refmix only with sync', () => {
+    expect(inertReason('pairs', base({ mode: 'online' }))).toBe('for online runs');
+    expect(inertReason('npairs', base({ mode: 'mixed' }))).toBeUndefined();
+    expect(inertReason('mixp', base({ mode: 'online' }))).toBe('for online runs');
+    expect(inertReason('noise', base({ mode: 'online', judge: 'oracle' }))).toBe('for runs with the oracle judge');
+    expect(inertReason('noise', base({ mode: 'online', judge: 'noisy' }))).toBeUndefined();
+    expect(inertReason('cover', base({ mode: 'online', judge: 'reward' }))).toBe('for runs with the reward judge');
+    expect(inertReason('refmix', base({ sync: 0 }))).toBe('without reference sync (sync 0)');
+    expect(inertReason('refmix', base({ sync: 10 }))).toBeUndefined();
+  });
+
+  it('plain SFT reads only the data, model, optimiser, seed and evaluation settings', () => {
+    const sft = base({ mode: 'sft' });
+    for (const key of ['beta', 'loss', 'temp', 'pairs', 'judge', 'sync'] as const) expect(inertReason(key, sft)).toBe('for sft runs');
+    for (const key of ['lr', 'batch', 'steps', 'seed', 'halluc', 'evaln'] as const) expect(inertReason(key, sft)).toBeUndefined();
   });
 });
 
-describe('sweepProblems', () => {
-  it('accepts a valid grid', () => {
-    expect(sweepProblems(spec({ beta: [0.1, 0.5], seeds: [0, 1, 2] }))).toEqual([]);
+describe('planSweep', () => {
+  it('counts the grid, seeds innermost, beta outside method, whatever order the settings are given in', () => {
+    const plan = planSweep(base({ lr: 1e-3 }), { seed: '3, 4', mode: 'offline, online', beta: '0.1 0.5' });
+    expect(plan.problems).toEqual([]);
+    expect(plan.configs.map((c) => `${c.beta}/${c.mode}/${c.seed}`)).toEqual([
+      '0.1/offline/3',
+      '0.1/offline/4',
+      '0.1/online/3',
+      '0.1/online/4',
+      '0.5/offline/3',
+      '0.5/offline/4',
+      '0.5/online/3',
+      '0.5/online/4',
+    ]);
+    expect(plan.dimensions).toEqual(['beta', 'mode', 'seed']);
+    expect(plan.combinations).toBe(8);
+    expect(plan.configs.every((c) => c.lr === 1e-3)).toBe(true);
   });
 
-  it('reports bad values, empty lists, repeats and too many runs', () => {
-    expect(sweepProblems(spec({ beta: [0, 0.1], k: [], mode: ['sideways'], seeds: [1, 1.5, 1] }))).toEqual([
+  it('merges temperatures for offline runs (the issue: a beta x temperature sweep queued identical runs) and says so', () => {
+    const plan = planSweep(base({ mode: 'offline' }), { beta: '0.1, 0.5', temp: '0.5, 1', seed: '0' });
+    expect(plan.problems).toEqual([]);
+    expect(plan.combinations).toBe(4);
+    expect(plan.configs).toHaveLength(2);
+    expect(plan.notes).toEqual(['Temperature changes nothing for offline runs with gt-corrupt pairs: merged']);
+    expect(plan.names).toEqual(['beta=0.1 offline s0', 'beta=0.5 offline s0']);
+  });
+
+  it('merges only the runs a setting does nothing for: online keeps every temperature', () => {
+    const plan = planSweep(base(), { temp: '0.5, 1', k: '2, 4', mode: 'offline, online', seed: '0, 1' });
+    // offline: 1 x 2 seeds; online: 2 temps x 2 Ks x 2 seeds.
+    expect(plan.configs).toHaveLength(2 + 8);
+    expect(plan.combinations).toBe(16);
+    expect(plan.notes).toEqual([
+      'Temperature changes nothing for offline runs with gt-corrupt pairs: merged',
+      'Samples K changes nothing for offline runs: merged',
+    ]);
+    expect(plan.names.slice(0, 4)).toEqual(['offline s0', 'offline s1', 'temp=0.5 k=2 online s0', 'temp=0.5 k=2 online s1']);
+    expect(new Set(plan.names).size).toBe(plan.names.length);
+  });
+
+  it('sweeps any setting: loss types (split at ";"), pair source, judge, learning rate', () => {
+    const plan = planSweep(base({ mode: 'online', batch: 8 }), {
+      loss: 'sigmoid,sft:1; ipo',
+      judge: 'oracle, noisy',
+      noise: '0.1, 0.3',
+      lr: '1e-4, 2e-4',
+      pairs: 'gt-corrupt, bdhs',
+    });
+    expect(plan.problems).toEqual([]);
+    // noise only for the noisy judge, pairs never online: 2 losses x 2 lr x (oracle + 2 noisy).
+    expect(plan.configs).toHaveLength(2 * 2 * 3);
+    expect(plan.dimensions).toEqual(['pairs', 'judge', 'noise', 'loss', 'lr']);
+    expect(plan.notes).toEqual([
+      'Pair source changes nothing for online runs: merged',
+      'Judge noise eps changes nothing for runs with the oracle judge: merged',
+    ]);
+    expect(plan.names[0]).toBe('judge=oracle loss=sigmoid,sft:1 lr=0.0001 online s0');
+    expect(plan.configs[0]).toMatchObject({ loss: 'sigmoid,sft:1', judge: 'oracle', lr: 1e-4, pairs: 'gt-corrupt' });
+  });
+
+  it('a single value sets that setting for every run and is not a dimension', () => {
+    const plan = planSweep(base(), { steps: '30', seed: '0, 1' });
+    expect(plan.dimensions).toEqual(['seed']);
+    expect(plan.configs.map((c) => c.steps)).toEqual([30, 30]);
+    expect(plan.names).toEqual(['offline s0', 'offline s1']);
+  });
+
+  it("the lesson 'Offline vs online vs mixed' asks for three runs, and every lesson's sweep plans from its settings", () => {
+    const lesson = findLesson('offline-online-mixed')!;
+    const plan = planSweep(lessonConfig(lesson), LESSON_SWEEPS['offline-online-mixed']!);
+    expect(plan.configs.map((c) => c.mode)).toEqual(['offline', 'online', 'mixed']);
+    for (const [id, grid] of Object.entries(LESSON_SWEEPS)) {
+      const found = findLesson(id);
+      expect(found, id).toBeDefined();
+      const planned = planSweep(lessonConfig(found!), grid);
+      expect(planned.problems, id).toEqual([]);
+      expect(planned.notes, id).toEqual([]);
+      expect(planned.configs.length, id).toBeGreaterThan(1);
+      expect(planned.configs.length, id).toBeLessThanOrEqual(4);
+    }
+  });
+
+  it("refuses bad values with each control's own message, empty lists and repeats", () => {
+    expect(planSweep(base(), { beta: '0, 0.1', k: ' ', mode: 'sideways', seed: '1, 1.5' }).problems).toEqual([
       'Beta must be greater than 0 (got 0)',
       'Samples K: give at least one value',
-      expect.stringContaining('(got "sideways")'),
+      'Method must be one of sft, offline, online, mixed (got "sideways")',
       'Seed must be a whole number (got 1.5)',
-      'Seed: 1 is listed more than once',
     ]);
-    expect(sweepProblems(spec({ beta: [0.1, 0.2, 0.3], seeds: [0, 1, 2, 3] }), 10)).toEqual([
+    expect(planSweep(base(), { beta: '0.1, abc' }).problems).toEqual(['Beta must be a number (got "abc")']);
+    expect(planSweep(base(), { loss: 'sigmoid; dpo' }).problems).toEqual([expect.stringMatching(/^Loss types: unknown loss type "dpo"/)]);
+    expect(planSweep(base(), { seed: '0, 1, 0', beta: '0.1, 0.10' }).problems).toEqual([
+      'Beta: 0.1 is listed more than once',
+      'Seed: 0 is listed more than once',
+    ]);
+    // Many bad values: a few messages, then a count.
+    expect(planSweep(base(), { lr: '-1, -2, -3, -4, -5' }).problems).toEqual([
+      'Learning rate must be greater than 0 (got -1)',
+      'Learning rate must be greater than 0 (got -2)',
+      'Learning rate must be greater than 0 (got -3)',
+      'Learning rate: and 2 more values like these',
+    ]);
+  });
+
+  it('refuses a huge list in one short message, unread', () => {
+    const huge = 'x'.repeat(100_000);
+    const { problems } = planSweep(base(), { beta: huge });
+    expect(problems).toEqual([`Beta: a list of 100000 characters is too long (at most ${MAX_LIST_CHARS})`]);
+    const manyBad = Array.from({ length: 400 }, () => 'y').join(',');
+    for (const p of planSweep(base(), { loss: manyBad.slice(0, 900) }).problems) expect(p.length).toBeLessThan(200);
+  });
+
+  it('refuses past the run limit, after merging, and a grid too large to build', () => {
+    expect(planSweep(base(), { beta: '0.1 0.2 0.3', seed: '0 1 2 3' }, { maxRuns: 10 }).problems).toEqual([
       'the sweep would start 12 runs; the limit is 10, so use fewer values or seeds',
     ]);
-    expect(sweepProblems(spec({ beta: [0.1, 0.2, 0.3], seeds: [0, 1, 2, 3] }))).toEqual([]);
+    // 3 x 4 x 5 temperatures = 60 combinations, but offline runs ignore temperature: 12 runs.
+    expect(planSweep(base(), { beta: '0.1 0.2 0.3', seed: '0 1 2 3', temp: '0.1 0.2 0.3 0.4 0.5' }).configs).toHaveLength(12);
+    const seeds = Array.from({ length: 100 }, (_, i) => i).join(',');
+    const rates = Array.from({ length: 49 }, (_, i) => (i + 1) / 1000).join(',');
+    expect(planSweep(base(), { seed: seeds, lr: rates }).problems).toEqual([
+      'the grid has 4900 combinations; the limit is 48 runs, so use fewer values or seeds',
+    ]);
+  });
+
+  it('checks every run as a single run is checked, naming the first run each problem stops', () => {
+    const plan = planSweep(base({ batch: 4 }), { judge: 'human', mode: 'offline, online' });
+    expect(plan.problems).toEqual([
+      'offline s0: the human judge ranks online samples: choose the online method (offline data is built before training)',
+    ]);
+    expect(plan.configs).toEqual([]);
+  });
+
+  it('pinned settings (the page starts every run from the loaded model) are refused unless they keep the base value', () => {
+    const pinned = { model: 'every run here starts from the loaded model' };
+    expect(planSweep(base(), { model: 'default, large' }, { pinned }).problems).toEqual([
+      'Model size: every run here starts from the loaded model',
+    ]);
+    expect(planSweep(base(), { model: 'default' }, { pinned }).problems).toEqual([]);
+  });
+
+  it('names leave out what changes nothing for the run', () => {
+    const dims = ['beta', 'temp', 'k', 'mode', 'seed'] as const;
+    expect(sweepRunName(base({ mode: 'offline', beta: 0.1, seed: 2 }), dims)).toBe('beta=0.1 offline s2');
+    expect(sweepRunName(base({ mode: 'online', beta: 0.1, temp: 1, k: 6 }), dims)).toBe('beta=0.1 temp=1 k=6 online s0');
   });
 });
 
-describe('expandSweep', () => {
-  it('gives 2 betas x 2 seeds as 4 configs, seeds innermost', () => {
-    const base = { ...defaultConfig(), lr: 1e-3 };
-    const configs = expandSweep(base, spec({ beta: [0.1, 0.5], seeds: [3, 4] }));
-    expect(configs.map((c) => [c.beta, c.seed])).toEqual([
-      [0.1, 3],
-      [0.1, 4],
-      [0.5, 3],
-      [0.5, 4],
-    ]);
-    expect(configs.every((c) => c.lr === 1e-3 && c.temp === 0.7 && c.k === 4 && c.mode === 'offline')).toBe(true);
-    expect(configs[0]).toEqual({ ...base, beta: 0.1, seed: 3 });
+describe('sweep progress', () => {
+  const runs = (...statuses: RunStatus[]) => statuses.map((status) => ({ status }));
+
+  it('counts n of N against the planned total, runs still queued included', () => {
+    expect(sweepProgress(4, runs('running'), 3).text).toBe('0 of 4 runs finished.');
+    expect(sweepProgress(4, runs('done', 'done', 'running'), 1).text).toBe('2 of 4 runs finished.');
+    expect(sweepProgress(2, runs('done', 'done'), 0)).toMatchObject({ done: 2, stopped: false, text: '2 of 2 runs finished.' });
+    expect(sweepProgress(2, runs('done', 'failed'), 0).text).toBe('1 of 2 runs finished (1 failed).');
   });
 
-  it('nests beta, temp, k, mode from outermost to innermost', () => {
-    const configs = expandSweep(defaultConfig(), spec({ temp: [0.5, 1], mode: ['offline', 'online'] }));
-    expect(configs.map((c) => `${c.temp}/${c.mode}`)).toEqual(['0.5/offline', '0.5/online', '1/offline', '1/online']);
+  it('says "stopped after n of N" once nothing of it trains or waits and runs are missing', () => {
+    // Stop clears the queue and stops the run in progress.
+    expect(sweepProgress(4, runs('done', 'stopped'), 0)).toMatchObject({ stopped: true, text: 'Stopped after 1 of 4 runs.' });
+    // A reload: the queue is gone, the interrupted run comes back stopped.
+    expect(sweepProgress(4, runs('done'), 0).text).toBe('Stopped after 1 of 4 runs.');
+    expect(sweepProgress(4, runs('done', 'paused'), 2).stopped).toBe(false);
+  });
+
+  it('shows the newest sweep with its stored plan, or what its runs say without one', () => {
+    const records = [{ id: 'a', createdAt: 1, total: 4, dimensions: ['beta' as const, 'seed' as const] }];
+    const stored = [{ sweepId: 'a', createdAt: 2 }, { createdAt: 9 }];
+    expect(currentSweep(stored, records)).toEqual({ id: 'a', total: 4, dimensions: ['beta', 'seed'] });
+    expect(currentSweep([...stored, { sweepId: 'b', createdAt: 5 }, { sweepId: 'b', createdAt: 6 }], records)).toEqual({
+      id: 'b',
+      total: 2,
+      dimensions: [],
+    });
+    // Queued behind another run: no run of it yet, but it is the one to show.
+    const queued = { id: 'c', createdAt: 10, total: 3, dimensions: [] };
+    expect(currentSweep(stored, [...records, queued], ['c'])?.id).toBe('c');
+    expect(currentSweep([{ createdAt: 1 }], records)).toBeUndefined();
+  });
+
+  it('reads back only well-formed stored plans', () => {
+    const good = { id: 'a', createdAt: 1, total: 4, dimensions: ['beta'] };
+    expect(readSweepRecords([good, { ...good, total: 1e9 }, { ...good, dimensions: ['bogus'] }, 'x', null])).toEqual([good]);
+    expect(readSweepRecords({ not: 'a list' })).toEqual([]);
   });
 });
 
@@ -97,7 +270,7 @@ describe('aggregateSweep', () => {
     expect(group!.std.chair_i).toBeCloseTo(0.1414213562, 9);
     expect(group!.mean.cover).toBeCloseTo(0.8, 12);
     expect(group!.std.cover).toBe(0);
-    expect(group!.key).toBe('beta=0.1 temp=0.7 k=4 mode=offline');
+    expect(group!.key).toBe('mode=offline');
   });
 
   it('keeps one group per grid point, labels only what varies, and skips unfinished runs', () => {
@@ -114,6 +287,25 @@ describe('aggregateSweep', () => {
     ]);
     expect(groups[0]!.mean.chair_i).toBeCloseTo(0.15, 12);
     expect(groups[1]!.mean.chair_i).toBeCloseTo(0.4, 12);
+  });
+
+  it("labels by the sweep's dimensions where they matter, and one group for runs that only differed by a setting that did nothing", () => {
+    // Runs an older version queued: offline runs per temperature.
+    const groups = aggregateSweep(
+      [
+        run({ mode: 'offline', temp: 0.5 }, { chair_i: 0.1 }),
+        run({ mode: 'offline', temp: 1 }, { chair_i: 0.3 }),
+        run({ mode: 'online', temp: 0.5 }, {}),
+        run({ mode: 'online', temp: 1 }, {}),
+      ],
+      ['temp', 'mode', 'seed'],
+    );
+    expect(groups.map((g) => [g.key, g.runs])).toEqual([
+      ['mode=offline', 2],
+      ['temp=0.5 mode=online', 1],
+      ['temp=1 mode=online', 1],
+    ]);
+    expect(new Set(groups.map((g) => g.id)).size).toBe(3);
   });
 
   it('is empty for no finished runs', () => {

@@ -1,7 +1,8 @@
 /**
  * The names a run's metrics are logged under: Hugging Face TRL's DPOTrainer and OnlineDPOTrainer
- * names (loss, rewards/*, logps/*, objective/*, ...), plus refused_steps (steps whose loss or
- * gradient was not finite, refused by the optimizer). The trainers write them; the charts,
+ * names (loss, rewards/*, logps/*, objective/*, ...), plus two counts since the start: refused_steps
+ * (steps whose loss or gradient was not finite, refused by the optimizer) and no_preference_steps
+ * (online steps whose samples all tied, so there was nothing to learn from). The trainers write them; the charts,
  * diagnostics, runs export and sweep tables read them, typed, so a misspelt name does not compile.
  */
 /** The metrics every DPO loss computes from a batch of pairs (dpoLoss). */
@@ -27,6 +28,7 @@ export const METRIC_NAMES = [
   'objective/scores_margin',
   'val/contain_eos_token',
   'refused_steps',
+  'no_preference_steps',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

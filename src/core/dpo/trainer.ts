@@ -46,6 +46,8 @@ export interface DpoTrainerState {
   beta: number;
   interval: IntervalState;
   refusedReported: number;
+  /** Online steps whose samples all tied (absent in states saved before it was counted). */
+  noPreferenceSteps?: number;
   onlineStats: OnlineStats;
   reference?: Record<string, Float32Array>;
   /** An iterative round past the first: the random stream's position when its data was built. */
@@ -71,6 +73,7 @@ export class DpoTrainer {
   /** This logging interval's metric sums, on the device. */
   private readonly interval = new IntervalSums();
   private refusedReported = 0;
+  private noPreferenceSteps = 0;
   /** Where the random stream stood when the current round (past the first) built its data. */
   private roundRng?: number;
   private lastPairs: DpoLog['pairs'] = [];
@@ -224,8 +227,11 @@ export class DpoTrainer {
     const part = await this.nextBatch();
     this.step++;
     if (part.length === 0) {
+      this.noPreferenceSteps++;
       events.push(`step ${this.step}: every prompt's samples tied (or the judge skipped them), so there was no preference to learn from`);
-      return { step: this.step, metrics: {}, events, pairs: [] };
+      // The judge's view goes on being logged, so charts show a step without pairs rather than stopping.
+      const metrics: Metrics = this.isLoggingStep() ? { ...this.online.takeMetrics(), no_preference_steps: this.noPreferenceSteps } : {};
+      return { step: this.step, metrics, events, pairs: [] };
     }
     const n = part.length;
     const withCorrupt = this.options.loss.mdpoWeight > 0;
@@ -270,7 +276,7 @@ export class DpoTrainer {
     this.reference.afterStep(this.step);
 
     let log: DpoLog | undefined;
-    if (this.step % this.options.logEvery === 0 || this.step === 1 || this.step === this.options.steps) {
+    if (this.isLoggingStep()) {
       log = await this.readLog(events, pairRewards);
     } else if (events.length > 0) {
       log = { step: this.step, metrics: {}, events, pairs: [] };
@@ -300,6 +306,7 @@ export class DpoTrainer {
       metrics['objective/kl'] = means.kl!;
       metrics['objective/entropy'] = means.entropy!;
       Object.assign(metrics, this.online.takeMetrics());
+      metrics.no_preference_steps = this.noPreferenceSteps;
     }
     if (refused > this.refusedReported) {
       events.push(
@@ -309,6 +316,10 @@ export class DpoTrainer {
     }
     metrics.refused_steps = refused;
     return { step: this.step, metrics, events, pairs: this.lastPairs };
+  }
+
+  private isLoggingStep(): boolean {
+    return this.step % this.options.logEvery === 0 || this.step === 1 || this.step === this.options.steps;
   }
 
   /** The state to continue from after a crash (call between steps). */
@@ -323,6 +334,7 @@ export class DpoTrainer {
       beta: this.options.loss.beta,
       interval: await this.interval.exportState(),
       refusedReported: this.refusedReported,
+      noPreferenceSteps: this.noPreferenceSteps,
       onlineStats: this.online.exportState(),
       reference,
       round: this.roundRng === undefined ? undefined : { rng: this.roundRng },
@@ -348,6 +360,7 @@ export class DpoTrainer {
     this.setLearningRate(state.learningRate);
     this.setBeta(state.beta);
     this.refusedReported = state.refusedReported;
+    this.noPreferenceSteps = state.noPreferenceSteps ?? 0;
     this.online.importState(state.onlineStats);
     this.interval.importState(state.interval);
   }

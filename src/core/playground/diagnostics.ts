@@ -4,10 +4,19 @@
  * means and what to try. Pure functions of the run record, so the app and tests share them.
  */
 import type { MetricName } from '../dpo/metric-names';
-import type { MetricPoint, RunRecord } from './runs';
+import type { EvalSummary, MetricPoint, RunRecord } from './runs';
 
 export interface Diagnosis {
-  id: 'stuck-at-ln2' | 'both-logps-falling' | 'margins-exploding' | 'coverage-collapsing' | 'non-finite';
+  id:
+    | 'stuck-at-ln2'
+    | 'both-logps-falling'
+    | 'margins-exploding'
+    | 'coverage-collapsing'
+    | 'getting-worse'
+    | 'reward-hacking'
+    | 'no-preferences'
+    | 'kl-runaway'
+    | 'non-finite';
   severity: 'info' | 'warning';
   title: string;
   explanation: string;
@@ -37,6 +46,23 @@ function firstAndLatestWith(history: readonly MetricPoint[], names: readonly Met
   const first = history.find(has);
   const latest = history.findLast(has);
   return first && latest && first !== latest ? [first, latest] : undefined;
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
+
+/** The starting model's scores and the latest evaluation's, once the run has evaluated past its start. */
+function evalEnds(run: DiagnosedRun): [EvalSummary, EvalSummary] | undefined {
+  if (run.evals.length < 2) return undefined;
+  return [run.evals[0]!.summary, run.evals.at(-1)!.summary];
+}
+
+/** A noisy training metric's start and latest values: the means of its first and last three logged points. */
+function trainEnds(history: readonly MetricPoint[], name: MetricName): [number, number] | undefined {
+  const values = history.map((p) => metric(p, name)).filter((v): v is number => v !== undefined);
+  if (values.length < 4) return undefined;
+  const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return [avg(values.slice(0, 3)), avg(values.slice(-3))];
 }
 
 function nonFinite(run: DiagnosedRun): Diagnosis | undefined {
@@ -118,21 +144,147 @@ function marginsExploding(run: DiagnosedRun): Diagnosis | undefined {
 }
 
 function coverageCollapsing(run: DiagnosedRun): Diagnosis | undefined {
-  if (run.evals.length < 2) return undefined;
-  const start = run.evals[0]!.summary;
-  const latest = run.evals.at(-1)!.summary;
+  const ends = evalEnds(run);
+  if (!ends) return undefined;
+  const [start, latest] = ends;
   // The 1e-9 keeps a drop of exactly 0.10 (0.8 - 0.7 is 0.10000000000000009 in floats) from firing.
-  if (!(start.cover - latest.cover > 0.1 + 1e-9 && latest.chair_i < start.chair_i)) return undefined;
+  if (!(start.cover - latest.cover > 0.1 + 1e-9)) return undefined;
+  const fewerErrors = latest.chair_i < start.chair_i;
   return {
     id: 'coverage-collapsing',
     severity: 'warning',
-    title: 'Fewer hallucinations, but only by saying less',
-    explanation: `Coverage fell from ${start.cover.toFixed(2)} to ${latest.cover.toFixed(2)} while CHAIR improved: the model learned to mention fewer objects (length gaming), not to see better. Set the coverage bonus above 0 or add an sft term to the loss.`,
+    title: fewerErrors
+      ? 'Fewer hallucinations, but only by saying less'
+      : 'Coverage is collapsing: captions name fewer of the true objects',
+    explanation: `Cover fell from ${pct(start.cover)} to ${pct(latest.cover)}${
+      fewerErrors
+        ? ` while CHAIR_i improved (${pct(start.chair_i)} -> ${pct(latest.chair_i)}): the model learned to mention fewer objects (length gaming), not to see better.`
+        : ` and CHAIR_i did not improve (${pct(start.chair_i)} -> ${pct(latest.chair_i)}): the captions lost true objects without losing invented ones.`
+    } ${advice(run.config, ['cover', 'coverage-judge', 'sft', 'beta', 'lr'])}`,
   };
 }
 
+/** Scores where higher is better, and how far below its start each may fall before it is news. */
+const SKILLS: readonly { key: keyof EvalSummary; label: string }[] = [
+  { key: 'pope_acc', label: 'POPE accuracy' },
+  { key: 'acc_existence', label: 'existence questions' },
+  { key: 'acc_attribute', label: 'attribute questions' },
+  { key: 'acc_counting', label: 'counting questions' },
+  { key: 'acc_relation', label: 'spatial-relation questions' },
+  { key: 'acc_comparison', label: 'comparison questions' },
+];
+const SKILL_DROP = 0.15;
+
+function gettingWorse(run: DiagnosedRun): Diagnosis | undefined {
+  const ends = evalEnds(run);
+  if (!ends) return undefined;
+  const [start, latest] = ends;
+  const worse: string[] = [];
+  if (latest.chair_i - start.chair_i > 0.05 && latest.chair_i > 1.3 * start.chair_i)
+    worse.push(`CHAIR_i rose ${pct(start.chair_i)} -> ${pct(latest.chair_i)} (more invented objects)`);
+  for (const { key, label } of SKILLS) {
+    if (start[key] - latest[key] > SKILL_DROP) worse.push(`${label} fell ${pct(start[key])} -> ${pct(latest[key])}`);
+  }
+  if (worse.length === 0) return undefined;
+  return {
+    id: 'getting-worse',
+    severity: 'warning',
+    title: 'The model is getting worse than the SFT start',
+    explanation: `On the held-out scenes ${worse.join('; ')}. Training is moving the model away from what it could do: the preference data (or the judge) rewards something else. ${advice(run.config, ['facts', 'sft', 'beta', 'lr'])}`,
+  };
+}
+
+function rewardHacking(run: DiagnosedRun): Diagnosis | undefined {
+  if (run.config.mode === 'offline' || run.config.mode === 'sft') return undefined;
+  const scores = trainEnds(run.history, 'objective/scores');
+  const ends = evalEnds(run);
+  if (!scores || !ends) return undefined;
+  const [start, latest] = ends;
+  const chairRose = latest.chair_i - start.chair_i > 0.03;
+  const coverFell = start.cover - latest.cover > 0.2;
+  if (!(scores[1] > scores[0] && (chairRose || coverFell))) return undefined;
+  const harm = [
+    chairRose ? `CHAIR_i rose ${pct(start.chair_i)} -> ${pct(latest.chair_i)}` : '',
+    coverFell ? `Cover fell ${pct(start.cover)} -> ${pct(latest.cover)}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  return {
+    id: 'reward-hacking',
+    severity: 'warning',
+    title: "Reward hacking: the judge's score climbs while the captions get worse",
+    explanation: `objective/scores rose ${num(scores[0])} -> ${num(scores[1])}, yet ${harm}: the policy found what the judge likes, not what is in the picture. ${advice(run.config, ['facts', 'beta', 'sft', 'stop'])}`,
+  };
+}
+
+function noPreferences(run: DiagnosedRun): Diagnosis | undefined {
+  const latest = run.history.findLast((p) => metric(p, 'no_preference_steps') !== undefined);
+  const count = metric(latest, 'no_preference_steps');
+  if (!latest || count === undefined || count === 0) return undefined;
+  const share = count / Math.max(1, latest.step);
+  return {
+    id: 'no-preferences',
+    severity: share >= 0.1 ? 'warning' : 'info',
+    title: share >= 0.1 ? 'Samples collapsed: no preferences to learn from' : 'Some steps had no preference pairs',
+    explanation: `At ${count} of the first ${latest.step} steps, the ${run.config.k} samples of every image got the same score from the judge, so those steps had no pair and did not train (their points are missing from the loss charts). ${
+      share >= 0.1
+        ? 'When this grows, the policy writes nearly the same caption every time (watch objective/entropy fall): sampling no longer explores. '
+        : ''
+    }${advice(run.config, ['temp', 'k', 'beta'])}`,
+  };
+}
+
+/** Mean per-sequence log-ratio (nats) past which the policy is far from its reference. */
+const KL_RUNAWAY = 20;
+
+function klRunaway(run: DiagnosedRun): Diagnosis | undefined {
+  const kl = trainEnds(run.history, 'objective/kl');
+  if (!kl || !(kl[1] > KL_RUNAWAY)) return undefined;
+  return {
+    id: 'kl-runaway',
+    severity: 'warning',
+    title: 'KL is running away: the policy is far from the reference',
+    explanation: `objective/kl is ${num(kl[1])} nats per caption (it started at ${num(kl[0])}): the captions the policy writes now are ones the reference would almost never write. beta no longer holds it back, and whatever the judge rewards is being pushed to the extreme. ${advice(run.config, ['beta', 'sft', 'lr', 'stop'])}`,
+  };
+}
+
+type Fix = 'cover' | 'coverage-judge' | 'sft' | 'beta' | 'lr' | 'temp' | 'k' | 'facts' | 'stop';
+
+/**
+ * What to try, naming only changes the run's settings do not already have (advising "add an sft
+ * term" to a run that has one would send a student in circles).
+ */
+export function advice(config: DiagnosedRun['config'], fixes: readonly Fix[]): string {
+  const online = config.mode === 'online' || config.mode === 'mixed';
+  const steps: string[] = [];
+  for (const fix of fixes) {
+    if (fix === 'cover' && online && (config.judge === 'oracle' || config.judge === 'noisy') && Number(config.cover) === 0)
+      steps.push('set the coverage bonus above 0 (the judge then rewards naming true objects)');
+    if (fix === 'coverage-judge' && online && config.judge === 'self')
+      steps.push('use a judge that also rewards naming what is there (oracle, with its coverage bonus): the self-judge only checks claims');
+    if (fix === 'sft' && !activeLossTypes(String(config.loss)).has('sft')) steps.push('add an sft term to the loss (sigmoid,sft:1)');
+    if (fix === 'beta' && Number(config.beta) < 0.5) steps.push(`raise beta (now ${config.beta}) to keep the policy nearer the reference`);
+    if (fix === 'lr' && Number(config.lr) > 1e-4) steps.push(`lower the learning rate (now ${config.lr})`);
+    if (fix === 'temp' && online && Number(config.temp) < 1) steps.push(`raise the temperature (now ${config.temp}) so samples differ`);
+    if (fix === 'k' && online && Number(config.k) < 8) steps.push(`draw more samples per image (K now ${config.k})`);
+    if (fix === 'facts' && config.judge === 'reward') steps.push('give the reward model the facts (judge reward-facts)');
+    if (fix === 'stop' && online) steps.push('stop earlier: keep the checkpoint from before the score and the scores parted');
+  }
+  return steps.length > 0 ? `Try: ${steps.join('; ')}.` : 'The usual fixes are already in these settings: compare with a shorter run.';
+}
+
 /** Fixed order (that of Diagnosis['id']) so the panel does not reshuffle as a run streams. */
-const CHECKS = [stuckAtLn2, bothLogpsFalling, marginsExploding, coverageCollapsing, nonFinite];
+const CHECKS = [
+  stuckAtLn2,
+  bothLogpsFalling,
+  marginsExploding,
+  coverageCollapsing,
+  gettingWorse,
+  rewardHacking,
+  noPreferences,
+  klRunaway,
+  nonFinite,
+];
 
 export function diagnose(run: DiagnosedRun): Diagnosis[] {
   return CHECKS.map((check) => check(run)).filter((d): d is Diagnosis => d !== undefined);

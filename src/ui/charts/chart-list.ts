@@ -10,6 +10,11 @@ export interface ChartDefinition {
   baseline?: boolean;
   /** Only when a run samples online (online and mixed modes). */
   onlineOnly?: boolean;
+  /**
+   * Too many metrics to overlay for several runs: a selector (named this) shows one at a time, one
+   * line per run; a single run may show all of them.
+   */
+  pick?: string;
 }
 
 export const CHARTS: readonly ChartDefinition[] = [
@@ -65,6 +70,13 @@ export const CHARTS: readonly ChartDefinition[] = [
     onlineOnly: true,
   },
   {
+    id: 'no-pairs',
+    title: 'Steps without pairs (online)',
+    specs: [{ key: 'no_preference_steps', label: 'steps so far' }],
+    help: "Steps at which every image's K samples got the same score, so there was no pair and nothing to learn (the loss and reward charts have no point there). Rising: the samples have collapsed to one caption, or the judge cannot tell them apart.",
+    onlineOnly: true,
+  },
+  {
     id: 'grad-norm',
     title: 'grad_norm',
     specs: [{ key: 'grad_norm', label: 'grad norm' }],
@@ -104,6 +116,7 @@ export const CHARTS: readonly ChartDefinition[] = [
     ],
     help: 'Share of right answers per question category, as MMHal-Bench scores them: is there a shape, its colour, how many, left of / above, more red than blue, and captions with nothing false (holistic). Thin dotted: the SFT starting point.',
     baseline: true,
+    pick: 'Question',
   },
   {
     id: 'injection',
@@ -116,3 +129,40 @@ export const CHARTS: readonly ChartDefinition[] = [
     baseline: true,
   },
 ];
+
+/** What a chart's selector offers: every metric (one run only), then each one. */
+export const ALL = 'all';
+
+export function pickOptions(chart: ChartDefinition, runCount: number): { value: string; label: string }[] {
+  const each = chart.specs.map((s) => ({ value: s.key, label: s.label }));
+  return runCount > 1 ? each : [{ value: ALL, label: 'all' }, ...each];
+}
+
+/** The metrics a chart draws given its selector's value (one when several runs are overlaid). */
+export function specsToDraw(chart: ChartDefinition, picked: string, runCount: number): SeriesSpec[] {
+  if (!chart.pick) return chart.specs;
+  const one = chart.specs.filter((s) => s.key === picked);
+  if (one.length > 0) return one;
+  return runCount > 1 ? chart.specs.slice(0, 1) : chart.specs;
+}
+
+/**
+ * The charts each lesson is about, drawn large in the presentation view (the others follow, small).
+ * Keyed by lesson id (core/playground/lessons.ts); free play and unknown lessons get the default.
+ */
+const KEY_CHARTS: Record<string, string[]> = {
+  'why-hallucinate': ['loss', 'hallucination'],
+  'offline-dpo': ['rewards', 'hallucination'],
+  'online-ai-feedback': ['judge-scores', 'hallucination'],
+  'offline-online-mixed': ['hallucination', 'pope'],
+  'beta-too-small': ['logps', 'hallucination'],
+  'length-gaming': ['judge-scores', 'hallucination'],
+  'reward-hacking': ['judge-scores', 'hallucination'],
+  'image-prompt-injection': ['injection', 'hallucination'],
+  'counting-relations': ['categories', 'hallucination'],
+};
+const DEFAULT_KEY_CHARTS = ['rewards', 'hallucination'];
+
+export function keyCharts(lesson: string | null): string[] {
+  return (lesson && KEY_CHARTS[lesson]) || DEFAULT_KEY_CHARTS;
+}

@@ -1,7 +1,8 @@
 /** Chart.js with only what the playground draws (tree-shaken), coloured from the page's theme. */
-import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Tooltip } from 'chart.js';
+import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Title, Tooltip } from 'chart.js';
 
-Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, Legend, Tooltip);
+// Legend and Title: the sweep's scatter plot and the PNG files (the page's line charts have an HTML legend).
+Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, Legend, Title, Tooltip);
 // Live charts redraw several times a second: animation would only cost main-thread time.
 Chart.defaults.animation = false;
 
@@ -19,6 +20,37 @@ export function applyChartTheme(): void {
   Chart.defaults.borderColor = themeColour('--border') || '#2a3040';
   // The presentation view is read from across a classroom.
   Chart.defaults.font.size = document.documentElement.classList.contains('present') ? 16 : 11;
+}
+
+/** What tests can read of a drawn chart: its plot area (canvas pixels), whether Chart.js draws a legend in the canvas, its lines. */
+export interface ChartProbe {
+  area: { left: number; top: number; right: number; bottom: number };
+  canvasLegend: boolean;
+  lines: { label: string; colour: string; baseline: boolean }[];
+}
+
+declare global {
+  interface Window {
+    /** Chart.js is bundled, so the page has no `Chart.getChart` of its own: the e2e tests ask this. */
+    dpoChartProbe?: (canvas: HTMLCanvasElement) => ChartProbe | undefined;
+  }
+}
+
+if (typeof window !== 'undefined') {
+  window.dpoChartProbe = (canvas) => {
+    const chart = Chart.getChart(canvas);
+    if (!chart) return undefined;
+    const { left, top, right, bottom } = chart.chartArea;
+    return {
+      area: { left, top, right, bottom },
+      canvasLegend: chart.options.plugins?.legend?.display !== false,
+      lines: chart.data.datasets.map((d) => ({
+        label: d.label ?? '',
+        colour: String(d.borderColor),
+        baseline: (d.label ?? '').endsWith('(SFT start)'),
+      })),
+    };
+  };
 }
 
 export { Chart };

@@ -8,6 +8,7 @@
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import type { PlaygroundConfig } from '../../core/playground/controls';
 import { isFinished, nextRunColour, paletteColour, type RunRecord } from '../../core/playground/runs';
+import { readSweepRecords, type SweepRecord } from '../../core/playground/sweep-progress';
 import type { RunUpdate } from '../../core/playground/training-loop';
 
 const store = () => createStore('dpo-playground-runs', 'runs');
@@ -27,6 +28,18 @@ function storedColour(run: RunRecord, others: readonly RunRecord[]): string {
   return paletteColour(run.colour) ?? nextRunColour(others.filter((r) => r !== run));
 }
 
+/** The sweeps queued in this browser, newest last (a few, small): how many runs each planned. */
+const SWEEPS = 'dpo-playground:sweeps';
+const KEPT_SWEEPS = 20;
+
+function storedSweeps(): SweepRecord[] {
+  try {
+    return readSweepRecords(JSON.parse(localStorage.getItem(SWEEPS) ?? '[]'));
+  } catch {
+    return [];
+  }
+}
+
 const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel('dpo-playground-runs') : undefined;
 
 class RunsState {
@@ -34,6 +47,8 @@ class RunsState {
   loaded = $state(false);
   /** Set while runs cannot be written (the page shows it); cleared by the next successful write. */
   storageProblem = $state<string | null>(null);
+  /** Each sweep's plan beside its runs: a reload rebuilds its results and "n of N" from both. */
+  sweeps = $state<SweepRecord[]>([]);
   private dirty = new Set<string>();
   /** Runs created in this tab: another tab's copy of them is never newer. */
   private own = new Set<string>();
@@ -57,6 +72,7 @@ class RunsState {
   }
 
   async load(): Promise<void> {
+    this.sweeps = storedSweeps();
     let stored: [string, RunRecord][];
     try {
       stored = await entries<string, RunRecord>(store());
@@ -100,6 +116,16 @@ class RunsState {
     this.own.add(run.id);
     this.save(run.id);
     return this.get(run.id)!;
+  }
+
+  /** Remember a sweep's plan (kept when storage fails: the runs say as much as they can without it). */
+  addSweep(record: SweepRecord): void {
+    this.sweeps = [...this.sweeps, record].slice(-KEPT_SWEEPS);
+    try {
+      localStorage.setItem(SWEEPS, JSON.stringify(this.sweeps));
+    } catch {
+      // The runs' storage reports the problem; without the record the sweep counts the runs it has.
+    }
   }
 
   /** Add the imported runs this tab does not have yet (by id) and save them; returns those added. */

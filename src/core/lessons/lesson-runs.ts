@@ -1,0 +1,55 @@
+/**
+ * The runs a lesson asks for (its own and, when it has one, the contrast run) and their verdicts:
+ * what `npm run lesson` trains per seed and what the lesson panel checks for the run on screen.
+ */
+import type { PlaygroundConfig } from '../playground/controls';
+import { lessonConfig, type Lesson } from '../playground/lessons';
+import { checkClaims, type Claim, type ClaimResult, type ClaimRun } from './claims';
+
+export interface LessonVariant {
+  /** 'lesson', or the contrast's label. */
+  label: string;
+  overrides: Partial<PlaygroundConfig>;
+  claims: readonly Claim[];
+}
+
+const variantsOf = new WeakMap<Lesson, readonly LessonVariant[]>();
+
+/** The lesson's run, then its contrast run if any (the same objects on every call, so they compare with ===). */
+export function lessonVariants(lesson: Lesson): readonly LessonVariant[] {
+  let variants = variantsOf.get(lesson);
+  if (!variants) {
+    const main: LessonVariant = { label: 'lesson', overrides: {}, claims: lesson.claims };
+    variants = lesson.contrast ? [main, { ...lesson.contrast }] : [main];
+    variantsOf.set(lesson, variants);
+  }
+  return variants;
+}
+
+/** The settings of a lesson variant's run (the lesson's settings with the contrast's changes). */
+export function variantConfig(lesson: Lesson, variant: LessonVariant, changes: Partial<PlaygroundConfig> = {}): PlaygroundConfig {
+  return { ...lessonConfig(lesson), ...variant.overrides, ...changes };
+}
+
+/** Settings that make a run longer, shorter or measured elsewhere, not a different story: its claims still apply. */
+const RUN_LENGTH_KEYS = new Set(['steps', 'seed', 'evalevery', 'evaln', 'evalseed']);
+
+/**
+ * The variant a run with these settings belongs to: the contrast when the run has every one of its
+ * changes, the lesson's own run when it has the lesson's values for those keys, else none (the
+ * student changed something the lesson does not speak of).
+ */
+export function variantOf(lesson: Lesson, config: PlaygroundConfig): LessonVariant | undefined {
+  const variants = lessonVariants(lesson);
+  const contrast = variants[1];
+  if (contrast && Object.entries(contrast.overrides).every(([k, v]) => config[k as keyof PlaygroundConfig] === v)) return contrast;
+  const base = lessonConfig(lesson);
+  const keys = ['mode', ...Object.keys({ ...lesson.overrides, ...(contrast?.overrides ?? {}) })].filter(
+    (k) => !RUN_LENGTH_KEYS.has(k),
+  ) as (keyof PlaygroundConfig)[];
+  return keys.every((k) => config[k] === base[k]) ? variants[0] : undefined;
+}
+
+export function checkLessonRun(variant: LessonVariant, run: ClaimRun): ClaimResult[] {
+  return checkClaims(variant.claims, run);
+}
