@@ -130,7 +130,9 @@ function printedCommands(path: string): { line: string; script: string; args: st
         .replace(/[[\]]/g, ' ')
         .trim()
         .replace(/^--\s*/, '');
-      commands.push({ line: part.trim(), script: match[1]!, args: rest.split(/\s+/).filter(Boolean) });
+      // As a shell splits them: a quoted argument ("sigmoid,sft:1;sigmoid") is one, without its quotes.
+      const args = (rest.match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((a) => a.replace(/^(["'])(.*)\1$/, '$2'));
+      commands.push({ line: part.trim(), script: match[1]!, args });
     }
   }
   return commands;
