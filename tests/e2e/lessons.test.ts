@@ -72,9 +72,21 @@ describe('lessons in the page', () => {
     expect(await page.getByTestId('result-headline').getAttribute('aria-live')).toBe('polite');
     // The diagnostics name what went wrong on this run.
     expect(await page.locator('[data-testid=diagnostics] [data-diagnosis=reward-hacking]').count()).toBe(1);
+    // The judge's score has its own chart, the reward model scored every logged step, and no step was refused.
+    expect(Number(await page.getByTestId('chart-judge-scores').getAttribute('data-points'))).toBeGreaterThan(0);
+    const history = await page.evaluate(() => {
+      const runs = (window as unknown as { dpoPlayground: { runs: { list: { history: { metrics: Record<string, number> }[] }[] } } })
+        .dpoPlayground.runs.list;
+      return JSON.parse(JSON.stringify(runs.at(-1)!.history)) as { metrics: Record<string, number> }[];
+    });
+    const scores = history.map((p) => p.metrics['objective/scores']).filter((v) => v !== undefined);
+    expect(scores.length).toBeGreaterThan(5);
+    for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+    expect(history.every((p) => !p.metrics['refused_steps'])).toBe(true);
 
-    // The same open page, another lesson from the menu, its full settings: every claim seen, as the command measures.
-    await page.getByTestId('lesson').selectOption('offline-dpo');
+    // The same open page, another lesson's link (as a student pastes it), its full settings: every claim seen, as the command measures.
+    await page.evaluate(() => (location.hash = '#v=1&lesson=offline-dpo&seed=0'));
+    await page.getByTestId('lesson-guide').filter({ hasText: 'Offline DPO' }).waitFor({ timeout: 30_000 });
     const offline = await trainAndReadChecklist(page);
     const offlineCommand = lessonCommand('offline-dpo', []);
     expect(offline.claims).toEqual(offlineCommand.claims);

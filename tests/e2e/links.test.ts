@@ -41,35 +41,6 @@ describe('links and settings', () => {
     expect(await page.getByTestId('link-problems').count()).toBe(0);
   });
 
-  it('the reward hacking lesson opens from its link and trains in the page on the default backend, its judge scoring', async () => {
-    const page = await app.open('#v=1&lesson=reward-hacking&steps=4&evaln=8&evalevery=0');
-    await page.getByTestId('lesson-guide').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('lesson-guide').textContent()).toContain('Reward hacking');
-    expect(await page.locator('#control-judge').inputValue()).toBe('reward');
-    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
-    await page.getByTestId('train').click();
-    await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 300_000 });
-    const run = await page.evaluate(() => {
-      const runs = (
-        window as unknown as {
-          dpoPlayground: { runs: { list: { status: string; history: { metrics: Record<string, number> }[]; events: string[] }[] } };
-        }
-      ).dpoPlayground.runs.list;
-      return JSON.parse(JSON.stringify(runs.find((r) => r.status === 'done')!)) as {
-        history: { metrics: Record<string, number> }[];
-        events: string[];
-      };
-    });
-    // The reward model judged every logged step, and no step was refused as non-finite.
-    const scores = run.history.map((p) => p.metrics['objective/scores']);
-    expect(scores.length).toBeGreaterThan(0);
-    for (const score of scores) expect(Number.isFinite(score)).toBe(true);
-    expect(run.history.every((p) => !p.metrics['refused_steps'])).toBe(true);
-    // The judge's score has its own chart (online runs), beside CHAIR's.
-    expect(Number(await page.getByTestId('chart-judge-scores').getAttribute('data-points'))).toBeGreaterThan(0);
-    expect(app.errors).toEqual([]);
-  }, 420_000);
-
   it('the injection and counting lessons open from their links and train in the page, filling the injection and category charts', async () => {
     // Both lessons train the page's default offline run; the second link is checked to open with its guide.
     const counting = await app.open('#v=1&lesson=counting-relations');

@@ -224,3 +224,14 @@ it('lists several diagnoses in a fixed order', () => {
   expect(ids(run(history, { evals }))).toEqual(['both-logps-falling', 'margins-exploding', 'coverage-collapsing', 'non-finite']);
   expect(ids(run([]))).toEqual([]);
 });
+
+describe('stuck-at-ln2 advice', () => {
+  const flat = [10, 15, 20].map((step) => point(step, { 'rewards/margins': 0.001 }));
+  it('names beta or the learning rate only when they are off, else points at the pairs', () => {
+    const at = (config: Partial<PlaygroundConfig>) => diagnose(run(flat, { config }))[0]!.explanation;
+    expect(at({ beta: 0.01, lr: 2e-4 })).toContain('raise beta (now 0.01; try 0.1)');
+    expect(at({ beta: 0.01, lr: 2e-4 })).not.toContain('learning rate');
+    expect(at({ beta: 0.1, lr: 1e-5 })).toContain('raise the learning rate (now 0.00001; try 2e-4)');
+    expect(at({ beta: 0.1, lr: 2e-4 })).toContain('pair inspector');
+  });
+});

@@ -105,9 +105,18 @@ function stuckAtLn2(run: DiagnosedRun): Diagnosis | undefined {
     id: 'stuck-at-ln2',
     severity: 'warning',
     title: 'DPO is stuck at ln 2 = 0.6931 (margins near 0)',
-    explanation:
-      'The reward margin has stayed at about 0, so the policy still rates chosen and rejected captions exactly as the reference does: it is not learning. Check that beta is not tiny and the learning rate is not too small (try beta 0.1 and lr 2e-4).',
+    explanation: `The reward margin has stayed at about 0, so the policy still rates chosen and rejected captions exactly as the reference does: it is not learning. ${stuckAdvice(run.config)}`,
   };
+}
+
+/** What to change when DPO is stuck, naming only what differs from the settings. */
+function stuckAdvice(config: DiagnosedRun['config']): string {
+  const changes: string[] = [];
+  if (Number(config.beta) < 0.05) changes.push(`raise beta (now ${config.beta}; try 0.1)`);
+  if (Number(config.lr) < 1e-4) changes.push(`raise the learning rate (now ${config.lr}; try 2e-4)`);
+  return changes.length > 0
+    ? `Try: ${changes.join('; ')}.`
+    : 'beta and the learning rate are at working values: look at the pair inspector, where chosen and rejected captions may be the same.';
 }
 
 function bothLogpsFalling(run: DiagnosedRun): Diagnosis | undefined {
