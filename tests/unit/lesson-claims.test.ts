@@ -4,6 +4,7 @@ import { headlineKeys, runHeadline } from '../../src/core/lessons/headline';
 import { lessonVariants, variantConfig, variantOf } from '../../src/core/lessons/lesson-runs';
 import { defaultConfig } from '../../src/core/playground/controls';
 import { groupEvents } from '../../src/core/playground/event-groups';
+import { runNameFor } from '../../src/core/playground/run-name';
 import { LESSONS, findLesson } from '../../src/core/playground/lessons';
 import { EVAL_KEYS, type EvalPoint, type EvalSummary, type MetricPoint } from '../../src/core/playground/runs';
 import { METRIC_NAMES } from '../../src/core/dpo/metric-names';
@@ -57,11 +58,12 @@ describe('checkClaim', () => {
     expect(done.status).toBe('seen');
     expect(done.measured).toBe('25.0% → 2.8%');
   });
-  it('reads training metrics as the mean of the first and last three logged points', () => {
+  it('reads training metrics at the first and the latest logged point that has them, as the charts show them', () => {
     const rises: Claim = { text: '', metric: 'objective/scores', change: 'rises', by: 1 };
     const history = [1, 2, 3, 10, 4, 5, 6].map((v, i) => point(i + 1, { 'objective/scores': v }));
+    history.push(point(8, { loss: 0.3 }));
     const result = checkClaim(rises, { history, evals: [], finished: true });
-    expect([result.start, result.end]).toEqual([2, 5]);
+    expect([result.start, result.end]).toEqual([1, 6]);
     expect(result.status).toBe('seen');
   });
 });
@@ -141,5 +143,17 @@ describe('groupEvents', () => {
         `step 8: other`,
       ]),
     ).toEqual([`steps 3-5 (3 steps): ${tie}`, 'round 2: the reference is now the policy', `step 7: ${tie}`, 'step 8: other']);
+  });
+});
+
+describe('runNameFor', () => {
+  it("names what a lesson's contrast run changes, so the two runs differ", () => {
+    const lesson = findLesson('beta-too-small')!;
+    const [main, contrast] = lessonVariants(lesson);
+    expect(runNameFor(variantConfig(lesson, main!))).toBe('offline gt-corrupt beta=0.01 loss=sigmoid lr=0.001');
+    expect(runNameFor(variantConfig(lesson, contrast!))).toBe('offline gt-corrupt beta=0.01 lr=0.001');
+    const gaming = findLesson('length-gaming')!;
+    expect(runNameFor(variantConfig(gaming, lessonVariants(gaming)[0]!))).toBe('online oracle beta=0.1 loss=sigmoid cover=0');
+    expect(runNameFor(defaultConfig())).toBe('offline gt-corrupt beta=0.1');
   });
 });

@@ -48,9 +48,6 @@ export interface ClaimRun {
   finished: boolean;
 }
 
-/** Training metrics are noisy step to step: the start and end are means over this many logged points. */
-const TRAIN_WINDOW = 3;
-
 const finite = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x);
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -65,10 +62,9 @@ export function claimEnds(run: Pick<ClaimRun, 'history' | 'evals'>, metric: Clai
     const values = run.evals.map((e) => e.summary[key]).filter(finite);
     return values.length >= 2 ? [values[0]!, values.at(-1)!] : undefined;
   }
+  // Logged points are already means over their logging interval: the first and the latest are what the charts show.
   const values = run.history.map((p) => p.metrics[metric as MetricName]).filter(finite);
-  if (values.length < 2) return undefined;
-  const window = Math.max(1, Math.min(TRAIN_WINDOW, Math.floor(values.length / 2)));
-  return [mean(values.slice(0, window)), mean(values.slice(-window))];
+  return values.length >= 2 ? [values[0]!, values.at(-1)!] : undefined;
 }
 
 export function claimHolds(claim: Claim, start: number, end: number): boolean {

@@ -20,6 +20,8 @@ export const LESSON_SWEEPS: Readonly<Record<string, SweepGrid>> = {
   'counting-relations': { mode: 'offline, online', seed: '0' },
 };
 
-export function lessonSweep(lessonId: string | null | undefined): SweepGrid | undefined {
-  return lessonId ? LESSON_SWEEPS[lessonId] : undefined;
+/** The lesson's grid, on the seed the student is using (a link's seed=1 sweeps seed 1, so the sweep repeats their run). */
+export function lessonSweep(lessonId: string | null | undefined, seed = 0): SweepGrid | undefined {
+  const grid = lessonId ? LESSON_SWEEPS[lessonId] : undefined;
+  return grid && { ...grid, seed: String(seed) };
 }

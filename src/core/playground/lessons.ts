@@ -99,7 +99,7 @@ export const LESSONS: readonly Lesson[] = [
     id: 'beta-too-small',
     title: 'beta too small',
     guide:
-      'With a tiny beta (0.01), a high learning rate and no sft term, nothing holds the policy near the reference. Watch logps/chosen: both log-probabilities plunge (the chosen caption from about -0.3 to below -30 nats), while the margin stays small because beta scales it. The model forgets how to describe: Cover falls from 99% to 20-40%, counting and POPE collapse, and the diagnostics say the model is getting worse. Then add an sft term (loss sigmoid,sft:1), which keeps the chosen captions likely, and compare.',
+      'With a tiny beta (0.01), a high learning rate and no sft term, nothing holds the policy near the reference. Watch logps/chosen: both log-probabilities plunge (the chosen caption from about -1 to below -30 nats), while the margin stays small because beta scales it. The model forgets how to describe: Cover falls from 99% to 20-40%, counting and POPE collapse, and the diagnostics say the model is getting worse. Then add an sft term (loss sigmoid,sft:1), which keeps the chosen captions likely, and compare.',
     overrides: { beta: 0.01, loss: 'sigmoid', lr: 1e-3, steps: 100 },
     hide: ['judge', 'noise', 'cover', 'mixp', 'temp', 'topk', 'topp', 'k', 'sync', 'rounds'],
     claims: [
@@ -174,7 +174,7 @@ export const LESSONS: readonly Lesson[] = [
     id: 'counting-relations',
     title: 'Counting and relations',
     guide:
-      'Hallucination is more than objects. The SFT model miscounts (its annotators counted the shapes they imagined too) and answers every "is the star left of the heart ?" with no. Watch the "Accuracy by question" chart: the offline pairs include counts, relations and comparisons with the wrong answer rejected. Counting rises by 20-30 points and the count error falls by more than half. Relations do not move: the SFT model never learned to compare positions, and DPO re-ranks answers the model can already give; it does not teach a skill the model lacks. Comparisons ("are there more red than blue shapes ?") do not improve either, and on some seeds fall by 10-20 points: the model cannot count colours, so the few comparison pairs only shift its yes/no habit. Then switch the mode to online and compare: online DPO samples captions only, so counting barely moves.',
+      'Hallucination is more than objects. The SFT model miscounts (its annotators counted the shapes they imagined too) and answers every "is the star left of the heart ?" with no. Watch the "Accuracy by question" chart: the offline pairs include counts, relations and comparisons with the wrong answer rejected. Counting rises by 20-30 points and the count error falls by more than half. Relations do not move: the SFT model never learned to compare positions, and DPO re-ranks answers the model can already give; it does not teach a skill the model lacks. Comparisons ("are there more red than blue shapes ?") do not improve either, and on some seeds and scene sets fall by 20 points or more (78% -> 44% on one): the model cannot count colours, so the few comparison pairs only shift its yes/no habit. Then switch the mode to online and compare: online DPO samples captions only, so counting barely moves.',
     overrides: { steps: 100, evalevery: 25 },
     hide: ['judge', 'noise', 'cover', 'mixp', 'temp', 'topk', 'topp', 'k', 'sync', 'rounds'],
     claims: [

@@ -10,6 +10,8 @@ export interface ChartDefinition {
   baseline?: boolean;
   /** Only when a run samples online (online and mixed modes). */
   onlineOnly?: boolean;
+  /** Plots what only a step with preference pairs computes: steps without pairs leave gaps (the card says so). */
+  fromPairs?: boolean;
   /**
    * Too many metrics to overlay for several runs: a selector (named this) shows one at a time, one
    * line per run; a single run may show all of them.
@@ -23,6 +25,7 @@ export const CHARTS: readonly ChartDefinition[] = [
     title: 'Loss',
     specs: [{ key: 'loss', label: 'loss' }],
     help: 'The training loss (DPO terms plus any sft term). Plain DPO starts at ln 2 = 0.693.',
+    fromPairs: true,
   },
   {
     id: 'rewards',
@@ -33,12 +36,14 @@ export const CHARTS: readonly ChartDefinition[] = [
       { key: 'rewards/rejected', label: 'rejected' },
     ],
     help: 'rewards/chosen = beta x (log pi - log pi_ref) of the chosen caption; margins = chosen - rejected. Margins should grow.',
+    fromPairs: true,
   },
   {
     id: 'accuracies',
     title: 'rewards/accuracies',
     specs: [{ key: 'rewards/accuracies', label: 'accuracy' }],
     help: 'Share of pairs where the chosen caption gained more than the rejected one.',
+    fromPairs: true,
   },
   {
     id: 'logps',
@@ -48,6 +53,7 @@ export const CHARTS: readonly ChartDefinition[] = [
       { key: 'logps/rejected', label: 'rejected' },
     ],
     help: 'Summed log-probability of the chosen and rejected captions under the policy. Both falling: DPO only widens the gap.',
+    fromPairs: true,
   },
   {
     id: 'judge-scores',
@@ -61,13 +67,19 @@ export const CHARTS: readonly ChartDefinition[] = [
   },
   {
     id: 'kl',
-    title: 'KL and entropy (online)',
-    specs: [
-      { key: 'objective/kl', label: 'kl' },
-      { key: 'objective/entropy', label: 'entropy' },
-    ],
-    help: 'objective/kl: how far sampled captions moved from the reference; entropy: how varied the samples are.',
+    title: 'KL (online)',
+    specs: [{ key: 'objective/kl', label: 'kl' }],
+    help: 'objective/kl: how far the sampled captions moved from the reference (mean log-ratio, nats per caption). Tens or hundreds: the policy writes what the reference never would.',
     onlineOnly: true,
+    fromPairs: true,
+  },
+  {
+    id: 'entropy',
+    title: 'Entropy (online)',
+    specs: [{ key: 'objective/entropy', label: 'entropy' }],
+    help: "objective/entropy: minus the sampled captions' mean log-probability: how varied the samples are. Falling towards 0: the policy writes the same caption every time.",
+    onlineOnly: true,
+    fromPairs: true,
   },
   {
     id: 'no-pairs',
@@ -81,6 +93,7 @@ export const CHARTS: readonly ChartDefinition[] = [
     title: 'grad_norm',
     specs: [{ key: 'grad_norm', label: 'grad norm' }],
     help: 'Gradient norm before clipping at 1. Spikes mean unstable training.',
+    fromPairs: true,
   },
   {
     id: 'hallucination',
