@@ -8,7 +8,7 @@ import { disposeWeights } from '../core/model/weights';
 import { claimSpread, formatClaimValue, type ClaimResult } from '../core/lessons/claims';
 import { checkLessonRun, lessonVariants, variantConfig } from '../core/lessons/lesson-runs';
 import { runHeadless } from '../core/playground/headless-run';
-import { EVAL_KEYS } from '../core/playground/runs';
+import { EVAL_KEYS, noPreferenceSteps } from '../core/playground/runs';
 import { useNodeBackend, type NodeBackend } from './backend';
 import { runCli, usage } from './args';
 import { loadCheckpointDir } from './checkpoint-files';
@@ -57,7 +57,7 @@ await runCli('lesson', LESSON_FLAGS, async () => {
         log(`${lesson.id} · ${variant.label} · seed ${seed} · eval seed ${flags.evalseed} · ${run.seconds.toFixed(0)} s`);
         if (run.status !== 'done') log(`  FAIL the run ended ${run.status}${run.error ? `: ${run.error}` : ''}`);
         for (const c of claims) log(`  ${MARK[c.status]} ${c.claim.text}: ${c.measured}`);
-        const noPairs = run.events.filter((e) => e.includes('no preference')).length;
+        const noPairs = noPreferenceSteps(run.history)?.count ?? 0;
         if (noPairs > 0) log(`  note: ${noPairs} step(s) had no preference pairs`);
         const [first, last] = [run.evals[0]?.summary, run.evals.at(-1)?.summary];
         results.push({

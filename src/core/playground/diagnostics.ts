@@ -4,7 +4,7 @@
  * means and what to try. Pure functions of the run record, so the app and tests share them.
  */
 import type { MetricName } from '../dpo/metric-names';
-import type { EvalSummary, MetricPoint, RunRecord } from './runs';
+import { noPreferenceSteps, type EvalSummary, type MetricPoint, type RunRecord } from './runs';
 
 export interface Diagnosis {
   id:
@@ -227,15 +227,15 @@ function rewardHacking(run: DiagnosedRun): Diagnosis | undefined {
 }
 
 function noPreferences(run: DiagnosedRun): Diagnosis | undefined {
-  const latest = run.history.findLast((p) => metric(p, 'no_preference_steps') !== undefined);
-  const count = metric(latest, 'no_preference_steps');
-  if (!latest || count === undefined || count === 0) return undefined;
-  const share = count / Math.max(1, latest.step);
+  const tied = noPreferenceSteps(run.history);
+  if (!tied || tied.count === 0) return undefined;
+  const { count, step } = tied;
+  const share = count / Math.max(1, step);
   return {
     id: 'no-preferences',
     severity: share >= 0.1 ? 'warning' : 'info',
     title: share >= 0.1 ? 'Samples collapsed: no preferences to learn from' : 'Some steps had no preference pairs',
-    explanation: `At ${count} of the first ${latest.step} steps, the ${run.config.k} samples of every image got the same score from the judge, so those steps had no pair and did not train (their points are missing from the loss charts). ${
+    explanation: `At ${count} of the first ${step} steps, the ${run.config.k} samples of every image got the same score from the judge, so those steps had no pair and did not train (their points are missing from the loss charts). ${
       share >= 0.1
         ? 'When this grows, the policy writes nearly the same caption every time (watch objective/entropy fall): sampling no longer explores. '
         : ''

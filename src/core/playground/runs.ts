@@ -132,6 +132,15 @@ export function nextRunColour(existing: readonly RunRecord[]): string {
   return RUN_COLOURS.find((c) => !used.has(c)) ?? RUN_COLOURS[existing.length % RUN_COLOURS.length]!;
 }
 
+/**
+ * Steps without preference pairs so far (online samples that all tied), and the step it was
+ * counted at: the latest logged count, or undefined when the run never logged one (offline, SFT).
+ */
+export function noPreferenceSteps(history: readonly MetricPoint[]): { count: number; step: number } | undefined {
+  const latest = history.findLast((p) => typeof p.metrics.no_preference_steps === 'number');
+  return latest && { count: latest.metrics.no_preference_steps!, step: latest.step };
+}
+
 export function latestEval(run: RunRecord): EvalSummary | undefined {
   return run.evals.at(-1)?.summary;
 }

@@ -3,7 +3,7 @@
  * with its title and Chart.js's legend underneath (room enough there for every line's name).
  */
 import { applyChartTheme, Chart, themeColour } from './chart-setup';
-import { isBaseline, markerRadii, type LineSeries } from './series';
+import { lineDataset, type LineSeries } from './series';
 
 export function chartPng(title: string, lines: readonly LineSeries[]): string {
   applyChartTheme();
@@ -14,16 +14,7 @@ export function chartPng(title: string, lines: readonly LineSeries[]): string {
   const chart = new Chart(canvas, {
     type: 'line',
     data: {
-      datasets: lines.map((l) => ({
-        label: l.label,
-        data: l.points,
-        borderColor: l.colour,
-        backgroundColor: l.colour,
-        borderDash: l.dash,
-        borderWidth: isBaseline(l) ? 1.5 : 2.5,
-        pointStyle: l.marker ?? 'circle',
-        pointRadius: markerRadii(l),
-      })),
+      datasets: lines.map((l) => lineDataset(l, { line: 2.5, baseline: 1.5 })),
     },
     options: {
       responsive: false,

@@ -78,6 +78,20 @@ export function isBaseline(line: LineSeries): boolean {
   return line.baseline === true || line.label.endsWith('(SFT start)');
 }
 
+/** A line as a Chart.js dataset; the PNG draws the same lines wider (`widths`: a line, a baseline). */
+export function lineDataset(line: LineSeries, widths = { line: 2, baseline: 1 }) {
+  return {
+    label: line.label,
+    data: line.points,
+    borderColor: line.colour,
+    backgroundColor: line.colour,
+    borderDash: line.dash,
+    borderWidth: isBaseline(line) ? widths.baseline : widths.line,
+    pointStyle: line.marker ?? 'circle',
+    pointRadius: markerRadii(line),
+  };
+}
+
 /**
  * Chart.js point radii: a dot on every point of a short line (evaluations); on a long one (a
  * metric's history) markers on about eight points where they tell metrics apart, else none.
