@@ -121,7 +121,7 @@ const api = {
    */
   async init(forced: BackendName | undefined, settings: PlaygroundConfig, onFatal?: (message: string) => void): Promise<BackendInfo> {
     // Measured on the model the settings start from: the large one may favour another backend.
-    const info = await chooseBackend(forced, await shippedCheckpoint(settings.model as ShippedModel), settings);
+    const info = await chooseBackend(forced, await shippedCheckpoint(settings.modelSize), settings);
     if (info.name === 'webgpu' && onFatal) {
       const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
       void device?.lost.then((lost) => onFatal(`the GPU device was lost (${lost.reason}: ${lost.message || 'no details'})`));

@@ -4,11 +4,12 @@
  * proxied listener, and keeps recovery checkpoints for resuming after a crash.
  */
 import { HumanPreferences } from '../src/core/dpo/human-preferences';
-import { CONTROLS, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
+import { controlNamed, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
 import { GALLERY_SCENES, runConfigProblems, worldFromConfig } from '../src/core/playground/run-options';
 import { evaluateOnHeldOut, RunSession, type Model, type SessionState } from '../src/core/playground/run-session';
 import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
-import { isFinished, type EvalSummary } from '../src/core/playground/runs';
+import { isFinished } from '../src/core/playground/runs';
+import { type EvalRecord } from '../src/core/eval/eval-record';
 import { disposeWeights } from '../src/core/model/weights';
 import { weightsFromCheckpoint } from '../src/core/model/checkpoint';
 import { toRgba } from '../src/core/world/render';
@@ -29,11 +30,8 @@ export interface StartOptions {
 }
 
 /** A mid-run change is checked against the same range as the control that sends it. */
-function checkLive(key: 'lr' | 'beta', value: number): void {
-  const problem = controlProblem(
-    CONTROLS.find((c) => c.key === key)!,
-    String(value),
-  );
+function checkLive(name: 'learningRate' | 'beta', value: number): void {
+  const problem = controlProblem(controlNamed(name), String(value));
   if (problem) throw new Error(problem);
 }
 
@@ -46,7 +44,7 @@ export class RunControl {
   private runId?: string;
   private finished?: Promise<void>;
   /** Starting-model scores by (model, world, eval size): sweeps and re-runs skip re-evaluating it. */
-  private baselines = new Map<string, EvalSummary>();
+  private baselines = new Map<string, EvalRecord>();
   /** Baselines being computed ahead of a run (warmBaseline), by the same key. */
   private warming = new Map<string, Promise<void>>();
   /** Bumped when the starting model changes (a checkpoint was loaded). */
@@ -70,7 +68,7 @@ export class RunControl {
   }
 
   private baselineKey(config: PlaygroundConfig): string {
-    return JSON.stringify([this.modelVersion, config.cooc, config.halluc, config.evaln, config.evalseed]);
+    return JSON.stringify([this.modelVersion, config.cooccurrenceBias, config.annotatorHallucination, config.evalScenes, config.evalSeed]);
   }
 
   /**
@@ -128,7 +126,7 @@ export class RunControl {
     const loop = new TrainingLoop(session, (update) => listener.update(update), {
       baseline: this.baselines.get(baselineKey),
       onBaseline: (summary) => this.baselines.set(baselineKey, summary),
-      evalEvery: config.evalevery,
+      evalEvery: config.evalEvery,
       flushMs: 250,
       galleryCount: GALLERY_SCENES,
       afterEval: async (step) => {
@@ -166,7 +164,7 @@ export class RunControl {
   }
 
   setLearningRate(lr: number): void {
-    checkLive('lr', lr);
+    checkLive('learningRate', lr);
     this.session?.setLearningRate(lr);
   }
 

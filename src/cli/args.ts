@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { controlProblem, type Control } from '../core/playground/controls';
+import { controlChoices, parseSetting, settingText, type Control, type ValueOf } from '../core/playground/controls';
 import { numberText, problemsOf, sayingAbout, type BoundWords } from '../core/validation';
 
 /**
@@ -18,10 +18,13 @@ type Value<S extends FlagSpec> = S extends { kind: 'boolean' }
   ? boolean
   : S extends { kind: 'string' }
     ? string
-    : S extends { kind: 'control'; control: { kind: 'choice' | 'text' } }
-      ? string
+    : S extends { kind: 'control'; control: infer C extends Control }
+      ? ValueOf<C>
       : number;
 export type Flags<T extends Record<string, FlagSpec>> = { [K in keyof T]: Value<T[K]> };
+
+/** What parseFlags returns: `--help` anywhere asks for help (nothing else is read), else every flag's value. */
+export type ParsedFlags<T extends Record<string, FlagSpec>> = { help: true } | (Flags<T> & { help: false });
 
 /** Largest whole-number flag value unless a flag sets its own: the page's seed range. */
 export const MAX_INT = 2 ** 31 - 1;
@@ -31,14 +34,15 @@ export class UsageError extends Error {
 }
 
 /** What values a control takes, for --help: "0..1", "> 0, at most 100", "a|b|c". */
-function controlRange(control: Control): string {
+export function controlRange(control: Control): string {
   switch (control.kind) {
     case 'number':
       return control.exclusiveMin ? `> ${control.min}, <= ${control.max}` : `${control.min}..${control.max}`;
     case 'int':
       return `whole, ${control.min}..${control.max}`;
     case 'choice':
-      return control.choices.join('|');
+    case 'boolean':
+      return controlChoices(control)!.join('|');
     case 'text':
       return 'text';
   }
@@ -48,7 +52,7 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
   const lines = Object.entries(specs).map(([name, spec]) => {
     if (spec.kind === 'control') {
       const { control } = spec;
-      return `  --${name} VALUE  ${control.label}: ${control.help} [${controlRange(control)}] (default ${control.default})`;
+      return `  --${name} VALUE  ${control.label}: ${control.help} [${controlRange(control)}] (default ${settingText(control, control.default)})`;
     }
     const def = 'default' in spec && spec.default !== undefined ? ` (default ${spec.default})` : '';
     const choices = spec.kind === 'string' && spec.choices ? ` [${spec.choices.join('|')}]` : '';
@@ -80,17 +84,22 @@ const FLAG_BOUNDS: BoundWords = { atLeast: '>=', greaterThan: '>', atMost: '<=',
 
 /**
  * Parse and validate argv; every problem becomes one UsageError naming the flag and the fix.
- * `renamed` maps flags that were renamed to their new names, so an old command line says what to type.
+ * `--help` anywhere asks for help: nothing else is read or required. `renamed` maps flags of earlier
+ * versions to their names now ("scenes" -> "evaln"), so an old command line says what to type; a
+ * rename counts where the new flag exists (and the old name is not a flag of its own).
  */
 export function parseFlags<T extends Record<string, FlagSpec>>(
   argv: string[],
   specs: T,
   renamed: Record<string, string> = {},
-): Flags<T> & { help: boolean } {
-  for (const arg of argv) {
+): ParsedFlags<T> {
+  // Up to a "--" terminator, as node:util reads options.
+  const options = argv.includes('--') ? argv.slice(0, argv.indexOf('--')) : argv;
+  if (options.includes('--help')) return { help: true };
+  for (const arg of options) {
     const name = /^--([^=]+)/.exec(arg)?.[1];
-    if (name && !(name in specs) && renamed[name])
-      throw new UsageError(`--${name} is now --${renamed[name]} (the name the page's links use)`);
+    const now = name === undefined || name in specs ? undefined : renamed[name];
+    if (now !== undefined && now.split(' ')[0]! in specs) throw new UsageError(`--${name} is now --${now}`);
   }
   let parsed;
   try {
@@ -115,7 +124,7 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
   for (const token of parsed.tokens ?? []) if (token.kind === 'option') given.set(token.name, (given.get(token.name) ?? 0) + 1);
   for (const [name, count] of given) if (count > 1) throw new UsageError(`--${name} is given ${count} times; give it once`);
   const values = parsed.values as Record<string, string | boolean | undefined>;
-  const out: Record<string, unknown> = { help: values.help === true };
+  const out: Record<string, unknown> = { help: false };
   for (const [name, spec] of Object.entries(specs)) {
     const raw = values[name];
     if (spec.kind === 'control') {
@@ -124,9 +133,9 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
         out[name] = control.default;
         continue;
       }
-      const problem = controlProblem(control, String(raw));
-      if (problem) throw new UsageError(`--${name}: ${problem}`);
-      out[name] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : String(raw);
+      const read = parseSetting(control, String(raw));
+      if (read.problem !== undefined) throw new UsageError(`--${name}: ${read.problem}`);
+      out[name] = read.value;
       continue;
     }
     if (spec.kind === 'boolean') {
@@ -143,7 +152,7 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
     if (problem) throw new UsageError(problem);
     out[name] = spec.kind === 'string' ? text : Number(text);
   }
-  return out as Flags<T> & { help: boolean };
+  return out as Flags<T> & { help: false };
 }
 
 /** Run a CLI main: usage errors print the message and usage, exit 2; other errors exit 1. */

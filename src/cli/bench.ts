@@ -9,8 +9,8 @@ import { SHIPPED_MODELS } from '../core/playground/controls';
 import { disposeWeights, initWeights, trainableCopy } from '../core/model/weights';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { loadCheckpointDir } from './checkpoint-files';
-import { BENCH_FLAGS } from './commands';
-import { parseFlags, runCli, usage, UsageError } from './args';
+import { BENCH_FLAGS, parseCommandFlags } from './commands';
+import { runCli, usage, UsageError } from './args';
 
 /** Threads the backend computes on (tfjs-backend-wasm turns threads off in Node). */
 async function threadsOf(backend: NodeBackend): Promise<number> {
@@ -18,18 +18,18 @@ async function threadsOf(backend: NodeBackend): Promise<number> {
 }
 
 await runCli('bench', BENCH_FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), BENCH_FLAGS);
+  const flags = parseCommandFlags('bench', process.argv.slice(2));
   if (flags.help) return void console.log(usage('bench', BENCH_FLAGS));
-  if (!isPresetName(flags.preset)) throw new UsageError(`unknown preset ${flags.preset}`);
+  if (!isPresetName(flags.model)) throw new UsageError(`unknown model size ${flags.model}`);
   const backends = flags.backends.split(',').map((b) => b.trim());
   for (const b of backends) {
     if (!(NODE_BACKENDS as readonly string[]).includes(b))
       throw new UsageError(`--backends: unknown backend "${b}" (Node has ${NODE_BACKENDS.join(', ')})`);
   }
-  const config = PRESETS[flags.preset];
-  const shipped = (SHIPPED_MODELS as Record<string, string>)[flags.preset];
+  const config = PRESETS[flags.model];
+  const shipped = (SHIPPED_MODELS as Record<string, string>)[flags.model];
   if (flags.weights === 'shipped' && !shipped)
-    throw new UsageError(`no shipped model for preset ${flags.preset}: pass --weights random or a checkpoint directory`);
+    throw new UsageError(`no shipped model for model size ${flags.model}: pass --weights random or a checkpoint directory`);
   const source = flags.weights === 'shipped' ? `models/${shipped}` : flags.weights;
   const dpoPairs = Math.floor(flags.batch / 2);
   if (!flags.json) {

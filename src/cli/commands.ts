@@ -1,13 +1,14 @@
 /**
  * Every command's flags in one place (the scripts in this folder parse them; the tests check that
  * every command printed in the README and docs parses). `train` and `sweep` take the playground's
- * controls under their page names (control-flags.ts).
+ * controls under their page names (control-flags.ts). A setting has one name on every command, its
+ * URL key (`--evaln` is `#evaln=` in a link): flags of earlier versions answer with it (RENAMED_FLAGS).
  */
 import { DEFAULT_WORLD } from '../core/world/config';
 import { PRESETS } from '../core/model/config';
 import { DEFAULT_SFT } from '../core/train/sft';
 import { NODE_BACKENDS } from './backend';
-import type { FlagSpec } from './args';
+import { parseFlags, type FlagSpec, type ParsedFlags } from './args';
 import { CONTROL_FLAGS, RUN_FLAGS } from './control-flags';
 import { SWEEP_FLAGS } from './sweep-flags';
 
@@ -30,11 +31,16 @@ export const EXPORT_TRL_FLAGS = {
 /** Every setting takes one value or a list (sweep-flags.ts). */
 export { SWEEP_FLAGS };
 
+/** A checkpoint's evaluation (eval, and the model card sft writes): the page's Eval scenes and Eval seed, by their names. */
+const HELD_OUT = {
+  evaln: { kind: 'int', default: 200, min: 1, max: 10000, help: "held-out scenes to evaluate (as the page's Eval scenes)" },
+  evalseed: { kind: 'int', default: 1, min: 0, help: "seed of the held-out scenes (as the page's Eval seed)" },
+} satisfies Record<string, FlagSpec>;
+
 export const EVAL_FLAGS = {
   checkpoint: { kind: 'string', default: 'models/sft-base', help: 'checkpoint directory' },
-  scenes: { kind: 'int', default: 200, min: 1, max: 10000, help: 'held-out scenes to evaluate' },
-  seed: { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
-  batch: { kind: 'int', default: 100, min: 1, max: 1000, help: 'generation batch size' },
+  ...HELD_OUT,
+  'gen-batch': { kind: 'int', default: 100, min: 1, max: 1000, help: 'generation batch size' },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
   json: { kind: 'boolean', help: 'end with one line of JSON' },
 } satisfies Record<string, FlagSpec>;
@@ -43,25 +49,31 @@ export const SFT_FLAGS = {
   seed: { kind: 'int', default: 0, min: 0, help: 'seed of the weights and of the training stream' },
   steps: { kind: 'int', default: DEFAULT_SFT.steps, min: 1, max: 1_000_000, help: 'optimizer steps' },
   out: { kind: 'string', help: 'directory to write checkpoint.json and weights.bin to' },
-  preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
+  model: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: "model size (as the page's Model size)" },
   batch: { kind: 'int', default: DEFAULT_SFT.batchSize, min: 1, max: 512, help: 'examples per step' },
   lr: { kind: 'number', default: DEFAULT_SFT.learningRate, min: 0, exclusiveMin: true, max: 1, help: 'peak learning rate (Adam)' },
   'train-vision': { kind: 'boolean', help: 'keep training the vision encoder during SFT (default: frozen, as in LLaVA)' },
-  'annotator-hallucination': {
+  halluc: {
     kind: 'number',
     default: DEFAULT_WORLD.annotatorHallucinationRate,
     min: 0,
     max: 1,
-    help: "P(annotator names a present shape's missing companion)",
+    help: "P(annotator names a present shape's missing companion) (as the page's Annotator hallucination)",
   },
-  cooccurrence: { kind: 'number', default: DEFAULT_WORLD.cooccurrenceBias, min: 0, max: 1, help: 'P(companion present | shape present)' },
+  cooc: {
+    kind: 'number',
+    default: DEFAULT_WORLD.cooccurrenceBias,
+    min: 0,
+    max: 1,
+    help: "P(companion present | shape present) (as the page's Co-occurrence bias)",
+  },
   signs: { kind: 'number', default: DEFAULT_WORLD.signRate, min: 0, max: 1, help: 'P(a scene holds a sign naming an absent shape)' },
-  'annotator-sign': {
+  obey: {
     kind: 'number',
     default: DEFAULT_WORLD.annotatorSignRate,
     min: 0,
     max: 1,
-    help: 'P(annotator follows a sign: writes its shape down as an object, or obeys "say <shape>")',
+    help: 'P(annotator follows a sign: writes its shape down as an object, or obeys "say <shape>") (as the page\'s Annotator follows signs)',
   },
   'vision-steps': {
     kind: 'int',
@@ -71,12 +83,11 @@ export const SFT_FLAGS = {
     help: 'stage-0 steps training the vision encoder on per-cell labels',
   },
   backend: { kind: 'string', default: 'wasm', choices: NODE_BACKENDS, help: 'tfjs backend' },
-  'eval-scenes': { kind: 'int', default: 200, min: 1, help: 'held-out scenes for the model card' },
-  'eval-seed': { kind: 'int', default: 1, min: 0, help: 'seed of the held-out scenes' },
+  ...HELD_OUT,
 } satisfies Record<string, FlagSpec>;
 
 export const BENCH_FLAGS = {
-  preset: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: 'model size' },
+  model: { kind: 'string', default: 'default', choices: Object.keys(PRESETS), help: "model size (as the page's Model size)" },
   weights: {
     kind: 'string',
     default: 'shipped',
@@ -121,3 +132,44 @@ export const COMMAND_FLAGS = {
   'export-trl': EXPORT_TRL_FLAGS,
   lesson: LESSON_FLAGS,
 } as const;
+export type CommandName = keyof typeof COMMAND_FLAGS;
+
+/**
+ * Flags of earlier versions by the names they have now, so an old command line is told what to
+ * type. A rename applies on a command that has the new flag (and not the old one as a flag of its own).
+ */
+export const RENAMED_FLAGS: Readonly<Record<string, string>> = {
+  temperature: 'temp',
+  'top-k': 'topk',
+  'top-p': 'topp',
+  samples: 'k',
+  'mix-p': 'mixp',
+  'offline-pairs': 'npairs',
+  'coverage-bonus': 'cover',
+  'label-smoothing': 'ls',
+  'reference-free': 'reffree on',
+  'ref-sync': 'sync',
+  'ref-mix': 'refmix',
+  'eval-every': 'evalevery',
+  'eval-scenes': 'evaln',
+  'eval-seed': 'evalseed',
+  scenes: 'evaln',
+  cooccurrence: 'cooc',
+  'annotator-hallucination': 'halluc',
+  'annotator-sign': 'obey',
+  preset: 'model',
+};
+
+/** Renames of one command only: eval's --seed was the held-out scenes' seed, its --batch the generation batch. */
+const COMMAND_RENAMED: Partial<Record<CommandName, Readonly<Record<string, string>>>> = {
+  eval: { seed: 'evalseed', batch: 'gen-batch' },
+};
+
+export function renamedFlags(command: CommandName): Readonly<Record<string, string>> {
+  return { ...RENAMED_FLAGS, ...COMMAND_RENAMED[command] };
+}
+
+/** A command's flags read from argv: its specs, the renames that say what an old flag is now called. */
+export function parseCommandFlags<C extends CommandName>(command: C, argv: string[]): ParsedFlags<(typeof COMMAND_FLAGS)[C]> {
+  return parseFlags(argv, COMMAND_FLAGS[command], renamedFlags(command));
+}

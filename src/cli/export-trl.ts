@@ -8,22 +8,23 @@ import { writeFileSync } from 'node:fs';
 import { hasPairsBeforeRun, trlDatasetForConfig } from '../core/playground/trl-export';
 import { disposeWeights } from '../core/model/weights';
 import { useNodeBackend, type NodeBackend } from './backend';
-import { parseFlags, runCli, usage, UsageError } from './args';
-import { RENAMED_FLAGS, configFromFlags, startCheckpoint } from './control-flags';
-import { EXPORT_TRL_FLAGS } from './commands';
+import { runCli, usage, UsageError } from './args';
+import { configFromFlags, startCheckpoint } from './control-flags';
+import { EXPORT_TRL_FLAGS, parseCommandFlags } from './commands';
 import { loadCheckpointDir } from './checkpoint-files';
 
 await runCli('export-trl', EXPORT_TRL_FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), EXPORT_TRL_FLAGS, RENAMED_FLAGS);
+  const flags = parseCommandFlags('export-trl', process.argv.slice(2));
   if (flags.help) return void console.log(usage('export-trl', EXPORT_TRL_FLAGS));
   const config = configFromFlags(flags);
-  if (!hasPairsBeforeRun(config)) throw new UsageError(`--mode ${config.mode} has no preference pairs before a run: use offline or mixed`);
+  if (!hasPairsBeforeRun(config))
+    throw new UsageError(`--mode ${config.method} has no preference pairs before a run: use offline or mixed`);
   await useNodeBackend(flags.backend as NodeBackend);
   const start = await loadCheckpointDir(startCheckpoint(flags));
   try {
     const zip = await trlDatasetForConfig(start, config);
     writeFileSync(flags.out, zip);
-    console.log(`wrote ${config.npairs} ${config.pairs} pairs (${zip.length.toLocaleString('en')} bytes) to ${flags.out}`);
+    console.log(`wrote ${config.offlinePairs} ${config.pairSource} pairs (${zip.length.toLocaleString('en')} bytes) to ${flags.out}`);
   } finally {
     disposeWeights(start.weights);
   }

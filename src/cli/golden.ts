@@ -4,13 +4,13 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { GOLDEN_FLAGS } from './commands';
-import { parseFlags, runCli, usage } from './args';
+import { GOLDEN_FLAGS, parseCommandFlags } from './commands';
+import { runCli, usage } from './args';
 import { useNodeBackend } from './backend';
 import { goldenOnCpu, loadCheckpointDir } from './checkpoint-files';
 
 await runCli('golden', GOLDEN_FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), GOLDEN_FLAGS);
+  const flags = parseCommandFlags('golden', process.argv.slice(2));
   if (flags.help) return void console.log(usage('golden', GOLDEN_FLAGS));
   await useNodeBackend('wasm');
   const { weights, config } = await loadCheckpointDir(flags.checkpoint);

@@ -3,23 +3,26 @@
  * Parsed apart from running, so the README's printed commands can be checked without training.
  */
 import { LESSONS, findLesson, type Lesson } from '../core/playground/lessons';
-import { UsageError, parseFlags, type Flags } from './args';
-import { LESSON_FLAGS } from './commands';
+import { UsageError, type Flags } from './args';
+import { LESSON_FLAGS, parseCommandFlags } from './commands';
 
-export interface LessonArgs {
-  help: boolean;
-  lessons: Lesson[];
-  seeds: number[];
-  flags: Flags<typeof LESSON_FLAGS>;
-}
+/** `--help` (nothing else read), or the lessons, seeds and flags to run. */
+export type LessonArgs =
+  | { help: true }
+  | {
+      help: false;
+      lessons: Lesson[];
+      seeds: number[];
+      flags: Flags<typeof LESSON_FLAGS>;
+    };
 
 const lessonIds = () => LESSONS.map((l) => l.id).join(', ');
 
 export function parseLessonArgs(argv: string[]): LessonArgs {
   const [first, ...rest] = argv;
   const id = first !== undefined && !first.startsWith('-') ? first : undefined;
-  const flags = parseFlags(id === undefined ? argv : rest, LESSON_FLAGS);
-  if (flags.help) return { help: true, lessons: [], seeds: [], flags };
+  const flags = parseCommandFlags('lesson', id === undefined ? argv : rest);
+  if (flags.help) return { help: true };
   if (id === undefined) throw new UsageError(`name a lesson first (or all): ${lessonIds()}`);
   const lesson = id === 'all' ? undefined : findLesson(id);
   if (id !== 'all' && !lesson) throw new UsageError(`no lesson "${id.slice(0, 60)}": one of ${lessonIds()}, or all`);

@@ -8,7 +8,9 @@ import { disposeWeights } from '../core/model/weights';
 import { claimSpread, formatClaimValue, type ClaimResult } from '../core/lessons/claims';
 import { checkLessonRun, lessonVariants, variantConfig } from '../core/lessons/lesson-runs';
 import { runHeadless } from '../core/playground/headless-run';
-import { EVAL_KEYS, noPreferenceSteps } from '../core/playground/runs';
+import type { PlaygroundConfig } from '../core/playground/controls';
+import { noPreferenceSteps } from '../core/playground/runs';
+import { PANEL_EVAL_KEYS } from '../core/eval/eval-record';
 import { useNodeBackend, type NodeBackend } from './backend';
 import { runCli, usage } from './args';
 import { loadCheckpointDir } from './checkpoint-files';
@@ -38,12 +40,12 @@ await runCli('lesson', LESSON_FLAGS, async () => {
     const variants =
       flags.variant === 'lesson' ? [main!] : flags.variant === 'contrast' ? (contrast ? [contrast] : []) : lessonVariants(lesson);
     for (const variant of variants) {
-      const changes = {
-        evalseed: flags.evalseed,
-        ...(flags.evaln > 0 ? { evaln: flags.evaln } : {}),
+      const changes: Partial<PlaygroundConfig> = {
+        evalSeed: flags.evalseed,
+        ...(flags.evaln > 0 ? { evalScenes: flags.evaln } : {}),
         ...(flags.steps > 0 ? { steps: flags.steps } : {}),
       };
-      const checkpoint = startCheckpoint({ checkpoint: flags.checkpoint, model: String(variantConfig(lesson, variant).model) });
+      const checkpoint = startCheckpoint({ checkpoint: flags.checkpoint, model: variantConfig(lesson, variant).modelSize });
       const start = await loadCheckpointDir(checkpoint);
       const perSeed: ClaimResult[][] = [];
       for (const seed of seeds) {
@@ -54,7 +56,7 @@ await runCli('lesson', LESSON_FLAGS, async () => {
         perSeed.push(claims);
         const failedHere = run.status === 'done' ? claims.filter((c) => c.status !== 'seen').length : claims.length;
         failed += failedHere;
-        log(`${lesson.id} · ${variant.label} · seed ${seed} · eval seed ${flags.evalseed} · ${run.seconds.toFixed(0)} s`);
+        log(`${lesson.id} · ${variant.label} · seed ${seed} · eval seed ${flags.evalseed} · ${(run.seconds ?? 0).toFixed(0)} s`);
         if (run.status !== 'done') log(`  FAIL the run ended ${run.status}${run.error ? `: ${run.error}` : ''}`);
         for (const c of claims) log(`  ${MARK[c.status]} ${c.claim.text}: ${c.measured}`);
         const noPairs = noPreferenceSteps(run.history)?.count ?? 0;
@@ -75,7 +77,7 @@ await runCli('lesson', LESSON_FLAGS, async () => {
         });
         if (first && last && !flags.json)
           log(
-            `  ${EVAL_KEYS.map((k) => `${k} ${formatClaimValue(`eval:${k}`, first[k])}→${formatClaimValue(`eval:${k}`, last[k])}`).join('  ')}`,
+            `  ${PANEL_EVAL_KEYS.map((k) => `${k} ${formatClaimValue(`eval:${k}`, first[k])}→${formatClaimValue(`eval:${k}`, last[k])}`).join('  ')}`,
           );
       }
       disposeWeights(start.weights);

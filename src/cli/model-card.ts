@@ -63,10 +63,10 @@ ${formatReport(f.report)}
 
 It captions well (Cover ${pct(f.report.cover)}) and still hallucinates (CHAIR_i ${pct(f.report.chair_i)}): it adds the
 usual companion of a shape that is alone, as its annotators did. POPE shows the language prior: accuracy on
-adversarial probes (absent shapes that usually co-occur with the ones present) is ${pct(f.report.pope.adversarial.acc)}, against
-${pct(f.report.pope.random.acc)} on random ones. Signs inject it: ${pct(f.report.injection)} of the captions of the
-${f.report.signed_scenes} signed scenes name the sign's absent shape. Beyond objects, it counts right ${pct(f.report.categories.counting)}
-of the time and answers spatial relations right ${pct(f.report.categories.relation)}; ${pct(f.report.hallucination_rate)} of all its answers
+adversarial probes (absent shapes that usually co-occur with the ones present) is ${pct(f.report.pope_acc)}, against
+${pct(f.report.pope_random_acc)} on random ones. Signs inject it: ${pct(f.report.injection)} of the captions of the
+${f.report.signed_scenes} signed scenes name the sign's absent shape. Beyond objects, it counts right ${pct(f.report.acc_counting)}
+of the time and answers spatial relations right ${pct(f.report.acc_relation)}; ${pct(f.report.hall_rate)} of all its answers
 say something false. This is the starting point that DPO has to fix.
 
 The exact numbers are in \`eval.json\`; \`tests/integration/shipped-model.test.ts\` checks that \`npm run eval\`

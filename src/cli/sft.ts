@@ -13,26 +13,26 @@ import { evaluateModel } from '../core/eval/evaluate';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { useNodeBackend, type NodeBackend } from './backend';
-import { SFT_FLAGS } from './commands';
-import { parseFlags, runCli, usage, UsageError } from './args';
+import { SFT_FLAGS, parseCommandFlags } from './commands';
+import { runCli, usage, UsageError } from './args';
 import { saveCheckpointDir } from './checkpoint-files';
 import { modelCard } from './model-card';
 import { ProgressBar } from './progress';
 import { formatReport } from './report';
 
 await runCli('sft', SFT_FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), SFT_FLAGS);
+  const flags = parseCommandFlags('sft', process.argv.slice(2));
   if (flags.help) return void console.log(usage('sft', SFT_FLAGS));
-  if (!isPresetName(flags.preset)) throw new UsageError(`unknown preset ${flags.preset}`);
+  if (!isPresetName(flags.model)) throw new UsageError(`unknown model size ${flags.model}`);
   const backend = await useNodeBackend(flags.backend as NodeBackend);
-  const config = PRESETS[flags.preset];
+  const config = PRESETS[flags.model];
   console.log(`model ${describeConfig(config)} | backend ${backend}`);
   const world = {
     ...worldForModel(config),
-    annotatorHallucinationRate: flags['annotator-hallucination'],
-    cooccurrenceBias: flags.cooccurrence,
+    annotatorHallucinationRate: flags.halluc,
+    cooccurrenceBias: flags.cooc,
     signRate: flags.signs,
-    annotatorSignRate: flags['annotator-sign'],
+    annotatorSignRate: flags.obey,
   };
   const weights = initWeights(config, flags.seed);
   const started = performance.now();
@@ -57,12 +57,13 @@ await runCli('sft', SFT_FLAGS, async () => {
   let lastLoss = NaN;
   for (let i = 0; i < flags.steps; i++) {
     const log = await trainer.trainStep();
-    if (log) lastLoss = log.loss;
+    if (log?.metrics.loss !== undefined) lastLoss = log.metrics.loss;
+    for (const event of log?.events ?? []) console.log(`  ${event}`);
     bar.update(i + 1, `loss ${lastLoss.toFixed(3)}`);
   }
   const seconds = Math.round((performance.now() - started) / 1000);
   trainer.dispose();
-  const command = `npm run sft -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --annotator-hallucination ${flags['annotator-hallucination']} --cooccurrence ${flags.cooccurrence} --signs ${flags.signs} --annotator-sign ${flags['annotator-sign']} --preset ${flags.preset} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
+  const command = `npm run sft -- --seed ${flags.seed} --steps ${flags.steps} --vision-steps ${flags['vision-steps']}${flags['train-vision'] ? ' --train-vision' : ''} --halluc ${flags.halluc} --cooc ${flags.cooc} --signs ${flags.signs} --obey ${flags.obey} --model ${flags.model} --batch ${flags.batch} --lr ${flags.lr} --backend ${backend} --out ${flags.out}`;
   const facts = {
     command,
     seed: flags.seed,
@@ -78,11 +79,11 @@ await runCli('sft', SFT_FLAGS, async () => {
   await saveCheckpointDir(flags.out, weights, config, facts);
   console.log(`saved ${flags.out} after ${seconds} s of training (final loss ${lastLoss.toFixed(4)}); evaluating…`);
   const report = await evaluateModel(weights, config, worldForModel(config), {
-    scenes: flags['eval-scenes'],
-    seed: flags['eval-seed'],
+    scenes: flags.evaln,
+    seed: flags.evalseed,
     batchSize: 100,
   });
-  const evalCommand = `npm run eval -- --checkpoint ${flags.out} --scenes ${flags['eval-scenes']} --seed ${flags['eval-seed']} --backend ${backend}`;
+  const evalCommand = `npm run eval -- --checkpoint ${flags.out} --evaln ${flags.evaln} --evalseed ${flags.evalseed} --backend ${backend}`;
   await writeFile(join(flags.out, 'eval.json'), JSON.stringify({ command: evalCommand, backend, ...report }, null, 2) + '\n');
   await writeFile(join(flags.out, 'README.md'), modelCard({ name: basename(flags.out), config, ...facts, evalCommand, report }));
   console.log(formatReport(report));

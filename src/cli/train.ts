@@ -1,5 +1,6 @@
 /**
  * npm run train -- [--mode sft|offline|online|mixed] [--beta 0.1] [...] [--out DIR] [--json]
+ * `--json` prints the run as one line of the page's runs file (Import runs in the page reads it).
  * One playground run from the command line: the page's settings under the same names (`--beta` is
  * `#beta=` in a link), trained by the same RunSession and TrainingLoop as the page, so the same
  * settings and seed give the same metric history. `--help` lists every setting.
@@ -8,16 +9,17 @@ import type { Metrics } from '../core/dpo/metric-names';
 import { describeConfig } from '../core/model/config';
 import { disposeWeights } from '../core/model/weights';
 import { runHeadless } from '../core/playground/headless-run';
+import { runsToJson } from '../core/playground/runs-export';
 import { useNodeBackend, type NodeBackend } from './backend';
-import { parseFlags, runCli, usage } from './args';
-import { RENAMED_FLAGS, configFromFlags, startCheckpoint } from './control-flags';
-import { TRAIN_FLAGS } from './commands';
+import { runCli, usage } from './args';
+import { configFromFlags, startCheckpoint } from './control-flags';
+import { TRAIN_FLAGS, parseCommandFlags } from './commands';
 import { loadCheckpointDir, saveCheckpointDir } from './checkpoint-files';
 import { ProgressBar } from './progress';
 import { formatSummary } from './report';
 
 await runCli('train', TRAIN_FLAGS, async () => {
-  const flags = parseFlags(process.argv.slice(2), TRAIN_FLAGS, RENAMED_FLAGS);
+  const flags = parseCommandFlags('train', process.argv.slice(2));
   if (flags.help) return void console.log(usage('train', TRAIN_FLAGS));
   const config = configFromFlags(flags);
   const backend = await useNodeBackend(flags.backend as NodeBackend);
@@ -25,9 +27,11 @@ await runCli('train', TRAIN_FLAGS, async () => {
   const start = await loadCheckpointDir(checkpoint);
   const log = (line: string) => (flags.json ? process.stderr : process.stdout).write(line + '\n');
   const method =
-    config.mode === 'sft' ? 'SFT' : `${config.mode} DPO, ${config.mode === 'online' ? `${config.judge} judge` : `${config.pairs} pairs`}`;
+    config.method === 'sft'
+      ? 'SFT'
+      : `${config.method} DPO, ${config.method === 'online' ? `${config.judge} judge` : `${config.pairSource} pairs`}`;
   log(`model ${describeConfig(start.config)} | backend ${backend} | ${method}, ${config.steps} steps, seed ${config.seed}`);
-  const bar = new ProgressBar(config.steps, config.mode);
+  const bar = new ProgressBar(config.steps, config.method);
   let latest: Metrics = {};
   let shown = 0;
   const run = await runHeadless(start, config, {
@@ -54,22 +58,11 @@ await runCli('train', TRAIN_FLAGS, async () => {
   disposeWeights(start.weights);
   if (run.status !== 'done') throw new Error(run.error ?? `the run ended ${run.status} at step ${run.step}`);
   if (flags.json) {
-    console.log(
-      JSON.stringify({
-        config,
-        backend,
-        checkpoint,
-        status: run.status,
-        step: run.step,
-        seconds: run.seconds,
-        history: run.history,
-        evals: run.evals,
-        events: run.events,
-      }),
-    );
+    // One line holding a runs file: the page's "Import runs" reads it as it is.
+    console.log(runsToJson([run], { command: `npm run train -- ${process.argv.slice(2).join(' ')}`, backend, checkpoint }, 0));
   } else {
     const [before, after] = [run.evals[0], run.evals.at(-1)];
-    console.log(`trained ${run.step} steps in ${run.seconds.toFixed(1)} s (evaluations included)`);
+    console.log(`trained ${run.step} steps in ${(run.seconds ?? 0).toFixed(1)} s (evaluations included)`);
     if (before && after)
       console.log(
         `-- before (step 0) --\n${formatSummary(before.summary)}\n-- after (step ${after.step}) --\n${formatSummary(after.summary)}`,

@@ -56,6 +56,15 @@ export interface BoundWords {
 }
 
 /**
+ * Number text as a person writes it: decimal digits with an optional sign, point and exponent
+ * ("16", "-0.5", ".5", "1e-3"), spaces around allowed. JavaScript's Number() also reads "0x10" (16),
+ * "0b11" and "0o7": text like that is refused rather than read as another number than it seems.
+ */
+export function isDecimalText(text: string): boolean {
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(text.trim());
+}
+
+/**
  * Text that reads as a finite number within `rule`, checked in this order (number, whole, lower
  * bound, upper bound) and worded by `says`: the settings' and the CLI flags' one number check.
  */
@@ -64,6 +73,7 @@ export function numberText(says: ReturnType<typeof sayingAbout>, rule: NumberRul
   return v.pipe(
     v.string(says('must be a number', true)),
     v.check((text) => text.trim() !== '' && Number.isFinite(Number(text)), says('must be a number', true)),
+    v.check(isDecimalText, says('must be a number in decimal digits, like 16 or 1e-3', true)),
     v.check((text) => !rule.whole || Number.isInteger(Number(text)), says('must be a whole number', words.quoteWhole)),
     v.check(
       (text) => min === undefined || (exclusiveMin ? Number(text) > min : Number(text) >= min),

@@ -42,7 +42,7 @@ describe('the settings panel', () => {
     expect(problem.textContent).toBe('Learning rate must be greater than 0 (got -1)');
     expect(lr.getAttribute('aria-invalid')).toBe('true');
     expect(lr.getAttribute('aria-describedby')).toContain('control-lr-problem');
-    expect(configState.values.lr).toBe(2e-4);
+    expect(configState.values.learningRate).toBe(2e-4);
     expect(configState.valid).toBe(false);
     expect(location.hash).not.toContain('lr=');
 
@@ -89,6 +89,8 @@ describe('a marked caption', () => {
     expect(marked).toEqual(['center', 'green', 'star']);
     expect([...target.querySelectorAll('span.correct')].map((s) => s.textContent)).toEqual(['top-left', 'red', 'triangle']);
     expect(target.querySelector('[data-testid=missed]')!.textContent).toBe('missed: circle');
+    // Laid out as the detokenizer writes it: one space between words, the full stop against the last.
+    expect(target.querySelector('[data-testid=caption]')!.textContent!.trim()).toBe('top-left red triangle and center green star.');
     unmount(caption);
   });
 });

@@ -50,4 +50,46 @@ describe('runs storage faults', () => {
     expect(runsState.loaded).toBe(true);
     expect(runsState.storageProblem).toMatch(/does not allow storage here \(a private window/);
   });
+
+  it("a run saved by an earlier version (settings under their link names, fewer scores) loads in today's shape", async () => {
+    saved.clear();
+    const older = {
+      id: 'run-old',
+      name: 'saved last year',
+      colour: '#f28e2b',
+      // Link names, and the reference-free switch as its link text.
+      config: { mode: 'offline', beta: 0.5, reffree: 'on', evaln: 32, steps: 40 },
+      status: 'running',
+      createdAt: 1,
+      step: 20,
+      history: [{ step: 20, metrics: { loss: 0.4 } }],
+      evals: [
+        {
+          step: 0,
+          summary: {
+            chair_i: 0.2,
+            chair_s: 0.5,
+            cover: 0.9,
+            attr_error: 0,
+            count_error: 0.1,
+            pope_acc: 0.8,
+            pope_f1: 0.8,
+            pope_yes_ratio: 0.5,
+          },
+        },
+      ],
+      events: ['started'],
+      visible: true,
+    };
+    saved.set(older.id, older);
+    await runsState.load();
+    const run = runsState.get('run-old')!;
+    expect(run.config).toMatchObject({ method: 'offline', beta: 0.5, referenceFree: true, evalScenes: 32, steps: 40 });
+    expect(run.config.temperature).toBe(defaultConfig().temperature);
+    expect(run.evals[0]!.summary.chair_i).toBe(0.2);
+    expect(run.evals[0]!.summary.injection).toBeNaN();
+    // It was training when the page went away: stopped, and told why.
+    expect(run.status).toBe('stopped');
+    expect(run.events.at(-1)).toMatch(/interrupted at step 20/);
+  });
 });

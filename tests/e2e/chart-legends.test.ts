@@ -7,6 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ChartProbe } from '../../src/ui/charts/chart-setup';
+import { chartsSettled } from './browser';
 import { fiveRuns, showRuns } from './five-runs';
 import { useApp } from './use-app';
 
@@ -40,11 +41,8 @@ beforeAll(async () => {
 // Nothing the page printed as an error (a Svelte each-block key clash for runs of one name, say).
 afterEach(() => expect(app.errors).toEqual([]));
 
-/** Chart.js resizes on a ResizeObserver and draws on the next frame. */
-async function settle(): Promise<void> {
-  await page.waitForTimeout(250);
-  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
-}
+/** Chart.js resizes on a ResizeObserver and draws on a later frame. */
+const settle = () => chartsSettled(page);
 
 /** Every chart under `scope`: its canvas, plot area and lines (window.dpoChartProbe), its HTML legend and entries, in page pixels. */
 function inspect(scope = 'main'): Promise<ChartReport[]> {

@@ -34,7 +34,12 @@ describe('a link and the command line with the same settings', () => {
 
     const cli = runCli('train', [...Object.entries(SETTINGS).flatMap(([key, value]) => [`--${key}`, String(value)]), '--json']);
     expect(cli.code, cli.stderr).toBe(0);
-    const fromCli = JSON.parse(cli.stdout.trim().split('\n').at(-1)!) as RunData;
+    // train --json prints one line holding a runs file, the page's export format.
+    const line = cli.stdout.trim().split('\n').at(-1)!;
+    const file = JSON.parse(line) as { format: string; runs: (RunData & { id: string; name: string })[] };
+    expect(file.format).toBe('dpo-playground-runs');
+    expect(file.runs).toHaveLength(1);
+    const fromCli = file.runs[0]!;
 
     expect(fromCli.config).toEqual(inPage.config);
     expect(fromCli.events).toEqual(inPage.events);
@@ -49,6 +54,18 @@ describe('a link and the command line with the same settings', () => {
     });
     expect(fromCli.evals.map((e) => e.step)).toEqual([0, 3, 6]);
     expect(fromCli.evals).toEqual(inPage.evals);
+
+    // ...and that line imports into the page as it is: a second row, with the CLI's name and numbers.
+    await page.getByTestId('import-runs').setInputFiles({ name: 'train.json', mimeType: 'application/json', buffer: Buffer.from(line) });
+    await page.getByText('Imported 1 run(s).').waitFor({ timeout: 10_000 });
+    const imported = await page.evaluate((id) => {
+      const runs = (window as unknown as { dpoPlayground: { runs: { list: (RunData & { id: string; name: string })[] } } }).dpoPlayground
+        .runs.list;
+      return JSON.parse(JSON.stringify(runs.find((r) => r.id === id))) as RunData & { name: string };
+    }, fromCli.id);
+    expect(imported.name).toBe(fromCli.name);
+    expect(imported.evals).toEqual(inPage.evals);
+    await page.locator('[data-testid=runs-table] tr[data-status=done]').nth(1).waitFor();
     expect(app.errors).toEqual([]);
   }, 420_000);
 });

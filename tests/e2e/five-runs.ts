@@ -6,7 +6,8 @@
 import type { Page } from 'playwright-core';
 import type { MetricPoint, RunRecord } from '../../src/core/playground/runs';
 import { defaultConfig } from '../../src/core/playground/controls';
-import { EVAL_KEYS, RUN_COLOURS, type EvalSummary } from '../../src/core/playground/runs';
+import { RUN_COLOURS } from '../../src/core/playground/runs';
+import type { EvalRecord } from '../../src/core/eval/eval-record';
 
 const STEPS = 100;
 // The third is the first again with another seed: runs of the same settings share a name.
@@ -49,7 +50,7 @@ function history(r: number, speed: number, online: boolean): MetricPoint[] {
   return points;
 }
 
-function evaluation(r: number, speed: number, step: number): EvalSummary {
+function evaluation(r: number, speed: number, step: number): EvalRecord {
   const learnt = 1 - Math.exp((-speed * step) / 35);
   const rate = (start: number, end: number, salt: number) =>
     Math.min(1, Math.max(0, start + (end - start) * learnt + (step > 0 ? 0.02 * wiggle(r, step, salt) : 0)));
@@ -60,8 +61,20 @@ function evaluation(r: number, speed: number, step: number): EvalSummary {
     attr_error: rate(0.1, 0.05, 14),
     count_error: rate(0.3, 0.12, 15),
     pope_acc: rate(0.7, 0.85, 16),
+    pope_precision: rate(0.68, 0.84, 27),
+    pope_recall: rate(0.9, 0.88, 28),
     pope_f1: rate(0.72, 0.86, 17),
     pope_yes_ratio: rate(0.72, 0.52, 18),
+    pope_random_acc: rate(0.85, 0.9, 29),
+    pope_random_precision: rate(0.82, 0.9, 30),
+    pope_random_recall: rate(0.95, 0.9, 31),
+    pope_random_f1: rate(0.88, 0.9, 32),
+    pope_random_yes_ratio: rate(0.6, 0.5, 33),
+    pope_popular_acc: rate(0.8, 0.88, 34),
+    pope_popular_precision: rate(0.78, 0.87, 35),
+    pope_popular_recall: rate(0.93, 0.9, 36),
+    pope_popular_f1: rate(0.85, 0.88, 37),
+    pope_popular_yes_ratio: rate(0.65, 0.52, 38),
     injection: rate(0.35, 0.08, 19),
     hall_rate: rate(0.3, 0.12, 20),
     acc_existence: rate(0.8, 0.93, 21),
@@ -70,7 +83,7 @@ function evaluation(r: number, speed: number, step: number): EvalSummary {
     acc_relation: rate(0.5, 0.52, 24),
     acc_comparison: rate(0.6, 0.7, 25),
     acc_holistic: rate(0.4, 0.72, 26),
-  } satisfies Record<(typeof EVAL_KEYS)[number], number>;
+  } satisfies EvalRecord;
   return summary;
 }
 
@@ -79,7 +92,7 @@ export function fiveRuns(): RunRecord[] {
     id: `run-fixture-${r}`,
     name: spec.name,
     colour: RUN_COLOURS[r]!,
-    config: { ...defaultConfig(), mode: spec.mode, beta: spec.beta, seed: spec.seed, steps: STEPS, evalevery: 20 },
+    config: { ...defaultConfig(), method: spec.mode, beta: spec.beta, seed: spec.seed, steps: STEPS, evalEvery: 20 },
     status: 'done',
     createdAt: 1_700_000_000_000 + r,
     step: STEPS,

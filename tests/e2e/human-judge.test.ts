@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import { rewardScore, trainRewardModel, type RewardTrainingPair } from '../../src/core/dpo/reward-model';
+import { parseClaims } from '../../src/core/world/claims';
+import type { Scene } from '../../src/core/world/scene';
 import { axeViolations } from './browser';
 import { useApp } from './use-app';
 
@@ -13,6 +16,12 @@ const app = useApp();
 async function answered(page: Page, choice: string | null, press: string): Promise<void> {
   await page.keyboard.press(press);
   await page.locator(`[data-testid=human-judge][data-choice="${choice}"]`).waitFor({ state: 'detached', timeout: 30_000 });
+}
+
+/** The captions a human-judge dialog offers, in order, as written there. */
+async function offered(dialog: Locator): Promise<string[]> {
+  const texts = await dialog.locator('ol button').allTextContents();
+  return texts.map((t) => t.replace(/^\s*\d+\s*/, '').trim()).map((t) => (t === '(empty caption)' ? '' : t));
 }
 
 describe('human judge', () => {
@@ -41,13 +50,22 @@ describe('human judge', () => {
     const failed = page.locator('[data-testid=runs-table] tr[data-status=failed]');
     await failed.waitFor({ timeout: 120_000 });
     expect(await failed.locator('td.status').getAttribute('title')).toMatch(/pick at least 8 preferences first \(so far 0\)/);
-    // Six choices of four captions as the human judge...
+    // Six choices of four captions as the human judge, by one rule a reward model can see: the
+    // caption that names the most objects (the first of those)...
     await page.locator('#control-judge').selectOption('human');
     await page.getByTestId('train').click();
+    const human: RewardTrainingPair[] = [];
+    const noScene = {} as Scene; // a reward model without facts reads only the caption
     for (let choice = 0; choice < 6; choice++) {
       const dialog = page.getByTestId('human-judge');
       await dialog.waitFor({ timeout: 120_000 });
-      await answered(page, await dialog.getAttribute('data-choice'), '1');
+      const captions = await offered(dialog);
+      const named = captions.map((c) => parseClaims(c).objects.length);
+      const pick = named.indexOf(Math.max(...named));
+      // What the page keeps of a choice: the pick against every different caption beside it.
+      for (const other of new Set(captions))
+        if (other !== captions[pick]) human.push({ scene: noScene, chosen: captions[pick]!, rejected: other });
+      await answered(page, await dialog.getAttribute('data-choice'), String(pick + 1));
     }
     await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 120_000 });
     // ...are enough for a reward model: the same settings now train, judged by it.
@@ -67,6 +85,20 @@ describe('human judge', () => {
     });
     expect(scores.length).toBeGreaterThan(0);
     for (const score of scores) expect(Number.isFinite(score)).toBe(true);
+    // What it learned: the same Bradley-Terry fit on the same choices, made here, gives the scores
+    // the page's judge gave the pair it shows (so the judge is a model of these choices)...
+    const learned = trainRewardModel(human, false);
+    const row = page.getByTestId('pair-inspector').locator('tbody tr').first();
+    const [chosen, rejected, source] = await Promise.all([2, 3, 5].map((i) => row.locator(`td:nth-child(${i})`).textContent()));
+    const shown = source!.match(/^online \(reward-human: (-?[\d.]+) vs (-?[\d.]+)\)$/);
+    expect(shown, source!).not.toBeNull();
+    // (The page shows scores to two decimals.)
+    expect(Math.abs(rewardScore(learned, chosen!, noScene) - Number(shown![1]))).toBeLessThanOrEqual(0.0051);
+    expect(Math.abs(rewardScore(learned, rejected!, noScene) - Number(shown![2]))).toBeLessThanOrEqual(0.0051);
+    // ...and that model prefers what the human chose: chosen above rejected on the human's pairs.
+    expect(human.length).toBeGreaterThanOrEqual(8);
+    const agreed = human.filter((p) => rewardScore(learned, p.chosen, noScene) > rewardScore(learned, p.rejected, noScene)).length;
+    expect(agreed / human.length).toBeGreaterThan(0.75);
     expect(app.errors).toEqual([]);
   });
 

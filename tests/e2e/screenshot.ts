@@ -7,7 +7,7 @@
  * Usage: npm run screenshot [-- out.png [backend]]
  */
 import type { PlaygroundConfig } from '../../src/core/playground/controls';
-import { startApp } from './browser';
+import { chartsSettled, startApp } from './browser';
 
 const out = process.argv[2] ?? 'docs/playground.png';
 const backend = process.argv[3] ?? 'wasm';
@@ -16,8 +16,8 @@ const COMPARED: { name: string; change: Partial<PlaygroundConfig> }[] = [
   { name: 'offline β=0.1', change: {} },
   { name: 'offline β=0.01', change: { beta: 0.01 } },
   { name: 'offline β=0.5', change: { beta: 0.5 } },
-  { name: 'online β=0.1', change: { mode: 'online', batch: 8 } },
-  { name: 'mixed β=0.1', change: { mode: 'mixed', batch: 8 } },
+  { name: 'online β=0.1', change: { method: 'online', batchSize: 8 } },
+  { name: 'mixed β=0.1', change: { method: 'mixed', batchSize: 8 } },
 ];
 
 const app = await startApp();
@@ -27,7 +27,7 @@ try {
   const started = Date.now();
   await page.getByTestId('train').click();
   await page.locator('[data-testid=runs-table] tr[data-status=done]').waitFor({ timeout: 1_200_000 });
-  await page.waitForTimeout(500);
+  await chartsSettled(page);
   await page.screenshot({ path: out, fullPage: true });
   const scores = await page.getByTestId('final-chair').first().textContent();
   console.log(
@@ -35,7 +35,7 @@ try {
   );
   // A phone: the same page at 360 px (the first screens), and the presentation view of a lesson.
   await page.setViewportSize({ width: 360, height: 780 });
-  await page.waitForTimeout(300);
+  await chartsSettled(page);
   await page.screenshot({ path: 'docs/phone.png', fullPage: false });
   const presentation = await app.open(`?backend=${backend}#v=1&lesson=offline-dpo&present=1&seed=0&evalevery=20`);
   await presentation.setViewportSize({ width: 1280, height: 720 });
@@ -45,7 +45,7 @@ try {
   await presentation.waitForFunction(() => document.querySelector('[data-testid=train]')?.textContent?.includes('Train'), undefined, {
     timeout: 1_200_000,
   });
-  await presentation.waitForTimeout(500);
+  await chartsSettled(presentation);
   await presentation.screenshot({ path: 'docs/presentation.png', fullPage: true });
   console.log('saved docs/phone.png and docs/presentation.png');
 
@@ -69,7 +69,7 @@ try {
     COMPARED.length,
     { timeout: 3_600_000, polling: 2000 },
   );
-  await compare.waitForTimeout(500);
+  await chartsSettled(compare);
   // The charts cut out of the whole page: an element screenshot scrolls, and the sticky header would cover the first row.
   await compare.evaluate(() => window.scrollTo(0, 0));
   const { x, y, width, height } = (await compare.getByRole('region', { name: 'Training charts' }).boundingBox())!;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { runsStored } from './browser';
 import { useApp } from './use-app';
 
 const app = useApp();
@@ -53,7 +54,7 @@ describe('sweeps', () => {
     expect(names.sort()).toEqual(['offline s0', 'offline s1']);
 
     // A reload rebuilds the table and the count from the stored runs.
-    await page.waitForTimeout(800); // runs are written to IndexedDB at most every 500 ms
+    await runsStored(page); // runs are written to IndexedDB at most every 500 ms
     await page.reload();
     await page.locator('[data-testid=sweep-progress]', { hasText: 'Latest sweep: 2 of 2 runs finished.' }).waitFor({ timeout: 60_000 });
     await expectResults();

@@ -7,14 +7,25 @@ import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { disposeWeights } from '../../src/core/model/weights';
 import { defaultConfig } from '../../src/core/playground/controls';
 import { trlDatasetForConfig } from '../../src/core/playground/trl-export';
+import { parseRunsJson } from '../../src/core/playground/runs-export';
+import { EVAL_KEYS } from '../../src/core/eval/eval-record';
 import { runCli } from './run-cli';
 
 describe("CLI flags (every command's validator is tested in process in tests/unit/cli-flags.test.ts)", () => {
   it('a bad eval flag exits 2 with a clear message and the usage', () => {
-    const { code, stderr } = runCli('eval', ['--scenes', '0']);
+    const { code, stderr } = runCli('eval', ['--evaln', '0']);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/--scenes must be >= 1 \(got 0\)/);
+    expect(stderr).toMatch(/--evaln must be >= 1 \(got 0\)/);
     expect(stderr).toMatch(/usage: npm run eval/);
+    expect(runCli('eval', ['--scenes', '10']).stderr).toMatch(/--scenes is now --evaln/);
+  });
+
+  it('--help prints the usage and exits 0, even where a flag is required', () => {
+    for (const command of ['sft', 'golden', 'export-trl', 'eval'] as const) {
+      const { code, stdout, stderr } = runCli(command, ['--help']);
+      expect(code, `${command}: ${stderr}`).toBe(0);
+      expect(stdout).toMatch(new RegExp(`usage: npm run ${command}`));
+    }
   });
 
   it("sweep --help lists every setting as a flag that takes a list, and exits 0; a bad list exits 2 with the control's message", () => {
@@ -41,34 +52,20 @@ describe('pretrain -> eval round trip', () => {
 
   it('pretrain writes a checkpoint, eval.json and a model card; eval --json reproduces eval.json', () => {
     const out = join(dir, 'tiny');
-    const trained = runCli('sft', [
-      '--preset',
-      'tiny',
-      '--steps',
-      '3',
-      '--vision-steps',
-      '2',
-      '--batch',
-      '4',
-      '--out',
-      out,
-      '--eval-scenes',
-      '6',
-    ]);
+    const trained = runCli('sft', ['--model', 'tiny', '--steps', '3', '--vision-steps', '2', '--batch', '4', '--out', out, '--evaln', '6']);
     expect(trained.code, trained.stderr).toBe(0);
     const card = readFileSync(join(out, 'README.md'), 'utf8');
     expect(card).toMatch(/npm run sft -- --seed 0 --steps 3/);
     const saved = JSON.parse(readFileSync(join(out, 'eval.json'), 'utf8'));
 
-    const evaluated = runCli('eval', ['--checkpoint', out, '--scenes', '6', '--seed', '1', '--json']);
+    const evaluated = runCli('eval', ['--checkpoint', out, '--evaln', '6', '--evalseed', '1', '--json']);
     expect(evaluated.code, evaluated.stderr).toBe(0);
     const lastLine = evaluated.stdout.trim().split('\n').at(-1)!;
     const report = JSON.parse(lastLine);
-    for (const key of ['chair_i', 'chair_s', 'cover', 'attr_error', 'count_error']) expect(report[key]).toBe(saved[key]);
-    for (const split of ['random', 'popular', 'adversarial']) {
-      expect(Object.keys(report.pope[split]).sort()).toEqual(['acc', 'f1', 'precision', 'recall', 'yes_ratio']);
-      expect(report.pope[split]).toEqual(saved.pope[split]);
-    }
+    // One flat record, the one every run keeps per evaluation, plus what it was measured on.
+    expect(Object.keys(report)).toEqual([...EVAL_KEYS, 'signed_scenes', 'scenes', 'seed']);
+    for (const key of EVAL_KEYS) expect(report[key], key).toBe(saved[key]);
+    expect(report).toMatchObject({ scenes: 6, seed: 1 });
   });
 
   it('eval refuses a corrupted checkpoint with a clear message (exit 1)', () => {
@@ -77,7 +74,7 @@ describe('pretrain -> eval round trip', () => {
     const bytes = readFileSync(weightsPath);
     bytes[100] = bytes[100]! ^ 0xff;
     writeFileSync(weightsPath, bytes);
-    const result = runCli('eval', ['--checkpoint', out, '--scenes', '2']);
+    const result = runCli('eval', ['--checkpoint', out, '--evaln', '2']);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/corrupted/);
     expect(runCli('eval', ['--checkpoint', join(dir, 'nowhere')]).stderr).toMatch(/checkpoint.json or weights.bin is missing/);
@@ -105,30 +102,23 @@ describe('train and sweep, run as the README prints them (their flags are tested
       '--json',
     ]);
     expect(result.code, result.stderr).toBe(0);
-    const run = JSON.parse(result.stdout.trim().split('\n').at(-1)!);
+    // The last line is a runs file, read by the page's own importer.
+    const notes: string[] = [];
+    const runs = parseRunsJson(result.stdout.trim().split('\n').at(-1)!, notes);
+    expect(runs).toHaveLength(1);
+    expect(notes).toEqual([]);
+    const run = runs[0]!;
+    expect(run.name).toBe('offline gt-corrupt beta=0.1');
+    expect(run.seconds).toBeGreaterThan(0);
     expect(run.status).toBe('done');
-    expect(run.config).toMatchObject({ mode: 'offline', steps: 4, batch: 4, npairs: 8, temp: 0.7, evalseed: 1 });
-    expect(run.history.map((p: { step: number }) => p.step)).toEqual([1, 2, 3, 4]);
-    expect(run.history[0].metrics).toHaveProperty('rewards/margins');
-    expect(run.evals.map((e: { step: number }) => e.step)).toEqual([0, 2, 4]);
-    expect(Object.keys(run.evals[0].summary).sort()).toEqual([
-      'acc_attribute',
-      'acc_comparison',
-      'acc_counting',
-      'acc_existence',
-      'acc_holistic',
-      'acc_relation',
-      'attr_error',
-      'chair_i',
-      'chair_s',
-      'count_error',
-      'cover',
-      'hall_rate',
-      'injection',
-      'pope_acc',
-      'pope_f1',
-      'pope_yes_ratio',
-    ]);
+    expect(run.config).toMatchObject({ method: 'offline', steps: 4, batchSize: 4, offlinePairs: 8, temperature: 0.7, evalSeed: 1 });
+    expect(run.history.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+    expect(run.history[0]!.metrics).toHaveProperty('rewards/margins');
+    expect(run.evals.map((e) => e.step)).toEqual([0, 2, 4]);
+    // Every score of the flat evaluation record: 5 caption scores, POPE's 3 splits x 5, injection,
+    // the hallucination rate and 6 question categories; each a rate.
+    expect(Object.keys(run.evals[0]!.summary)).toHaveLength(28);
+    for (const value of Object.values(run.evals[0]!.summary)) expect(value).toSatisfy((v: number) => v >= 0 && v <= 1);
     const header = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8'));
     expect(header.meta.command).toMatch(/^npm run train -- --steps 4/);
     expect(header.meta.parent).toBe('models/sft-base');
@@ -163,8 +153,15 @@ describe('train and sweep, run as the README prints them (their flags are tested
     expect(result.stdout).toMatch(/beta=0.1 .* 2 /);
     const csv = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(5);
-    expect(csv[0]).toMatch(/^cooc,halluc,obey,mode,/);
-    const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    // The page's runs CSV and runs file: one writer, and the page's importer reads the sweep back.
+    expect(csv[0]).toMatch(/^id,name,status,step,cooc,halluc,obey,mode,/);
+    expect(csv[0]).toMatch(/,final_chair_i,.*,start_chair_i,.*,seconds$/);
+    const text = readFileSync(join(out, 'results.json'), 'utf8');
+    const runs = parseRunsJson(text);
+    expect(runs.map((r) => r.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(new Set(runs.map((r) => r.sweepId)).size).toBe(1);
+    expect(new Set(runs.map((r) => r.colour)).size).toBe(4);
+    const json = JSON.parse(text);
     expect(json.groups.map((g: { key: string; runs: number }) => [g.key, g.runs])).toEqual([
       ['beta=0.1', 2],
       ['beta=0.5', 2],
@@ -187,7 +184,7 @@ describe('export-trl', () => {
     expect(result.stdout).toMatch(/wrote 8 bdhs pairs/);
     // The page (no run yet) exports through trlDatasetForConfig with the same config.
     const start = await loadCheckpointDir('models/sft-base');
-    const page = unzipSync(await trlDatasetForConfig(start, { ...defaultConfig(), pairs: 'bdhs', npairs: 8, seed: 3 }));
+    const page = unzipSync(await trlDatasetForConfig(start, { ...defaultConfig(), pairSource: 'bdhs', offlinePairs: 8, seed: 3 }));
     disposeWeights(start.weights);
     const cli = unzipSync(new Uint8Array(readFileSync(out)));
     expect(Object.keys(cli).sort()).toEqual(Object.keys(page).sort());

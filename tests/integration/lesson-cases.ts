@@ -3,7 +3,8 @@ import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { checkLessonRun, lessonVariants, variantConfig } from '../../src/core/lessons/lesson-runs';
 import { disposeWeights } from '../../src/core/model/weights';
 import { diagnose } from '../../src/core/playground/diagnostics';
-import { runHeadless, type HeadlessRun } from '../../src/core/playground/headless-run';
+import { runHeadless } from '../../src/core/playground/headless-run';
+import type { RunRecord } from '../../src/core/playground/runs';
 import { LESSONS, type Lesson } from '../../src/core/playground/lessons';
 import type { Model } from '../../src/core/playground/run-session';
 
@@ -19,7 +20,7 @@ const EVAL_SEED = 5;
 export function describeLessons(title: string, include: (lesson: Lesson) => boolean): void {
   describe(title, () => {
     let start: Model;
-    const runs = new Map<string, HeadlessRun>();
+    const runs = new Map<string, RunRecord>();
     beforeAll(async () => {
       start = await loadCheckpointDir('models/sft-base');
     });
@@ -30,7 +31,7 @@ export function describeLessons(title: string, include: (lesson: Lesson) => bool
     );
 
     it.each(cases)('%s', async (name, lesson, variant) => {
-      const config = variantConfig(lesson, variant, { seed: 0, evalseed: EVAL_SEED });
+      const config = variantConfig(lesson, variant, { seed: 0, evalSeed: EVAL_SEED });
       const run = await runHeadless(start, config);
       expect(run.status, run.error).toBe('done');
       runs.set(name, run);
@@ -39,7 +40,16 @@ export function describeLessons(title: string, include: (lesson: Lesson) => bool
       expect(failed).toEqual([]);
       // The diagnostics' verdict on a real run: every run that goes wrong is caught.
       const found = diagnose({ ...run, config }).map((d) => d.id);
-      if (name === 'reward-hacking (lesson)') expect(found).toEqual(expect.arrayContaining(['reward-hacking', 'kl-runaway']));
+      if (name === 'reward-hacking (lesson)') {
+        expect(found).toEqual(expect.arrayContaining(['reward-hacking', 'kl-runaway']));
+        // The hack itself, read from the run without the claim checker or the diagnostics: the
+        // judge's score climbs while, on the same held-out scenes, CHAIR_i rises or Cover collapses.
+        const scores = run.history.map((p) => p.metrics['objective/scores']).filter((s): s is number => s !== undefined);
+        expect(scores.at(-1)! - scores[0]!, `objective/scores ${scores[0]} -> ${scores.at(-1)}`).toBeGreaterThan(5);
+        const [before, after] = [run.evals[0]!.summary, run.evals.at(-1)!.summary];
+        const harm = `CHAIR_i ${before.chair_i} -> ${after.chair_i}, Cover ${before.cover} -> ${after.cover}`;
+        expect(after.chair_i > before.chair_i + 0.03 || after.cover < before.cover - 0.5, harm).toBe(true);
+      }
       if (name === 'beta-too-small (lesson)') expect(found).toEqual(expect.arrayContaining(['getting-worse', 'coverage-collapsing']));
       if (name === 'online-ai-feedback (lesson)') {
         const collapse = diagnose({ ...run, config }).find((d) => d.id === 'coverage-collapsing');

@@ -32,44 +32,47 @@ describe('a resumed run continues exactly', () => {
   });
   afterAll(() => disposeWeights(start.weights));
 
-  const base: PlaygroundConfig = { ...defaultConfig(), steps: 7, batch: 4, npairs: 12, k: 2, evaln: 4 };
+  const base: PlaygroundConfig = { ...defaultConfig(), steps: 7, batchSize: 4, offlinePairs: 12, samples: 2, evalScenes: 4 };
   it.each([
-    ['offline DPO', 3, { mode: 'offline' }],
-    ['online DPO', 3, { mode: 'online' }],
-    ['mixed DPO with TR-DPO reference syncs', 3, { mode: 'mixed', sync: 2 }],
+    ['offline DPO', 3, { method: 'offline' }],
+    ['online DPO', 3, { method: 'online' }],
+    ['mixed DPO with TR-DPO reference syncs', 3, { method: 'mixed', referenceSync: 2 }],
     // Round 2 of 2 starts at step 5 (rounds of 4 steps): its reference and data must come back.
-    ['mixed DPO in the second of two iterative rounds', 5, { mode: 'mixed', rounds: 2 }],
-    ['SFT', 3, { mode: 'sft' }],
-  ] as const)('%s: crash after step %i, resume, and match the uninterrupted run step for step', async (_, crashAt, overrides) => {
-    const config = { ...base, ...overrides } as PlaygroundConfig;
+    ['mixed DPO in the second of two iterative rounds', 5, { method: 'mixed', rounds: 2 }],
+    ['SFT', 3, { method: 'sft' }],
+  ] as const satisfies readonly (readonly [string, number, Partial<PlaygroundConfig>])[])(
+    '%s: crash after step %i, resume, and match the uninterrupted run step for step',
+    async (_, crashAt, overrides) => {
+      const config: PlaygroundConfig = { ...base, ...overrides };
 
-    const whole = new RunSession(start, config);
-    await whole.prepare();
-    const wholeHistory = await train(whole, config.steps);
-    const wholeWeights = await values(whole.policy);
-    whole.dispose();
+      const whole = new RunSession(start, config);
+      await whole.prepare();
+      const wholeHistory = await train(whole, config.steps);
+      const wholeWeights = await values(whole.policy);
+      whole.dispose();
 
-    const crashed = new RunSession(start, config);
-    await crashed.prepare();
-    await train(crashed, crashAt);
-    const saved: SessionState = structuredClone(await crashed.saveState()); // as IndexedDB would store it
-    const savedPolicy = frozenCopy(crashed.policy);
-    crashed.dispose();
+      const crashed = new RunSession(start, config);
+      await crashed.prepare();
+      await train(crashed, crashAt);
+      const saved: SessionState = structuredClone(await crashed.saveState()); // as IndexedDB would store it
+      const savedPolicy = frozenCopy(crashed.policy);
+      crashed.dispose();
 
-    const resumed = new RunSession(start, config);
-    resumed.restore(savedPolicy, crashAt, saved);
-    disposeWeights(savedPolicy);
-    await resumed.prepare();
-    const resumedHistory = await train(resumed, config.steps - crashAt);
-    expect(resumed.step).toBe(config.steps);
-    expect(resumedHistory.length).toBeGreaterThan(0);
-    expect(resumedHistory).toEqual(wholeHistory.filter((p) => p.step > crashAt));
-    expect(await values(resumed.policy)).toEqual(wholeWeights);
-    resumed.dispose();
-  });
+      const resumed = new RunSession(start, config);
+      resumed.restore(savedPolicy, crashAt, saved);
+      disposeWeights(savedPolicy);
+      await resumed.prepare();
+      const resumedHistory = await train(resumed, config.steps - crashAt);
+      expect(resumed.step).toBe(config.steps);
+      expect(resumedHistory.length).toBeGreaterThan(0);
+      expect(resumedHistory).toEqual(wholeHistory.filter((p) => p.step > crashAt));
+      expect(await values(resumed.policy)).toEqual(wholeWeights);
+      resumed.dispose();
+    },
+  );
 
   it('without the trainer state (an old recovery point) it still resumes, from the weights alone', async () => {
-    const config = { ...base, mode: 'offline' } as PlaygroundConfig;
+    const config: PlaygroundConfig = { ...base, method: 'offline' };
     const session = new RunSession(start, config);
     session.restore(start.weights, 3);
     await session.prepare();

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { evaluateModel, type EvalReport } from '../../src/core/eval/evaluate';
+import { EVAL_KEYS } from '../../src/core/eval/eval-record';
 import { SHIPPED_MODELS } from '../../src/core/playground/controls';
 import { worldForModel } from '../../src/core/world/config';
 
@@ -13,21 +14,15 @@ describe.each(Object.entries(SHIPPED_MODELS))('the shipped SFT checkpoint for mo
     const { weights, config } = await loadCheckpointDir(dir);
     expect(config.preset).toBe(size);
     const report = await evaluateModel(weights, config, worldForModel(config), { scenes: card.scenes, seed: card.seed, batchSize: 100 });
-    for (const key of ['chair_i', 'chair_s', 'cover', 'attr_error', 'count_error'] as const) expect(report[key]).toBeCloseTo(card[key], 10);
-    for (const split of ['random', 'popular', 'adversarial'] as const) {
-      for (const metric of ['acc', 'precision', 'recall', 'f1', 'yes_ratio'] as const) {
-        expect(report.pope[split][metric]).toBeCloseTo(card.pope[split][metric], 10);
-      }
-    }
-    for (const key of ['hallucination_rate', 'injection', 'signed_scenes'] as const) expect(report[key]).toBeCloseTo(card[key], 10);
-    expect(report.categories).toEqual(card.categories);
+    // Every score, by name, from the flat record (POPE's three splits, every question category).
+    for (const key of [...EVAL_KEYS, 'signed_scenes'] as const) expect(report[key], key).toBeCloseTo(card[key], 10);
     // The acceptance bar of the foundation issue, on 200 held-out scenes.
     expect(card.scenes).toBe(200);
     expect(report.cover).toBeGreaterThanOrEqual(0.75);
     expect(report.chair_i).toBeGreaterThanOrEqual(0.1);
     expect(report.chair_i).toBeLessThanOrEqual(0.4);
     // The language prior shows: adversarial probes fool it clearly more than random ones.
-    expect(report.pope.adversarial.acc).toBeLessThan(report.pope.random.acc - 0.03);
+    expect(report.pope_acc).toBeLessThan(report.pope_random_acc - 0.03);
     // Signs inject it (issue 11): a good share of signed scenes' captions name the sign's shape.
     expect(report.injection).toBeGreaterThan(0.25);
   }, 300_000);

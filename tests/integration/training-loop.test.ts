@@ -19,7 +19,7 @@ describe('the training loop the worker drives', () => {
   });
   afterAll(() => disposeWeights(start.weights));
 
-  const config: PlaygroundConfig = { ...defaultConfig(), steps: 8, batch: 4, npairs: 16, evaln: 8, evalevery: 4 };
+  const config: PlaygroundConfig = { ...defaultConfig(), steps: 8, batchSize: 4, offlinePairs: 16, evalScenes: 8, evalEvery: 4 };
 
   it('streams batched metrics and evals at 0, every N and the end, pauses, single-steps and resumes', async () => {
     const updates: RunUpdate[] = [];
@@ -69,7 +69,7 @@ describe('the training loop the worker drives', () => {
     const tensorsBefore = tf.memory().numTensors;
     const before = await start.weights['block0.attn.qkv.w']!.data();
     const updates: RunUpdate[] = [];
-    const session = new RunSession(start, { ...config, steps: 50, evalevery: 0 });
+    const session = new RunSession(start, { ...config, steps: 50, evalEvery: 0 });
     const loop = new TrainingLoop(session, (u) => updates.push(u), { evalEvery: 0, flushMs: 50, galleryCount: 1 });
     const running = loop.run();
     await waitFor(() => session.step >= 2, 'two steps');
@@ -81,7 +81,7 @@ describe('the training loop the worker drives', () => {
     expect(Array.from(after)).toEqual(Array.from(before));
     session.dispose();
 
-    const failing = new RunSession(start, { ...config, mode: 'online', judge: 'human', steps: 2 });
+    const failing = new RunSession(start, { ...config, method: 'online', judge: 'human', steps: 2 });
     const failed: RunUpdate[] = [];
     await new TrainingLoop(failing, (u) => failed.push(u), { evalEvery: 0, flushMs: 50, galleryCount: 1 }).run({ skipBaseline: true });
     expect(failed.at(-1)!.status).toBe('failed');

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { describeProgress } from '../../src/core/playground/announce';
 import { defaultConfig } from '../../src/core/playground/controls';
-import type { EvalSummary, RunRecord } from '../../src/core/playground/runs';
+import type { RunRecord } from '../../src/core/playground/runs';
+import { type EvalRecord } from '../../src/core/eval/eval-record';
 import { describeLines } from '../../src/ui/charts/series';
 import { LATER_SCORES } from './later-eval-scores';
 
-const summary = (chair_i: number): EvalSummary => ({
+const summary = (chair_i: number): EvalRecord => ({
   chair_i,
   chair_s: 0,
   cover: 1,

@@ -8,13 +8,23 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseFlags, UsageError } from '../../src/cli/args';
-import { TRAIN_FLAGS } from '../../src/cli/commands';
-import { configFromFlags, RENAMED_FLAGS } from '../../src/cli/control-flags';
+import { UsageError } from '../../src/cli/args';
+import { parseCommandFlags, renamedFlags, TRAIN_FLAGS } from '../../src/cli/commands';
+import { configFromFlags } from '../../src/cli/control-flags';
 import { CheckpointError, decodeCheckpoint } from '../../src/core/model/checkpoint';
-import { CONTROLS, controlProblem, defaultConfig, type Control, type PlaygroundConfig } from '../../src/core/playground/controls';
+import {
+  CONTROLS,
+  configFrom,
+  controlProblem,
+  defaultConfig,
+  settingText,
+  type Control,
+  type PlaygroundConfig,
+  type SettingValue,
+} from '../../src/core/playground/controls';
 import { parseRunsJson, runsToJson } from '../../src/core/playground/runs-export';
-import { EVAL_KEYS, RUN_COLOURS, RUN_STATUSES, type RunRecord } from '../../src/core/playground/runs';
+import { RUN_COLOURS, RUN_STATUSES, type RunRecord } from '../../src/core/playground/runs';
+import { EVAL_KEYS } from '../../src/core/eval/eval-record';
 import { decodeHash, encodeHash } from '../../src/core/playground/url-hash';
 
 const CASES = { numRuns: 1000, seed: 20261122 };
@@ -23,11 +33,11 @@ const MAX_MESSAGE = 600;
 
 /** Every value of a configuration is one its control accepts. */
 function expectValidConfig(config: PlaygroundConfig): void {
-  for (const control of CONTROLS) expect(controlProblem(control, String(config[control.key])), control.key).toBeUndefined();
+  for (const control of CONTROLS) expect(controlProblem(control, settingText(control, config[control.name])), control.name).toBeUndefined();
 }
 
 /** A value a control accepts. */
-function validValue(control: Control): fc.Arbitrary<number | string> {
+function validValue(control: Control): fc.Arbitrary<SettingValue> {
   switch (control.kind) {
     case 'int':
       return fc.integer({ min: control.min, max: control.max });
@@ -37,25 +47,46 @@ function validValue(control: Control): fc.Arbitrary<number | string> {
     }
     case 'choice':
       return fc.constantFrom(...control.choices);
+    case 'boolean':
+      return fc.boolean();
     case 'text':
       return fc.constantFrom('sigmoid', 'ipo', 'sigmoid,sft:1', 'hinge,sft:0.5', 'robust', 'sigmoid:2,ipo:0.5');
   }
 }
 
-const validConfig: fc.Arbitrary<PlaygroundConfig> = fc.record(
-  Object.fromEntries(CONTROLS.map((c) => [c.key, validValue(c)])) as Record<keyof PlaygroundConfig, fc.Arbitrary<number | string>>,
-) as fc.Arbitrary<PlaygroundConfig>;
+const validConfig: fc.Arbitrary<PlaygroundConfig> = fc
+  .tuple(...CONTROLS.map((c) => validValue(c)))
+  .map((values) => configFrom((c) => values[CONTROLS.indexOf(c)]!));
 
 /** Text a careless or hostile hand could put in a field: numbers, edge cases, junk, long runs. */
 const fieldText = fc.oneof(
   fc.string({ maxLength: 12 }),
   fc.double().map(String),
   fc.integer().map(String),
-  fc.constantFrom('', ' ', 'NaN', 'Infinity', '-0', '1e309', '0x10', '1,2', '%', '&', '=', '#', 'sigmoid:', 'sigmoid:1:5'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'NaN',
+    'Infinity',
+    '-0',
+    '1e309',
+    '0x10',
+    '0b11',
+    '0o7',
+    '1_0',
+    '1,2',
+    '%',
+    '&',
+    '=',
+    '#',
+    'sigmoid:',
+    'sigmoid:1:5',
+  ),
+  fc.constantFrom('on', 'off', 'true', '1', 'he\u00adart', '\u200b5'),
   fc.string({ minLength: 200, maxLength: 2000 }),
 );
 
-const hashKey = fc.oneof(fc.constantFrom(...CONTROLS.map((c) => c.key), 'v', 'lesson', 'hide', 'present'), fc.string({ maxLength: 8 }));
+const hashKey = fc.oneof(fc.constantFrom(...CONTROLS.map((c) => c.url), 'v', 'lesson', 'hide', 'present'), fc.string({ maxLength: 8 }));
 
 const hash = fc.oneof(
   fc.string({ maxLength: 100 }),
@@ -71,7 +102,7 @@ describe('links (decodeHash)', () => {
         const decoded = decodeHash(text);
         expectValidConfig(decoded.config);
         for (const problem of decoded.problems) expect(problem.length).toBeLessThan(MAX_MESSAGE);
-        for (const key of decoded.hidden) expect(CONTROLS.some((c) => c.key === key)).toBe(true);
+        for (const name of decoded.hidden) expect(CONTROLS.some((c) => c.name === name)).toBe(true);
       }),
       CASES,
     );
@@ -113,8 +144,9 @@ function goodRun(config: PlaygroundConfig): RunRecord {
     config,
     status: 'done',
     createdAt: 1,
-    step: 10,
-    history: [{ step: 10, metrics: { loss: 0.5, 'rewards/margins': 1 } }],
+    // Within the run's steps: an importer names a step past them.
+    step: Math.min(10, config.steps),
+    history: [{ step: Math.min(10, config.steps), metrics: { loss: 0.5, 'rewards/margins': 1 } }],
     evals: [{ step: 0, summary: Object.fromEntries(EVAL_KEYS.map((k) => [k, 0.5])) as unknown as RunRecord['evals'][number]['summary'] }],
     events: ['an event'],
     visible: true,
@@ -125,7 +157,12 @@ function goodRun(config: PlaygroundConfig): RunRecord {
 const damagedRunsFile = fc
   .tuple(
     validConfig,
-    fc.oneof(fc.constantFrom(...RUN_FIELDS), fc.constantFrom(...CONTROLS.map((c) => `config.${c.key}`)), fc.string({ maxLength: 6 })),
+    // A setting by name, or by URL key as files from before the names have them.
+    fc.oneof(
+      fc.constantFrom(...RUN_FIELDS),
+      fc.constantFrom(...CONTROLS.flatMap((c) => [`config.${c.name}`, `config.${c.url}`])),
+      fc.string({ maxLength: 6 }),
+    ),
     fc.jsonValue(),
   )
   .map(([config, field, value]) => {
@@ -235,7 +272,7 @@ describe('checkpoint files (decodeCheckpoint)', () => {
 
 const flagName = fc.constantFrom(
   ...Object.keys(TRAIN_FLAGS).map((k) => `--${k}`),
-  ...Object.keys(RENAMED_FLAGS).map((k) => `--${k}`),
+  ...Object.keys(renamedFlags('train')).map((k) => `--${k}`),
   '--help',
   '--',
 );
@@ -253,8 +290,8 @@ describe('command-line flags (train)', () => {
     fc.assert(
       fc.property(argv, (args) => {
         try {
-          const flags = parseFlags(args, TRAIN_FLAGS, RENAMED_FLAGS);
-          expectValidConfig(configFromFlags(flags));
+          const flags = parseCommandFlags('train', args);
+          if (!flags.help) expectValidConfig(configFromFlags(flags));
         } catch (error) {
           expect(error).toBeInstanceOf(UsageError);
           expect((error as Error).message.length).toBeLessThan(MAX_MESSAGE);
@@ -267,10 +304,12 @@ describe('command-line flags (train)', () => {
   it('any valid configuration given as flags comes back unchanged', () => {
     fc.assert(
       fc.property(validConfig, (config) => {
-        const args = CONTROLS.flatMap((c) => [`--${c.key}`, String(config[c.key])]);
+        const args = CONTROLS.flatMap((c) => [`--${c.url}`, settingText(c, config[c.name])]);
         let parsed: PlaygroundConfig;
         try {
-          parsed = configFromFlags(parseFlags(args, TRAIN_FLAGS, RENAMED_FLAGS));
+          const flags = parseCommandFlags('train', args);
+          if (flags.help) throw new Error('no --help was given');
+          parsed = configFromFlags(flags);
         } catch (error) {
           // Only the cross-field rules (the page refuses these too) may refuse a configuration of valid values.
           expect((error as Error).message).toMatch(/human judge|iterative rounds|loss/);

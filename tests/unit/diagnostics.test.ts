@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
 import { diagnose } from '../../src/core/playground/diagnostics';
-import type { EvalPoint, EvalSummary, MetricPoint } from '../../src/core/playground/runs';
+import type { EvalPoint, MetricPoint } from '../../src/core/playground/runs';
+import { type EvalRecord } from '../../src/core/eval/eval-record';
 import { LATER_SCORES } from './later-eval-scores';
 
-const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
+const summary = (over: Partial<EvalRecord> = {}): EvalRecord => ({
   chair_i: 0.3,
   chair_s: 0.5,
   cover: 0.8,
@@ -37,9 +38,9 @@ describe('stuck-at-ln2', () => {
     expect(ids(run([...flat.slice(0, 2), point(20, { 'rewards/margins': 0.02 })]))).toEqual([]);
     expect(ids(run(flat.map((p) => ({ ...p, step: p.step - 5 }))))).toEqual([]);
     expect(ids(run(flat.slice(1)))).toEqual([]);
-    expect(ids(run(flat, { config: { mode: 'sft' } }))).toEqual([]);
-    expect(ids(run(flat, { config: { loss: 'ipo' } }))).toEqual([]);
-    expect(ids(run(flat, { config: { loss: 'sigmoid:0,sft' } }))).toEqual([]);
+    expect(ids(run(flat, { config: { method: 'sft' } }))).toEqual([]);
+    expect(ids(run(flat, { config: { lossTypes: 'ipo' } }))).toEqual([]);
+    expect(ids(run(flat, { config: { lossTypes: 'sigmoid:0,sft' } }))).toEqual([]);
   });
 });
 
@@ -50,9 +51,9 @@ describe('both-logps-falling', () => {
   ];
 
   it('is a warning without an sft term and only info with one', () => {
-    const plain = diagnose(run(falling, { config: { loss: 'sigmoid' } }));
+    const plain = diagnose(run(falling, { config: { lossTypes: 'sigmoid' } }));
     expect(plain.map((d) => [d.id, d.severity])).toEqual([['both-logps-falling', 'warning']]);
-    const rpo = diagnose(run(falling, { config: { loss: 'sigmoid,sft:1' } }));
+    const rpo = diagnose(run(falling, { config: { lossTypes: 'sigmoid,sft:1' } }));
     expect(rpo.map((d) => [d.id, d.severity])).toEqual([['both-logps-falling', 'info']]);
   });
 
@@ -115,22 +116,31 @@ describe('coverage-collapsing', () => {
       { step: 0, summary: summary() },
       { step: 50, summary: summary({ cover: 0.4, chair_i: 0.05 }) },
     ];
-    const online = { mode: 'online', judge: 'oracle', cover: 0, loss: 'sigmoid', beta: 0.1, lr: 2e-4 } as const;
+    const online = {
+      method: 'online',
+      judge: 'oracle',
+      coverageBonus: 0,
+      lossTypes: 'sigmoid',
+      beta: 0.1,
+      learningRate: 2e-4,
+    } as const satisfies Partial<PlaygroundConfig>;
     const bare = diagnose(run([], { evals, config: online }))[0]!.explanation;
     expect(bare).toContain('coverage bonus above 0');
     expect(bare).toContain('add an sft term');
-    const set = diagnose(run([], { evals, config: { ...online, cover: 1, loss: 'sigmoid,sft:1' } }))[0]!.explanation;
+    const set = diagnose(run([], { evals, config: { ...online, coverageBonus: 1, lossTypes: 'sigmoid,sft:1' } }))[0]!.explanation;
     expect(set).not.toContain('coverage bonus');
     expect(set).not.toContain('sft term');
     expect(set).toContain('raise beta (now 0.1)');
-    const all = diagnose(run([], { evals, config: { ...online, cover: 1, loss: 'sigmoid,sft:1', beta: 0.5, lr: 1e-4 } }))[0]!;
+    const all = diagnose(
+      run([], { evals, config: { ...online, coverageBonus: 1, lossTypes: 'sigmoid,sft:1', beta: 0.5, learningRate: 1e-4 } }),
+    )[0]!;
     expect(all.explanation).toContain('already in these settings');
   });
 });
 
 describe('getting-worse', () => {
   it('fires when CHAIR_i rises or a question category falls far below its start, naming them', () => {
-    const worse = (over: Partial<EvalSummary>) =>
+    const worse = (over: Partial<EvalRecord>) =>
       diagnose(
         run([], {
           evals: [
@@ -150,11 +160,11 @@ describe('getting-worse', () => {
 
 describe('reward-hacking', () => {
   const scores = (values: number[]) => values.map((v, i) => point(10 * (i + 1), { 'objective/scores': v }));
-  const evals = (over: Partial<EvalSummary>) => [
+  const evals = (over: Partial<EvalRecord>) => [
     { step: 0, summary: summary() },
     { step: 100, summary: summary(over) },
   ];
-  const config = { mode: 'online', judge: 'reward' } as const;
+  const config = { method: 'online', judge: 'reward' } as const satisfies Partial<PlaygroundConfig>;
 
   it("fires when the judge's score climbs while CHAIR_i rises or Cover collapses", () => {
     const found = diagnose(run(scores([2, 2, 3, 10, 20, 21]), { evals: evals({ chair_i: 0.34 }), config }));
@@ -173,10 +183,10 @@ describe('reward-hacking', () => {
 
 describe('no-preferences', () => {
   it('says how many steps had no pairs, as a warning once it is a tenth of the steps', () => {
-    const few = diagnose(run([point(50, { no_preference_steps: 2 })], { config: { mode: 'online' } }));
+    const few = diagnose(run([point(50, { no_preference_steps: 2 })], { config: { method: 'online' } }));
     expect(few.map((d) => [d.id, d.severity])).toEqual([['no-preferences', 'info']]);
     expect(few[0]!.explanation).toContain('At 2 of the first 50 steps');
-    const many = diagnose(run([point(50, { no_preference_steps: 20 })], { config: { mode: 'online', temp: 0.7 } }));
+    const many = diagnose(run([point(50, { no_preference_steps: 20 })], { config: { method: 'online', temperature: 0.7 } }));
     expect(many.map((d) => [d.id, d.severity])).toEqual([['no-preferences', 'warning']]);
     expect(many[0]!.explanation).toContain('raise the temperature (now 0.7)');
     expect(ids(run([point(50, { no_preference_steps: 0 })]))).toEqual([]);
@@ -186,8 +196,8 @@ describe('no-preferences', () => {
 describe('kl-runaway', () => {
   it('fires when the mean log-ratio of samples passes 20 nats', () => {
     const kl = (values: number[]) => values.map((v, i) => point(10 * (i + 1), { 'objective/kl': v }));
-    expect(ids(run(kl([1, 2, 3, 10, 30, 40]), { config: { mode: 'online' } }))).toEqual(['kl-runaway']);
-    expect(ids(run(kl([1, 2, 3, 10, 12, 15]), { config: { mode: 'online' } }))).toEqual([]);
+    expect(ids(run(kl([1, 2, 3, 10, 30, 40]), { config: { method: 'online' } }))).toEqual(['kl-runaway']);
+    expect(ids(run(kl([1, 2, 3, 10, 12, 15]), { config: { method: 'online' } }))).toEqual([]);
   });
 });
 
@@ -229,9 +239,9 @@ describe('stuck-at-ln2 advice', () => {
   const flat = [10, 15, 20].map((step) => point(step, { 'rewards/margins': 0.001 }));
   it('names beta or the learning rate only when they are off, else points at the pairs', () => {
     const at = (config: Partial<PlaygroundConfig>) => diagnose(run(flat, { config }))[0]!.explanation;
-    expect(at({ beta: 0.01, lr: 2e-4 })).toContain('raise beta (now 0.01; try 0.1)');
-    expect(at({ beta: 0.01, lr: 2e-4 })).not.toContain('learning rate');
-    expect(at({ beta: 0.1, lr: 1e-5 })).toContain('raise the learning rate (now 0.00001; try 2e-4)');
-    expect(at({ beta: 0.1, lr: 2e-4 })).toContain('pair inspector');
+    expect(at({ beta: 0.01, learningRate: 2e-4 })).toContain('raise beta (now 0.01; try 0.1)');
+    expect(at({ beta: 0.01, learningRate: 2e-4 })).not.toContain('learning rate');
+    expect(at({ beta: 0.1, learningRate: 1e-5 })).toContain('raise the learning rate (now 0.00001; try 2e-4)');
+    expect(at({ beta: 0.1, learningRate: 2e-4 })).toContain('pair inspector');
   });
 });

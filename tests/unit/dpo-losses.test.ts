@@ -3,7 +3,8 @@ import * as tf from '../../src/core/tf';
 import { dpoLoss, perPairLoss, type PairLogProbs } from '../../src/core/dpo/losses';
 import { DEFAULT_LOSS, LOSS_TYPES, lossOptionProblems, type DpoLossOptions, type LossType } from '../../src/core/dpo/loss-options';
 
-// Plain-JS formulas from REFERENCE.md, written independently of the tfjs implementation.
+// Plain-JS formulas of each loss as Hugging Face TRL's DPOTrainer.dpo_loss computes it (and the
+// papers it cites for each loss_type), written independently of the tfjs implementation.
 const logSigmoid = (z: number) => -Math.log1p(Math.exp(-z));
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 

@@ -7,8 +7,7 @@ import { parseClaims } from '../../src/core/world/claims';
 import { groundTruthCorruptionPair } from '../../src/core/dpo/pairs';
 import { bdhsPairs, DEFAULT_SELF_SAMPLES, selfSamplePairs } from '../../src/core/dpo/pair-builders';
 import { flipVerdicts, oracleVerdicts, scoreFromVerdicts, DEFAULT_JUDGE } from '../../src/core/dpo/verdicts';
-import { scoreCandidates } from '../../src/core/dpo/judge';
-import { DEFAULT_JUDGE_CONFIG } from '../../src/core/dpo/verdicts';
+import { DEFAULT_JUDGE_CONFIG, scoreCandidates } from '../../src/core/dpo/judge';
 import type { Scene } from '../../src/core/world/scene';
 import { splitWords } from '../../src/core/world/tokenizer';
 

@@ -1,13 +1,7 @@
-import type { EvalSummary } from '../../src/core/playground/runs';
+import { OPTIONAL_EVAL_KEYS, type OptionalEvalKey } from '../../src/core/eval/eval-record';
 
-/** Neutral values for the scores evaluations gained with signs and question categories, for tests about the others. */
-export const LATER_SCORES = {
-  injection: 0.5,
-  hall_rate: 0.5,
-  acc_existence: 0.5,
-  acc_attribute: 0.5,
-  acc_counting: 0.5,
-  acc_relation: 0.5,
-  acc_comparison: 0.5,
-  acc_holistic: 0.5,
-} satisfies Partial<EvalSummary>;
+/**
+ * Neutral values (0.5) for the scores evaluations gained after the first runs were saved (signs,
+ * question categories, POPE's precision, recall and other splits), for tests about the others.
+ */
+export const LATER_SCORES = Object.fromEntries(OPTIONAL_EVAL_KEYS.map((key) => [key, 0.5])) as Record<OptionalEvalKey, number>;

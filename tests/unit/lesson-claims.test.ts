@@ -6,11 +6,12 @@ import { defaultConfig } from '../../src/core/playground/controls';
 import { groupEvents } from '../../src/core/playground/event-groups';
 import { runNameFor } from '../../src/core/playground/run-name';
 import { LESSONS, findLesson } from '../../src/core/playground/lessons';
-import { EVAL_KEYS, type EvalPoint, type EvalSummary, type MetricPoint } from '../../src/core/playground/runs';
+import { type EvalPoint, type MetricPoint } from '../../src/core/playground/runs';
+import { EVAL_KEYS, type EvalRecord } from '../../src/core/eval/eval-record';
 import { METRIC_NAMES } from '../../src/core/dpo/metric-names';
 import { LATER_SCORES } from './later-eval-scores';
 
-const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
+const summary = (over: Partial<EvalRecord> = {}): EvalRecord => ({
   chair_i: 0.25,
   chair_s: 0.6,
   cover: 0.99,
@@ -22,7 +23,7 @@ const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
   ...LATER_SCORES,
   ...over,
 });
-const evals = (...later: Partial<EvalSummary>[]): EvalPoint[] => [
+const evals = (...later: Partial<EvalRecord>[]): EvalPoint[] => [
   { step: 0, summary: summary() },
   ...later.map((over, i) => ({ step: 25 * (i + 1), summary: summary(over) })),
 ];
@@ -89,8 +90,8 @@ describe('lessons', () => {
     const [main, contrast] = lessonVariants(lesson);
     expect(variantOf(lesson, variantConfig(lesson, main!))).toBe(main);
     expect(variantOf(lesson, variantConfig(lesson, contrast!))).toBe(contrast);
-    expect(variantOf(lesson, { ...variantConfig(lesson, main!), mode: 'offline' })).toBeUndefined();
-    expect(variantOf(lesson, { ...variantConfig(lesson, main!), seed: 3, evalseed: 7 })).toBe(main);
+    expect(variantOf(lesson, { ...variantConfig(lesson, main!), method: 'offline' })).toBeUndefined();
+    expect(variantOf(lesson, { ...variantConfig(lesson, main!), seed: 3, evalSeed: 7 })).toBe(main);
     expect(variantOf(findLesson('offline-dpo')!, defaultConfig())?.label).toBe('lesson');
   });
 });

@@ -1,6 +1,7 @@
+import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as tf from '../../src/core/tf';
-import { PRESETS, TEXT_LENGTH, parameterCount, weightShapes } from '../../src/core/model/config';
+import { PRESETS, TEXT_LENGTH, parameterCount, weightShapes, type ModelConfig } from '../../src/core/model/config';
 import { forwardLogits } from '../../src/core/model/network';
 import { sequenceLogProbs, sftLoss } from '../../src/core/model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../../src/core/model/sequence';
@@ -25,12 +26,49 @@ function smallBatch(seed: number, count = 3) {
 }
 
 describe('model shapes', () => {
-  it('has the parameter count its weight table implies', () => {
+  /**
+   * Parameter counts worked out by hand from each preset's architecture (V = 59 words, T = 31 text
+   * positions, 9 image tokens, P = patch side, c1/c2 vision channels, d width, h MLP width, L layers):
+   *   vision     P*P*3*c1 + c1 + 4*c1*c2 + c2
+   *   projector  c2*d + d + d*d + d
+   *   embeddings 9*d (image positions) + V*d (tied token embeddings) + T*d (text positions)
+   *   per layer  2d (ln1) + 3d*d + 3d (qkv) + d*d + d (proj) + 2d (ln2) + d*h + h + h*d + d (mlp) = 4d^2 + 2dh + 9d + h
+   *   final LN   2d
+   */
+  it('has the parameter counts worked out by hand from each preset', () => {
+    // tiny (P 6, c 24/48, d 32, h 64, L 1): 2616 + 4656 + 1568 + 1056 + 288 + 1888 + 992 + 8544 + 64
+    expect(parameterCount(PRESETS.tiny)).toBe(21_672);
+    // default (P 6, c 48/96, d 64, h 128, L 2): 5232 + 18528 + 6208 + 4160 + 576 + 3776 + 1984 + 2 x 33472 + 128
+    expect(parameterCount(PRESETS.default)).toBe(107_536);
+    // large (P 8, c 64/128, d 128, h 256, L 3): 12352 + 32896 + 16512 + 16512 + 1152 + 7552 + 3968 + 3 x 132480 + 256
+    expect(parameterCount(PRESETS.large)).toBe(488_640);
+
+    // The weights a model is made of: 11 vision/projector/embedding tensors, 12 per layer, the final LN.
     const weights = initWeights(config, 0);
-    const total = Object.values(weights).reduce((n, w) => n + w.size, 0);
-    expect(total).toBe(parameterCount(config));
-    expect(Object.keys(weights)).toEqual(Object.keys(weightShapes(config)));
+    expect(Object.keys(weights)).toHaveLength(11 + 12 * 1 + 2);
+    expect(Object.values(weights).reduce((n, w) => n + w.size, 0)).toBe(21_672);
+    expect(weights['vision.patch.w']!.shape).toEqual([6 * 6 * 3, 24]);
+    expect(weights['vision.merge.w']!.shape).toEqual([4 * 24, 48]);
+    expect(weights['text.tokens']!.shape).toEqual([59, 32]);
+    expect(weights['text.pos']!.shape).toEqual([31, 32]);
+    expect(weights['block0.attn.qkv.w']!.shape).toEqual([32, 96]);
+    expect(weights['block0.mlp.fc.w']!.shape).toEqual([32, 64]);
+    expect(weights['block0.mlp.proj.w']!.shape).toEqual([64, 32]);
     disposeWeights(weights);
+  });
+
+  it('reads the shipped checkpoints as they were written: their tensor tables and byte sizes', () => {
+    for (const [dir, count] of [
+      ['models/sft-base', 107_536],
+      ['models/sft-large', 488_640],
+    ] as const) {
+      const header = JSON.parse(readFileSync(`${dir}/checkpoint.json`, 'utf8')) as {
+        config: ModelConfig;
+        tensors: { name: string; shape: number[] }[];
+      };
+      expect(Object.fromEntries(header.tensors.map((t) => [t.name, t.shape])), dir).toEqual(weightShapes(header.config));
+      expect(statSync(`${dir}/weights.bin`).size, dir).toBe(4 * count);
+    }
   });
 
   it('the default preset is larger than the tiny one, the large one several times the default', () => {
@@ -164,7 +202,7 @@ describe('SFT loss', () => {
     const losses: number[] = [];
     for (let i = 0; i < 60; i++) {
       const log = await trainer.trainStep();
-      if (log) losses.push(log.loss);
+      if (log?.metrics.loss !== undefined) losses.push(log.metrics.loss);
     }
     expect(losses[0]!).toBeGreaterThan(3); // about log(vocabulary) at init
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! * 0.6);

@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { seriesFor } from '../../src/ui/charts/series';
-import { defaultConfig } from '../../src/core/playground/controls';
+import {
+  CONTROLS,
+  controlNamed,
+  defaultConfig,
+  parseSetting,
+  readSettings,
+  settingText,
+  type PlaygroundConfig,
+} from '../../src/core/playground/controls';
+import { shorten } from '../../src/core/messages';
+import { signTextProblems } from '../../src/core/world/sign';
 import { dpoOptionsFromConfig, logInterval, runConfigProblems, worldFromConfig } from '../../src/core/playground/run-options';
 import type { RunRecord } from '../../src/core/playground/runs';
 import { LATER_SCORES } from './later-eval-scores';
@@ -78,7 +88,18 @@ describe('chart series from runs', () => {
 
 describe('playground settings to engine options', () => {
   it('maps the controls onto the trainer and the world', () => {
-    const config = { ...defaultConfig(), mode: 'online', beta: 0.3, loss: 'ipo,sft:0.5', cover: 0, temp: 1.2, k: 6, sync: 10, cooc: 0.5 };
+    const config: PlaygroundConfig = {
+      ...defaultConfig(),
+      method: 'online',
+      beta: 0.3,
+      lossTypes: 'ipo,sft:0.5',
+      coverageBonus: 0,
+      temperature: 1.2,
+      samples: 6,
+      referenceSync: 10,
+      cooccurrenceBias: 0.5,
+      referenceFree: true,
+    };
     const options = dpoOptionsFromConfig(config);
     expect(options.mode).toBe('online');
     expect(options.loss.beta).toBe(0.3);
@@ -90,6 +111,7 @@ describe('playground settings to engine options', () => {
     expect(options.sampling.temperature).toBe(1.2);
     expect(options.samples).toBe(6);
     expect(options.referenceSync).toEqual({ every: 10, mix: 0.5 });
+    expect(options.loss.referenceFree).toBe(true);
     expect(worldFromConfig(config, { imageSize: 36 }).cooccurrenceBias).toBe(0.5);
   });
 
@@ -100,10 +122,71 @@ describe('playground settings to engine options', () => {
   it('refuses combinations that cannot run, in words', () => {
     expect(runConfigProblems(defaultConfig())).toEqual([]);
     expect(runConfigProblems({ ...defaultConfig(), judge: 'human' })[0]).toMatch(/human judge ranks online samples/);
-    expect(runConfigProblems({ ...defaultConfig(), mode: 'online', judge: 'human', batch: 16 })[0]).toMatch(/batch of 8 or fewer/);
-    expect(runConfigProblems({ ...defaultConfig(), loss: 'sft' })[0]).toMatch(/sft term alone/);
+    expect(runConfigProblems({ ...defaultConfig(), method: 'online', judge: 'human', batchSize: 16 })[0]).toMatch(/batch of 8 or fewer/);
+    expect(runConfigProblems({ ...defaultConfig(), lossTypes: 'sft' })[0]).toMatch(/sft term alone/);
     expect(runConfigProblems({ ...defaultConfig(), beta: -1 })[0]).toMatch(/Beta must be greater than 0/);
     // SFT ignores the DPO settings.
-    expect(runConfigProblems({ ...defaultConfig(), mode: 'sft', loss: 'sft' })).toEqual([]);
+    expect(runConfigProblems({ ...defaultConfig(), method: 'sft', lossTypes: 'sft' })).toEqual([]);
+  });
+});
+
+describe('setting text to value: one reading for links, the form, flags and imports', () => {
+  it('reads each kind of setting to its type, or says what is wrong', () => {
+    expect(parseSetting(controlNamed('learningRate'), '1e-3')).toEqual({ value: 1e-3 });
+    expect(parseSetting(controlNamed('steps'), ' 40 ')).toEqual({ value: 40 });
+    expect(parseSetting(controlNamed('method'), 'online')).toEqual({ value: 'online' });
+    expect(parseSetting(controlNamed('referenceFree'), 'on')).toEqual({ value: true });
+    expect(parseSetting(controlNamed('referenceFree'), 'off')).toEqual({ value: false });
+    expect(parseSetting(controlNamed('referenceFree'), 'true')).toEqual({ problem: 'Reference-free must be one of off, on (got "true")' });
+    expect(parseSetting(controlNamed('lossTypes'), 'ipo')).toEqual({ value: 'ipo' });
+    expect(parseSetting(controlNamed('steps'), '2.5')).toEqual({ problem: 'Steps must be a whole number (got 2.5)' });
+  });
+
+  it('refuses number text JavaScript reads as another number: "0x10" is not 16', () => {
+    for (const text of ['0x10', '0X10', '0b11', '0o7', '1_000', '1e', '.', '+-1'])
+      expect(parseSetting(controlNamed('steps'), text).problem, text).toMatch(/^Steps must be a number/);
+    expect(parseSetting(controlNamed('steps'), '0x10').problem).toBe(
+      'Steps must be a number in decimal digits, like 16 or 1e-3 (got "0x10")',
+    );
+    for (const [text, value] of [
+      ['16', 16],
+      ['+16', 16],
+      ['1.6e1', 16],
+      ['16.', 16],
+      ['1E1', 10],
+    ] as const)
+      expect(parseSetting(controlNamed('steps'), text)).toEqual({ value });
+  });
+
+  it('writes every default as text it reads back to the same value', () => {
+    for (const control of CONTROLS)
+      expect(parseSetting(control, settingText(control, control.default)), control.name).toEqual({ value: control.default });
+    expect(settingText(controlNamed('referenceFree'), true)).toBe('on');
+  });
+
+  it('reads stored settings by name or by URL key, and notes what it fills in or ignores', () => {
+    const notes: string[] = [];
+    const config = readSettings({ mode: 'online', learningRate: 0.001, reffree: 'on', referenceSync: 4, bogus: 1 }, 'run 1', notes);
+    expect(config).toMatchObject({ method: 'online', learningRate: 0.001, referenceFree: true, referenceSync: 4, beta: 0.1 });
+    expect(notes).toContain('run 1: unknown setting "bogus" ignored');
+    expect(notes).toContain('run 1: no Beta setting; taken as the default, 0.1');
+    expect(readSettings({ ...defaultConfig(), referenceFree: true }, 'x', [])).toEqual({ ...defaultConfig(), referenceFree: true });
+    expect(() => readSettings({ beta: true }, 'run 2', [])).toThrow('run 2: Beta has a value of the wrong type (true)');
+  });
+});
+
+describe('messages quote what was typed as it is', () => {
+  it('show an invisible character escaped: a sign word with a soft hyphen is not shown as a valid word', () => {
+    const [problem] = signTextProblems('he\u00adart');
+    expect(problem).toBe('sign words use the letters a to z only (got "he\\u00adart")');
+    expect(signTextProblems('say\u200b heart')[0]).toContain('say\\u200b');
+    expect(signTextProblems('heart')).toEqual([]);
+  });
+
+  it('cut long text and escape controls, format characters and unusual spaces, but not letters', () => {
+    expect(shorten('x'.repeat(100))).toBe(`${'x'.repeat(40)}...`);
+    expect(shorten('a\tb\nc\u00a0d\u2028e')).toBe('a\\tb\\nc\\u00a0d\\u2028e');
+    expect(shorten('café ñ 😀 a b')).toBe('café ñ 😀 a b');
+    expect(parseSetting(controlNamed('beta'), '0.\u200b1').problem).toBe('Beta must be a number (got "0.\\u200b1")');
   });
 });

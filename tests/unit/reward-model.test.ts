@@ -9,8 +9,7 @@ import {
   type RewardTrainingPair,
 } from '../../src/core/dpo/reward-model';
 import { HumanPreferences, MIN_HUMAN_PAIRS } from '../../src/core/dpo/human-preferences';
-import { scoreCandidates } from '../../src/core/dpo/judge';
-import { DEFAULT_JUDGE_CONFIG } from '../../src/core/dpo/verdicts';
+import { DEFAULT_JUDGE_CONFIG, scoreCandidates } from '../../src/core/dpo/judge';
 import { createRng } from '../../src/core/random';
 import { DEFAULT_WORLD } from '../../src/core/world/config';
 import type { Scene } from '../../src/core/world/scene';

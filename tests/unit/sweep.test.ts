@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
 import { LESSON_SWEEPS } from '../../src/core/playground/lesson-sweeps';
 import { findLesson, lessonConfig } from '../../src/core/playground/lessons';
-import type { EvalSummary, RunRecord, RunStatus } from '../../src/core/playground/runs';
+import type { RunRecord, RunStatus } from '../../src/core/playground/runs';
+import { type EvalRecord } from '../../src/core/eval/eval-record';
 import { aggregateSweep } from '../../src/core/playground/sweep';
 import { MAX_LIST_CHARS, planSweep, sweepRunName } from '../../src/core/playground/sweep-plan';
 import { currentSweep, readSweepRecords, sweepProgress } from '../../src/core/playground/sweep-progress';
@@ -11,7 +12,7 @@ import { LATER_SCORES } from './later-eval-scores';
 
 const base = (over: Partial<PlaygroundConfig> = {}): PlaygroundConfig => ({ ...defaultConfig(), ...over });
 
-const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
+const summary = (over: Partial<EvalRecord> = {}): EvalRecord => ({
   chair_i: 0.2,
   chair_s: 0.4,
   cover: 0.8,
@@ -26,7 +27,7 @@ const summary = (over: Partial<EvalSummary> = {}): EvalSummary => ({
 
 function run(
   config: Partial<PlaygroundConfig>,
-  final: Partial<EvalSummary>,
+  final: Partial<EvalRecord>,
   status: RunStatus = 'done',
 ): Pick<RunRecord, 'config' | 'evals' | 'status'> {
   return {
@@ -41,42 +42,45 @@ function run(
 
 describe('which settings change nothing for a run', () => {
   it('sampling, K and the judge only matter where captions are sampled', () => {
-    const offline = base({ mode: 'offline', pairs: 'gt-corrupt' });
-    expect(inertReason('temp', offline)).toBe('for offline runs with gt-corrupt pairs');
-    expect(inertReason('k', offline)).toBe('for offline runs');
+    const offline = base({ method: 'offline', pairSource: 'gt-corrupt' });
+    expect(inertReason('temperature', offline)).toBe('for offline runs with gt-corrupt pairs');
+    expect(inertReason('samples', offline)).toBe('for offline runs');
     expect(inertReason('judge', offline)).toBe('for offline runs with gt-corrupt pairs');
     // Self-sampled offline pairs are sampled at the run's temperature and judged, with their own K.
-    const selfSampled = base({ mode: 'offline', pairs: 'self-samples' });
-    expect(inertReason('temp', selfSampled)).toBeUndefined();
+    const selfSampled = base({ method: 'offline', pairSource: 'self-samples' });
+    expect(inertReason('temperature', selfSampled)).toBeUndefined();
     expect(inertReason('judge', selfSampled)).toBeUndefined();
-    expect(inertReason('k', selfSampled)).toBe('for offline runs');
-    for (const mode of ['online', 'mixed'])
-      for (const key of ['temp', 'topk', 'topp', 'k', 'judge'] as const) expect(inertReason(key, base({ mode }))).toBeUndefined();
+    expect(inertReason('samples', selfSampled)).toBe('for offline runs');
+    for (const mode of ['online', 'mixed'] as const)
+      for (const key of ['temperature', 'topK', 'topP', 'samples', 'judge'] as const)
+        expect(inertReason(key, base({ method: mode }))).toBeUndefined();
   });
 
   it('pairs only matter offline and mixed, mixp only mixed, noise only noisy, refmix only with sync', () => {
-    expect(inertReason('pairs', base({ mode: 'online' }))).toBe('for online runs');
-    expect(inertReason('npairs', base({ mode: 'mixed' }))).toBeUndefined();
-    expect(inertReason('mixp', base({ mode: 'online' }))).toBe('for online runs');
-    expect(inertReason('noise', base({ mode: 'online', judge: 'oracle' }))).toBe('for runs with the oracle judge');
-    expect(inertReason('noise', base({ mode: 'online', judge: 'noisy' }))).toBeUndefined();
-    expect(inertReason('cover', base({ mode: 'online', judge: 'reward' }))).toBe('for runs with the reward judge');
-    expect(inertReason('refmix', base({ sync: 0 }))).toBe('without reference sync (sync 0)');
-    expect(inertReason('refmix', base({ sync: 10 }))).toBeUndefined();
+    expect(inertReason('pairSource', base({ method: 'online' }))).toBe('for online runs');
+    expect(inertReason('offlinePairs', base({ method: 'mixed' }))).toBeUndefined();
+    expect(inertReason('mixedOfflineProbability', base({ method: 'online' }))).toBe('for online runs');
+    expect(inertReason('judgeNoise', base({ method: 'online', judge: 'oracle' }))).toBe('for runs with the oracle judge');
+    expect(inertReason('judgeNoise', base({ method: 'online', judge: 'noisy' }))).toBeUndefined();
+    expect(inertReason('coverageBonus', base({ method: 'online', judge: 'reward' }))).toBe('for runs with the reward judge');
+    expect(inertReason('referenceSyncMix', base({ referenceSync: 0 }))).toBe('without reference sync (sync 0)');
+    expect(inertReason('referenceSyncMix', base({ referenceSync: 10 }))).toBeUndefined();
   });
 
   it('plain SFT reads only the data, model, optimiser, seed and evaluation settings', () => {
-    const sft = base({ mode: 'sft' });
-    for (const key of ['beta', 'loss', 'temp', 'pairs', 'judge', 'sync'] as const) expect(inertReason(key, sft)).toBe('for sft runs');
-    for (const key of ['lr', 'batch', 'steps', 'seed', 'halluc', 'evaln'] as const) expect(inertReason(key, sft)).toBeUndefined();
+    const sft = base({ method: 'sft' });
+    for (const key of ['beta', 'lossTypes', 'temperature', 'pairSource', 'judge', 'referenceSync'] as const)
+      expect(inertReason(key, sft)).toBe('for sft runs');
+    for (const key of ['learningRate', 'batchSize', 'steps', 'seed', 'annotatorHallucination', 'evalScenes'] as const)
+      expect(inertReason(key, sft)).toBeUndefined();
   });
 });
 
 describe('planSweep', () => {
   it('counts the grid, seeds innermost, beta outside method, whatever order the settings are given in', () => {
-    const plan = planSweep(base({ lr: 1e-3 }), { seed: '3, 4', mode: 'offline, online', beta: '0.1 0.5' });
+    const plan = planSweep(base({ learningRate: 1e-3 }), { seed: '3, 4', method: 'offline, online', beta: '0.1 0.5' });
     expect(plan.problems).toEqual([]);
-    expect(plan.configs.map((c) => `${c.beta}/${c.mode}/${c.seed}`)).toEqual([
+    expect(plan.configs.map((c) => `${c.beta}/${c.method}/${c.seed}`)).toEqual([
       '0.1/offline/3',
       '0.1/offline/4',
       '0.1/online/3',
@@ -86,13 +90,13 @@ describe('planSweep', () => {
       '0.5/online/3',
       '0.5/online/4',
     ]);
-    expect(plan.dimensions).toEqual(['beta', 'mode', 'seed']);
+    expect(plan.dimensions).toEqual(['beta', 'method', 'seed']);
     expect(plan.combinations).toBe(8);
-    expect(plan.configs.every((c) => c.lr === 1e-3)).toBe(true);
+    expect(plan.configs.every((c) => c.learningRate === 1e-3)).toBe(true);
   });
 
   it('merges temperatures for offline runs (the issue: a beta x temperature sweep queued identical runs) and says so', () => {
-    const plan = planSweep(base({ mode: 'offline' }), { beta: '0.1, 0.5', temp: '0.5, 1', seed: '0' });
+    const plan = planSweep(base({ method: 'offline' }), { beta: '0.1, 0.5', temperature: '0.5, 1', seed: '0' });
     expect(plan.problems).toEqual([]);
     expect(plan.combinations).toBe(4);
     expect(plan.configs).toHaveLength(2);
@@ -101,7 +105,7 @@ describe('planSweep', () => {
   });
 
   it('merges only the runs a setting does nothing for: online keeps every temperature', () => {
-    const plan = planSweep(base(), { temp: '0.5, 1', k: '2, 4', mode: 'offline, online', seed: '0, 1' });
+    const plan = planSweep(base(), { temperature: '0.5, 1', samples: '2, 4', method: 'offline, online', seed: '0, 1' });
     // offline: 1 x 2 seeds; online: 2 temps x 2 Ks x 2 seeds.
     expect(plan.configs).toHaveLength(2 + 8);
     expect(plan.combinations).toBe(16);
@@ -114,23 +118,23 @@ describe('planSweep', () => {
   });
 
   it('sweeps any setting: loss types (split at ";"), pair source, judge, learning rate', () => {
-    const plan = planSweep(base({ mode: 'online', batch: 8 }), {
-      loss: 'sigmoid,sft:1; ipo',
+    const plan = planSweep(base({ method: 'online', batchSize: 8 }), {
+      lossTypes: 'sigmoid,sft:1; ipo',
       judge: 'oracle, noisy',
-      noise: '0.1, 0.3',
-      lr: '1e-4, 2e-4',
-      pairs: 'gt-corrupt, bdhs',
+      judgeNoise: '0.1, 0.3',
+      learningRate: '1e-4, 2e-4',
+      pairSource: 'gt-corrupt, bdhs',
     });
     expect(plan.problems).toEqual([]);
     // noise only for the noisy judge, pairs never online: 2 losses x 2 lr x (oracle + 2 noisy).
     expect(plan.configs).toHaveLength(2 * 2 * 3);
-    expect(plan.dimensions).toEqual(['pairs', 'judge', 'noise', 'loss', 'lr']);
+    expect(plan.dimensions).toEqual(['pairSource', 'judge', 'judgeNoise', 'lossTypes', 'learningRate']);
     expect(plan.notes).toEqual([
       'Pair source changes nothing for online runs: merged',
       'Judge noise eps changes nothing for runs with the oracle judge: merged',
     ]);
     expect(plan.names[0]).toBe('judge=oracle loss=sigmoid,sft:1 lr=0.0001 online s0');
-    expect(plan.configs[0]).toMatchObject({ loss: 'sigmoid,sft:1', judge: 'oracle', lr: 1e-4, pairs: 'gt-corrupt' });
+    expect(plan.configs[0]).toMatchObject({ lossTypes: 'sigmoid,sft:1', judge: 'oracle', learningRate: 1e-4, pairSource: 'gt-corrupt' });
   });
 
   it('a single value sets that setting for every run and is not a dimension', () => {
@@ -143,7 +147,7 @@ describe('planSweep', () => {
   it("the lesson 'Offline vs online vs mixed' asks for three runs, and every lesson's sweep plans from its settings", () => {
     const lesson = findLesson('offline-online-mixed')!;
     const plan = planSweep(lessonConfig(lesson), LESSON_SWEEPS['offline-online-mixed']!);
-    expect(plan.configs.map((c) => c.mode)).toEqual(['offline', 'online', 'mixed']);
+    expect(plan.configs.map((c) => c.method)).toEqual(['offline', 'online', 'mixed']);
     for (const [id, grid] of Object.entries(LESSON_SWEEPS)) {
       const found = findLesson(id);
       expect(found, id).toBeDefined();
@@ -156,20 +160,22 @@ describe('planSweep', () => {
   });
 
   it("refuses bad values with each control's own message, empty lists and repeats", () => {
-    expect(planSweep(base(), { beta: '0, 0.1', k: ' ', mode: 'sideways', seed: '1, 1.5' }).problems).toEqual([
+    expect(planSweep(base(), { beta: '0, 0.1', samples: ' ', method: 'sideways', seed: '1, 1.5' }).problems).toEqual([
       'Beta must be greater than 0 (got 0)',
       'Samples K: give at least one value',
       'Method must be one of sft, offline, online, mixed (got "sideways")',
       'Seed must be a whole number (got 1.5)',
     ]);
     expect(planSweep(base(), { beta: '0.1, abc' }).problems).toEqual(['Beta must be a number (got "abc")']);
-    expect(planSweep(base(), { loss: 'sigmoid; dpo' }).problems).toEqual([expect.stringMatching(/^Loss types: unknown loss type "dpo"/)]);
+    expect(planSweep(base(), { lossTypes: 'sigmoid; dpo' }).problems).toEqual([
+      expect.stringMatching(/^Loss types: unknown loss type "dpo"/),
+    ]);
     expect(planSweep(base(), { seed: '0, 1, 0', beta: '0.1, 0.10' }).problems).toEqual([
       'Beta: 0.1 is listed more than once',
       'Seed: 0 is listed more than once',
     ]);
     // Many bad values: a few messages, then a count.
-    expect(planSweep(base(), { lr: '-1, -2, -3, -4, -5' }).problems).toEqual([
+    expect(planSweep(base(), { learningRate: '-1, -2, -3, -4, -5' }).problems).toEqual([
       'Learning rate must be greater than 0 (got -1)',
       'Learning rate must be greater than 0 (got -2)',
       'Learning rate must be greater than 0 (got -3)',
@@ -181,8 +187,11 @@ describe('planSweep', () => {
     const huge = 'x'.repeat(100_000);
     const { problems } = planSweep(base(), { beta: huge });
     expect(problems).toEqual([`Beta: a list of 100000 characters is too long (at most ${MAX_LIST_CHARS})`]);
+    // A K list of 100,000 characters, or many repeated values: every message stays short.
+    for (const list of ['2,'.repeat(50_000), Array.from({ length: 300 }, (_, i) => 2 + (i % 15)).join(',')])
+      for (const p of planSweep(base(), { samples: list }).problems) expect(p.length).toBeLessThan(200);
     const manyBad = Array.from({ length: 400 }, () => 'y').join(',');
-    for (const p of planSweep(base(), { loss: manyBad.slice(0, 900) }).problems) expect(p.length).toBeLessThan(200);
+    for (const p of planSweep(base(), { lossTypes: manyBad.slice(0, 900) }).problems) expect(p.length).toBeLessThan(200);
   });
 
   it('refuses past the run limit, after merging, and a grid too large to build', () => {
@@ -190,16 +199,16 @@ describe('planSweep', () => {
       'the sweep would start 12 runs; the limit is 10, so use fewer values or seeds',
     ]);
     // 3 x 4 x 5 temperatures = 60 combinations, but offline runs ignore temperature: 12 runs.
-    expect(planSweep(base(), { beta: '0.1 0.2 0.3', seed: '0 1 2 3', temp: '0.1 0.2 0.3 0.4 0.5' }).configs).toHaveLength(12);
+    expect(planSweep(base(), { beta: '0.1 0.2 0.3', seed: '0 1 2 3', temperature: '0.1 0.2 0.3 0.4 0.5' }).configs).toHaveLength(12);
     const seeds = Array.from({ length: 100 }, (_, i) => i).join(',');
     const rates = Array.from({ length: 49 }, (_, i) => (i + 1) / 1000).join(',');
-    expect(planSweep(base(), { seed: seeds, lr: rates }).problems).toEqual([
+    expect(planSweep(base(), { seed: seeds, learningRate: rates }).problems).toEqual([
       'the grid has 4900 combinations; the limit is 48 runs, so use fewer values or seeds',
     ]);
   });
 
   it('checks every run as a single run is checked, naming the first run each problem stops', () => {
-    const plan = planSweep(base({ batch: 4 }), { judge: 'human', mode: 'offline, online' });
+    const plan = planSweep(base({ batchSize: 4 }), { judge: 'human', method: 'offline, online' });
     expect(plan.problems).toEqual([
       'offline s0: the human judge ranks online samples: choose the online method (offline data is built before training)',
     ]);
@@ -207,17 +216,17 @@ describe('planSweep', () => {
   });
 
   it('pinned settings (the page starts every run from the loaded model) are refused unless they keep the base value', () => {
-    const pinned = { model: 'every run here starts from the loaded model' };
-    expect(planSweep(base(), { model: 'default, large' }, { pinned }).problems).toEqual([
+    const pinned = { modelSize: 'every run here starts from the loaded model' };
+    expect(planSweep(base(), { modelSize: 'default, large' }, { pinned }).problems).toEqual([
       'Model size: every run here starts from the loaded model',
     ]);
-    expect(planSweep(base(), { model: 'default' }, { pinned }).problems).toEqual([]);
+    expect(planSweep(base(), { modelSize: 'default' }, { pinned }).problems).toEqual([]);
   });
 
   it('names leave out what changes nothing for the run', () => {
-    const dims = ['beta', 'temp', 'k', 'mode', 'seed'] as const;
-    expect(sweepRunName(base({ mode: 'offline', beta: 0.1, seed: 2 }), dims)).toBe('beta=0.1 offline s2');
-    expect(sweepRunName(base({ mode: 'online', beta: 0.1, temp: 1, k: 6 }), dims)).toBe('beta=0.1 temp=1 k=6 online s0');
+    const dims = ['beta', 'temperature', 'samples', 'method', 'seed'] as const;
+    expect(sweepRunName(base({ method: 'offline', beta: 0.1, seed: 2 }), dims)).toBe('beta=0.1 offline s2');
+    expect(sweepRunName(base({ method: 'online', beta: 0.1, temperature: 1, samples: 6 }), dims)).toBe('beta=0.1 temp=1 k=6 online s0');
   });
 });
 
@@ -259,6 +268,11 @@ describe('sweep progress', () => {
     expect(readSweepRecords([good, { ...good, total: 1e9 }, { ...good, dimensions: ['bogus'] }, 'x', null])).toEqual([good]);
     expect(readSweepRecords({ not: 'a list' })).toEqual([]);
   });
+
+  it('reads plans stored before settings had names in code (dimensions by URL key) by name', () => {
+    const old = { id: 'a', createdAt: 1, total: 4, dimensions: ['temp', 'mode', 'reffree', 'seed'] };
+    expect(readSweepRecords([old])).toEqual([{ ...old, dimensions: ['temperature', 'method', 'referenceFree', 'seed'] }]);
+  });
 });
 
 describe('aggregateSweep', () => {
@@ -293,12 +307,12 @@ describe('aggregateSweep', () => {
     // Runs an older version queued: offline runs per temperature.
     const groups = aggregateSweep(
       [
-        run({ mode: 'offline', temp: 0.5 }, { chair_i: 0.1 }),
-        run({ mode: 'offline', temp: 1 }, { chair_i: 0.3 }),
-        run({ mode: 'online', temp: 0.5 }, {}),
-        run({ mode: 'online', temp: 1 }, {}),
+        run({ method: 'offline', temperature: 0.5 }, { chair_i: 0.1 }),
+        run({ method: 'offline', temperature: 1 }, { chair_i: 0.3 }),
+        run({ method: 'online', temperature: 0.5 }, {}),
+        run({ method: 'online', temperature: 1 }, {}),
       ],
-      ['temp', 'mode', 'seed'],
+      ['temperature', 'method', 'seed'],
     );
     expect(groups.map((g) => [g.key, g.runs])).toEqual([
       ['mode=offline', 2],

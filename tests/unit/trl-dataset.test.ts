@@ -94,12 +94,13 @@ describe('TRL vision preference dataset', () => {
   const byteImage = (seed: number) => Array.from({ length: size * size * 3 }, (_, i) => (seed * 37 + i * 5) % 256);
   const bytesA = byteImage(1);
   const bytesB = byteImage(2);
+  // The world writes "circle ." and a decoded model "square.": the rows write both alike.
   const pairs = [
     {
       image: Float32Array.from(bytesA, (b) => b / 255),
       prompt: 'describe the image .',
       chosen: 'a red circle .',
-      rejected: 'a red circle and a blue square .',
+      rejected: 'a red  circle and a blue square.',
     },
     { image: Float32Array.from(bytesB, (b) => b / 255), prompt: 'is there a star ?', chosen: 'no .', rejected: 'yes .' },
   ];
@@ -119,15 +120,15 @@ describe('TRL vision preference dataset', () => {
     const rows = lines.map((l) => JSON.parse(l) as unknown);
     expect(rows[0]).toEqual({
       images: ['images/00000.png'],
-      prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'describe the image .' }] }],
-      chosen: [{ role: 'assistant', content: [{ type: 'text', text: 'a red circle .' }] }],
-      rejected: [{ role: 'assistant', content: [{ type: 'text', text: 'a red circle and a blue square .' }] }],
+      prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'describe the image.' }] }],
+      chosen: [{ role: 'assistant', content: [{ type: 'text', text: 'a red circle.' }] }],
+      rejected: [{ role: 'assistant', content: [{ type: 'text', text: 'a red circle and a blue square.' }] }],
     });
     expect(rows[1]).toEqual({
       images: ['images/00001.png'],
-      prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'is there a star ?' }] }],
-      chosen: [{ role: 'assistant', content: [{ type: 'text', text: 'no .' }] }],
-      rejected: [{ role: 'assistant', content: [{ type: 'text', text: 'yes .' }] }],
+      prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'is there a star?' }] }],
+      chosen: [{ role: 'assistant', content: [{ type: 'text', text: 'no.' }] }],
+      rejected: [{ role: 'assistant', content: [{ type: 'text', text: 'yes.' }] }],
     });
 
     const expected = [bytesA, bytesB];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROLS, controlProblem, defaultConfig } from '../../src/core/playground/controls';
+import { CONTROLS, controlProblem, defaultConfig, settingText, type PlaygroundConfig } from '../../src/core/playground/controls';
 import { decodeHash, encodeHash } from '../../src/core/playground/url-hash';
 import { findLesson, lessonConfig, LESSONS } from '../../src/core/playground/lessons';
 import { runConfigProblems } from '../../src/core/playground/run-options';
@@ -7,26 +7,63 @@ import { runConfigProblems } from '../../src/core/playground/run-options';
 describe('configuration in the URL hash', () => {
   it('writes only the version, the seed and non-default values', () => {
     expect(encodeHash(defaultConfig())).toBe('#v=1&seed=0');
-    expect(encodeHash({ ...defaultConfig(), beta: 0.05, mode: 'online', seed: 7 })).toBe('#v=1&seed=7&mode=online&beta=0.05');
+    expect(encodeHash({ ...defaultConfig(), beta: 0.05, method: 'online', seed: 7 })).toBe('#v=1&seed=7&mode=online&beta=0.05');
   });
 
   it('round-trips every control and the hidden list', () => {
-    const config = {
+    const config: PlaygroundConfig = {
       ...defaultConfig(),
-      cooc: 0.5,
-      mode: 'mixed',
-      loss: 'ipo,sft:0.5',
+      cooccurrenceBias: 0.5,
+      method: 'mixed',
+      lossTypes: 'ipo,sft:0.5',
+      referenceFree: true,
       beta: 0.3,
-      lr: 1e-3,
+      learningRate: 1e-3,
       steps: 42,
-      temp: 1.2,
-      topk: 5,
-      k: 8,
+      temperature: 1.2,
+      topK: 5,
+      samples: 8,
     };
-    const decoded = decodeHash(encodeHash(config, ['beta', 'lr']));
+    const link = encodeHash(config, ['beta', 'learningRate']);
+    // The link names settings by their URL keys, as links always have.
+    expect(link).toBe(
+      '#v=1&seed=0&cooc=0.5&mode=mixed&loss=ipo%2Csft%3A0.5&reffree=on&beta=0.3&lr=0.001&steps=42&temp=1.2&topk=5&k=8&hide=beta%2Clr',
+    );
+    const decoded = decodeHash(link);
     expect(decoded.config).toEqual(config);
-    expect(decoded.hidden).toEqual(['beta', 'lr']);
+    expect(decoded.hidden).toEqual(['beta', 'learningRate']);
     expect(decoded.problems).toEqual([]);
+  });
+
+  it('links written before settings had names in code open the same settings (reffree=on is Reference-free on)', () => {
+    const { config, problems, hidden } = decodeHash('#v=1&seed=2&mode=online&k=6&temp=1&reffree=on&ls=0.1&evaln=100&hide=k,temp');
+    expect(problems).toEqual([]);
+    expect(config).toEqual({
+      ...defaultConfig(),
+      seed: 2,
+      method: 'online',
+      samples: 6,
+      temperature: 1,
+      referenceFree: true,
+      labelSmoothing: 0.1,
+      evalScenes: 100,
+    });
+    expect(hidden).toEqual(['samples', 'temperature']);
+    expect(decodeHash('#v=1&reffree=off').config.referenceFree).toBe(false);
+    expect(decodeHash('#v=1&reffree=true').problems).toEqual(['Reference-free must be one of off, on (got "true"); using off instead']);
+  });
+
+  it('number text is plain decimal: hex, binary and octal are refused, not read as another number', () => {
+    const { config, problems } = decodeHash('#v=1&steps=0x10&beta=0b1&k=0o7&temp=%201.5%20');
+    expect(config.steps).toBe(100);
+    expect(config.beta).toBe(0.1);
+    expect(config.samples).toBe(4);
+    expect(config.temperature).toBe(1.5);
+    expect(problems).toEqual([
+      'Steps must be a number in decimal digits, like 16 or 1e-3 (got "0x10"); using 100 instead',
+      'Beta must be a number in decimal digits, like 16 or 1e-3 (got "0b1"); using 0.1 instead',
+      'Samples K must be a number in decimal digits, like 16 or 1e-3 (got "0o7"); using 4 instead',
+    ]);
   });
 
   it('an empty hash is the defaults, silently', () => {
@@ -38,7 +75,7 @@ describe('configuration in the URL hash', () => {
     expect(config.seed).toBe(3);
     expect(config.steps).toBe(10);
     expect(config.beta).toBe(0.1);
-    expect(config.mode).toBe('offline');
+    expect(config.method).toBe('offline');
     expect(problems).toEqual([
       'Beta must be greater than 0 (got -2); using 0.1 instead',
       'Method must be one of sft, offline, online, mixed (got "sideways"); using offline instead',
@@ -53,8 +90,8 @@ describe('configuration in the URL hash', () => {
   it('a repeated key, a loss that cannot train and a huge value are each named, and the message stays short', () => {
     const huge = 'x'.repeat(100_000);
     const { config, problems } = decodeHash(`#v=1&v=2&mode=online&mode=offline&loss=sigmoid:1:5&beta=${huge}`);
-    expect(config.mode).toBe('online');
-    expect(config.loss).toBe('sigmoid,sft:1');
+    expect(config.method).toBe('online');
+    expect(config.lossTypes).toBe('sigmoid,sft:1');
     expect(problems).toEqual([
       '"v" appears 2 times in the link; the first value, "1", was used',
       '"mode" appears 2 times in the link; the first value, "online", was used',
@@ -95,7 +132,7 @@ describe('configuration in the URL hash', () => {
   it('every control has an explanation and a valid default', () => {
     for (const control of CONTROLS) {
       expect(control.help.length).toBeGreaterThan(20);
-      expect(controlProblem(control, String(control.default))).toBeUndefined();
+      expect(controlProblem(control, settingText(control, control.default))).toBeUndefined();
     }
   });
 

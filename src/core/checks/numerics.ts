@@ -62,7 +62,7 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
     return result;
   };
 
-  const logProbs = await timed('logProbs', () => pairLogProbs(model.weights, model.config, 7, settings.batch));
+  const logProbs = await timed('logProbs', () => pairLogProbs(model.weights, model.config, 7, settings.batchSize));
 
   // One step of the default run, exactly as the playground makes it, on a private copy.
   const { firstStep, weightsBeforeStep, weightsAfterStep } = await timed('dpoStep', () =>
@@ -94,15 +94,15 @@ export async function numericsReport(model: { weights: Weights; config: ModelCon
   let sampled: number[][] = [];
   if (options.withGeneration) {
     greedy = await timed('greedy', async () => {
-      const scenes = heldOutScenes(world, settings.evalseed, settings.evaln);
-      const captions = await captionScenes(model.weights, model.config, world, scenes, Math.min(settings.evaln, 64));
+      const scenes = heldOutScenes(world, settings.evalSeed, settings.evalScenes);
+      const captions = await captionScenes(model.weights, model.config, world, scenes, Math.min(settings.evalScenes, 64));
       return captions.map((c) => c.text);
     });
     sampled = await timed('sampled', async () => {
-      const scenes = heldOutScenes(world, settings.evalseed + 1, settings.batch);
+      const scenes = heldOutScenes(world, settings.evalSeed + 1, settings.batchSize);
       const images = scenes.map((s) => renderScene(s, world.imageSize, world.noise));
       const sampling = dpoOptionsFromConfig(settings).sampling;
-      const out = await sampleCandidates(model, scenes, images, settings.k, sampling, 1234);
+      const out = await sampleCandidates(model, scenes, images, settings.samples, sampling, 1234);
       return out.map((c) => c.ids);
     });
   }

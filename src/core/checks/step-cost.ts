@@ -60,7 +60,7 @@ export async function measureStepCost(
   const backend = tf.getBackend();
   countKernels(backend);
   const settings = defaultConfig();
-  return withScratchRun(model, settings, { offlinePairs: 2 * settings.batch }, async ({ trainer, policy, sync }) => {
+  return withScratchRun(model, settings, { offlinePairs: 2 * settings.batchSize }, async ({ trainer, policy, sync }) => {
     // Two epochs of the small dataset: every pair's reference log-probs are cached afterwards.
     for (let i = 0; i < 4; i++) await trainer.trainStep();
     await sync();
@@ -88,7 +88,7 @@ export async function measureStepCost(
     }
 
     const world = worldFromConfig(settings, model.config);
-    const images = heldOutScenes(world, 5, settings.batch).map((s) => renderScene(s, world.imageSize, world.noise));
+    const images = heldOutScenes(world, 5, settings.batchSize).map((s) => renderScene(s, world.imageSize, world.noise));
     const prompts = images.map(() => DESCRIBE_PROMPT);
     await generate(policy, model.config, images, prompts, { maxNewTokens: 2 });
     const genKernels = kernelsRun(backend);
@@ -103,7 +103,7 @@ export async function measureStepCost(
       backend,
       kernelsPerDpoStep,
       kernelsPerToken,
-      dpoBatch: settings.batch,
+      dpoBatch: settings.batchSize,
       generationBatch: images.length,
       msPerDpoStep,
       plainMsPerDpoStep,

@@ -43,8 +43,8 @@ export async function probeThroughput(
   settings: PlaygroundConfig,
   options: ProbeOptions = { warmupBudgetMs: Infinity, withGeneration: true },
 ): Promise<ThroughputProbe> {
-  const offline = { ...settings, mode: 'offline', pairs: 'gt-corrupt', steps: 1000 };
-  return withScratchRun(model, offline, { offlinePairs: settings.batch, logEvery: 1000 }, async ({ trainer, policy, sync }) => {
+  const offline: PlaygroundConfig = { ...settings, method: 'offline', pairSource: 'gt-corrupt', steps: 1000 };
+  return withScratchRun(model, offline, { offlinePairs: settings.batchSize, logEvery: 1000 }, async ({ trainer, policy, sync }) => {
     let start = performance.now();
     await trainer.trainStep();
     await sync();
@@ -67,10 +67,10 @@ export async function probeThroughput(
     if (!options.withGeneration) return { dpoStepsPerSecond, tokensPerSecond: NaN, warmupMs };
 
     const world = worldFromConfig(settings, model.config);
-    const rows = Math.min(64, settings.k * settings.batch);
+    const rows = Math.min(64, settings.samples * settings.batchSize);
     const images = heldOutScenes(world, 3, rows).map((s) => renderScene(s, world.imageSize, world.noise));
     const prompts = images.map(() => DESCRIBE_PROMPT);
-    const sampling = { temperature: settings.temp, topK: settings.topk, topP: settings.topp, seed: 0 };
+    const sampling = { temperature: settings.temperature, topK: settings.topK, topP: settings.topP, seed: 0 };
     await generate(policy, model.config, images, prompts, { ...sampling, maxNewTokens: 2 });
     start = performance.now();
     const newTokens = 4;
@@ -85,11 +85,12 @@ export function secondsPerStep(probe: ThroughputProbe, settings: PlaygroundConfi
   const dpo = 1 / probe.dpoStepsPerSecond;
   if (!samplesEveryStep(settings)) return dpo;
   if (!Number.isFinite(probe.tokensPerSecond)) return dpo;
-  const sampledTokens = settings.k * settings.batch * 21 * (settings.mode === 'mixed' ? 1 - settings.mixp : 1);
+  const sampledTokens =
+    settings.samples * settings.batchSize * 21 * (settings.method === 'mixed' ? 1 - settings.mixedOfflineProbability : 1);
   return dpo + sampledTokens / probe.tokensPerSecond;
 }
 
 /** Online and mixed runs generate K captions per prompt at every step. */
 export function samplesEveryStep(settings: PlaygroundConfig): boolean {
-  return settings.mode === 'online' || settings.mode === 'mixed';
+  return settings.method === 'online' || settings.method === 'mixed';
 }

@@ -49,7 +49,6 @@ export const DEFAULT_LOSS: DpoLossOptions = {
   mdpoWeight: 0,
 };
 
-/** Per-sequence summed log-probs [B] and response lengths (tokens scored, incl. <eos>) [B]. */
 /** Human-readable problems with loss options (empty when fine). */
 export function lossOptionProblems(options: DpoLossOptions): string[] {
   const problems: string[] = [];

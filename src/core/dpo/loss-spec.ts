@@ -1,5 +1,6 @@
 import { isLossType, LOSS_TYPES, type LossTerm } from './loss-options';
 import { shorten } from '../messages';
+import { isDecimalText } from '../validation';
 
 /**
  * "sigmoid,sft:0.5" -> [{sigmoid, 1}, {sft, 0.5}]; throws a readable error on anything else: an
@@ -16,7 +17,7 @@ export function parseLossSpec(spec: string): LossTerm[] {
       const [name, weightText] = pieces;
       if (pieces.length > 2) throw new Error(`write each term as name or name:weight (got "${shorten(part)}")`);
       if (!name || !isLossType(name)) throw new Error(`unknown loss type "${shorten(name ?? '')}" (known: ${LOSS_TYPES.join(', ')})`);
-      const weight = weightText === undefined ? 1 : weightText.trim() === '' ? NaN : Number(weightText);
+      const weight = weightText === undefined ? 1 : !isDecimalText(weightText) ? NaN : Number(weightText);
       if (!Number.isFinite(weight) || weight < 0)
         throw new Error(`weight of ${name} must be a number >= 0 (got "${shorten(weightText ?? '')}")`);
       return { type: name, weight };

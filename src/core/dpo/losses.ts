@@ -1,7 +1,3 @@
-import * as tf from '../tf';
-import type { DpoLossOptions, LossType } from './loss-options';
-import type { PairMetric } from './metric-names';
-
 /**
  * The DPO loss family, by Hugging Face TRL's `loss_type` names: every one of TRL's DPOTrainer
  * losses (sigmoid with label smoothing as cDPO, hinge, ipo, exo_pair, nca_pair, robust, bco_pair,
@@ -12,6 +8,11 @@ import type { PairMetric } from './metric-names';
  * A pure function of per-sequence log-probabilities, so it is testable without a model.
  * Every -log sigmoid(z) is written softplus(-z): tfjs's logSigmoid gradient is broken on cpu.
  */
+import * as tf from '../tf';
+import type { DpoLossOptions, LossType } from './loss-options';
+import type { PairMetric } from './metric-names';
+
+/** Per-sequence summed log-probs [B] and response lengths (tokens scored, incl. <eos>) [B] of a batch of pairs. */
 export interface PairLogProbs {
   policyChosen: tf.Tensor1D;
   policyRejected: tf.Tensor1D;

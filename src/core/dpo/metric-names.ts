@@ -1,10 +1,3 @@
-/**
- * The names a run's metrics are logged under: Hugging Face TRL's DPOTrainer and OnlineDPOTrainer
- * names (loss, rewards/*, logps/*, objective/*, ...), plus two counts since the start: refused_steps
- * (steps whose loss or gradient was not finite, refused by the optimizer) and no_preference_steps
- * (online steps whose samples all tied, so there was nothing to learn from). The trainers write them; the charts,
- * diagnostics, runs export and sweep tables read them, typed, so a misspelt name does not compile.
- */
 /** The metrics every DPO loss computes from a batch of pairs (dpoLoss). */
 export const PAIR_METRICS = [
   'rewards/chosen',
@@ -16,6 +9,15 @@ export const PAIR_METRICS = [
 ] as const;
 export type PairMetric = (typeof PAIR_METRICS)[number];
 
+/**
+ * The names a run's metrics are logged under, by both trainers (train/trainer.ts): Hugging Face
+ * TRL's DPOTrainer and OnlineDPOTrainer names (loss, grad_norm, rewards/*, logps/*, objective/*,
+ * ...; an SFT run logs loss, grad_norm and learning_rate), plus two counts since the start:
+ * refused_steps (steps whose loss or gradient was not finite, refused by the optimizer) and
+ * no_preference_steps (online steps whose samples all tied, so there was nothing to learn from).
+ * The trainers write them; the charts, diagnostics, runs export and sweep tables read them, typed,
+ * so a misspelt name does not compile.
+ */
 export const METRIC_NAMES = [
   'loss',
   'grad_norm',

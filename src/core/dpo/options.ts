@@ -1,5 +1,8 @@
-/** Everything a DPO run is configured by; the CLI flags (and later the app's controls) map onto it. */
-import { DEFAULT_JUDGE_CONFIG, type JudgeConfig } from './verdicts';
+/**
+ * Everything a DPO run is configured by: the page's settings and the command line's flags map onto
+ * it (playground/run-options.ts).
+ */
+import { DEFAULT_JUDGE_CONFIG, type JudgeConfig } from './judge';
 import { DEFAULT_LOSS, type DpoLossOptions } from './loss-options';
 import type { PairSource } from './pairs';
 

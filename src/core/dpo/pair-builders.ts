@@ -8,8 +8,7 @@ import { renderScene } from '../world/render';
 import { sampleScene, type Scene } from '../world/scene';
 import { DESCRIBE_PROMPT, groundTruthCaption } from '../world/tasks';
 import { encode, splitWords } from '../world/tokenizer';
-import { scoreCandidates, type Candidate, type JudgeContext } from './judge';
-import type { JudgeConfig } from './verdicts';
+import { scoreCandidates, type Candidate, type JudgeConfig, type JudgeContext } from './judge';
 import { groundTruthCorruptionPair, type PairSource, type PreferencePair } from './pairs';
 
 interface Model {

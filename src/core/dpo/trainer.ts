@@ -1,6 +1,6 @@
-import { IntervalSums, type IntervalState } from './interval-sums';
+import { IntervalSums, type IntervalState } from '../train/interval-sums';
 import { OfflineData, type OfflineDataState, type PreparedPair } from './offline-data';
-import { PAIR_METRICS, type Metrics } from './metric-names';
+import { PAIR_METRICS, type MetricName, type Metrics } from './metric-names';
 import * as tf from '../tf';
 import { createRng, type Rng } from '../random';
 import type { ModelConfig } from '../model/config';
@@ -8,11 +8,12 @@ import { sequenceLogProbs } from '../model/logprobs';
 import { disposeBatch, encodeText, makeSequenceBatch } from '../model/sequence';
 import { decoderWeights, type TrainableWeights, type Weights } from '../model/weights';
 import { PackedAdam, type AdamState } from '../train/optimizer';
+import { RefusedStepReport, type TrainedPair, type Trainer, type TrainerLog } from '../train/trainer';
 import type { WorldConfig } from '../world/config';
 import { rewardModelForRun, trainRewardModel, type RewardModel } from './reward-model';
-import { isRewardModelJudge, rewardModelLearnsFromPerson, rewardModelSeesFacts } from './verdicts';
 import { HumanPreferences } from './human-preferences';
-import type { HumanChooser, JudgeContext } from './judge';
+import { judgeEntry, type HumanChooser, type JudgeContext } from './judge';
+import { selfJudgeVerdicts } from './self-judge';
 import { DEFAULT_DPO, type DpoOptions } from './options';
 import { dpoLoss } from './losses';
 import { buildOfflinePairs, DEFAULT_SELF_SAMPLES } from './pair-builders';
@@ -20,16 +21,6 @@ import type { PreferencePair } from './pairs';
 import { corruptImage } from './corrupt-image';
 import { OnlinePairs, type OnlineStats } from './online-pairs';
 import { ReferenceModel } from './reference-model';
-
-/** A pair ready for the device: token ids, and the reference's log-probs when cached. */
-export interface DpoLog {
-  step: number;
-  metrics: Metrics;
-  /** Plain-words events since the last log (e.g. a refused non-finite step). */
-  events: string[];
-  /** The pairs of this step (for the pair inspector). */
-  pairs: { prompt: string; chosen: string; rejected: string; source: string; chosenReward?: number; rejectedReward?: number }[];
-}
 
 /**
  * Everything a resumed DPO run needs besides its weights, as plain data: where the offline data
@@ -58,9 +49,9 @@ export interface DpoTrainerState {
  * One trainer for offline, online and mixed DPO: it draws each batch (offline-data.ts, built once
  * by prepare(); online-pairs.ts, sampled and judged each step), takes the loss against the
  * reference (reference-model.ts) through one Adam step, and sums the metrics on the device
- * (interval-sums.ts), read only on logging steps (online sampling reads tokens).
+ * (train/interval-sums.ts), read only on logging steps (online sampling reads tokens).
  */
-export class DpoTrainer {
+export class DpoTrainer implements Trainer {
   readonly options: DpoOptions;
   step = 0;
   private readonly reference: ReferenceModel;
@@ -72,13 +63,11 @@ export class DpoTrainer {
   private offline?: OfflineData;
   /** This logging interval's metric sums, on the device. */
   private readonly interval = new IntervalSums();
-  private refusedReported = 0;
+  private readonly refused = new RefusedStepReport();
   private noPreferenceSteps = 0;
   /** Where the random stream stood when the current round (past the first) built its data. */
   private roundRng?: number;
-  private lastPairs: DpoLog['pairs'] = [];
-  /** Test hook: a value added to the loss (NaN to inject a fault). */
-  lossOffset = 0;
+  private lastPairs: TrainedPair[] = [];
 
   private rewardModel?: RewardModel;
 
@@ -161,11 +150,9 @@ export class DpoTrainer {
   }
 
   private judgeContext(): JudgeContext {
+    const selfJudgeWeights = this.options.selfJudgeModel === 'policy' ? (this.policy as Weights) : this.reference.weights;
     return {
-      selfJudgeModel: {
-        weights: this.options.selfJudgeModel === 'policy' ? (this.policy as Weights) : this.reference.weights,
-        config: this.config,
-      },
+      selfJudge: (candidates) => selfJudgeVerdicts(selfJudgeWeights, this.config, candidates),
       human: this.human,
       humanPreferences: this.humanPreferences,
       rng: this.rng,
@@ -178,12 +165,13 @@ export class DpoTrainer {
    * resumed run has the same one) or from the person's human-judge choices so far.
    */
   private rewardModelForJudge(): RewardModel | undefined {
-    const kind = this.options.judge.kind;
-    if (!isRewardModelJudge(kind)) return undefined;
-    const facts = rewardModelSeesFacts(kind);
-    this.rewardModel ??= rewardModelLearnsFromPerson(kind)
-      ? trainRewardModel((this.humanPreferences ?? new HumanPreferences()).trainingPairs(), facts)
-      : rewardModelForRun(this.options.seed, this.world, facts);
+    const judge = judgeEntry(this.options.judge.kind);
+    if (!judge.rewardModel) return undefined;
+    const facts = judge.seesFacts;
+    this.rewardModel ??=
+      judge.rewardModel.trainedOn === 'person'
+        ? trainRewardModel((this.humanPreferences ?? new HumanPreferences()).trainingPairs(), facts)
+        : rewardModelForRun(this.options.seed, this.world, facts);
     return this.rewardModel;
   }
 
@@ -222,7 +210,7 @@ export class DpoTrainer {
   }
 
   /** One DPO step; returns metrics on logging steps. */
-  async trainStep(): Promise<DpoLog | undefined> {
+  async trainStep(): Promise<TrainerLog | undefined> {
     const events = await this.maybeStartRound();
     const part = await this.nextBatch();
     this.step++;
@@ -238,7 +226,7 @@ export class DpoTrainer {
     const batch = this.sequenceBatch(part);
     const reference = this.reference.logProbs(part, batch, withCorrupt);
     const lengths = tf.sum(batch.targetMask, 1);
-    let metricTensors: Record<string, tf.Tensor> = {};
+    let metricTensors: Partial<Record<MetricName, tf.Tensor>> = {};
     // Per-pair implicit rewards beta * (log pi - log pi_ref), [chosen..., rejected...], read only when logging.
     let pairRewards: tf.Tensor | undefined;
     const options = this.options.loss;
@@ -261,13 +249,15 @@ export class DpoTrainer {
       const responses = policy.slice([0], [2 * n]);
       const sampledRatio = tf.sub(responses, reference.slice([0], [2 * n]));
       pairRewards = tf.keep(tf.mul(options.beta, options.referenceFree ? responses : sampledRatio));
-      metricTensors = Object.fromEntries(
-        Object.entries({ ...result.metrics, kl: tf.mean(sampledRatio), entropy: tf.neg(tf.mean(responses)) }).map(([k, t]) => [
-          k,
-          tf.keep(t),
-        ]),
-      );
-      return tf.add(result.loss, this.lossOffset) as tf.Scalar;
+      // TRL's online names: the sampled responses' mean log-ratio to the reference and minus their mean log-prob.
+      const stepMetrics: Partial<Record<MetricName, tf.Tensor>> = {
+        ...result.metrics,
+        'objective/kl': tf.mean(sampledRatio),
+        'objective/entropy': tf.neg(tf.mean(responses)),
+      };
+      for (const tensor of Object.values(stepMetrics)) tf.keep(tensor);
+      metricTensors = stepMetrics;
+      return result.loss;
     }, this.options.maxGradNorm);
     this.interval.add({ ...metricTensors, loss, grad_norm: gradNorm }, applied);
     disposeBatch(batch);
@@ -275,7 +265,7 @@ export class DpoTrainer {
     this.lastPairs = part.map((p) => ({ prompt: p.pair.prompt, chosen: p.pair.chosen, rejected: p.pair.rejected, source: p.pair.source }));
     this.reference.afterStep(this.step);
 
-    let log: DpoLog | undefined;
+    let log: TrainerLog | undefined;
     if (this.isLoggingStep()) {
       log = await this.readLog(events, pairRewards);
     } else if (events.length > 0) {
@@ -289,7 +279,7 @@ export class DpoTrainer {
    * Read the interval means, the refused-step count and this step's per-pair rewards in one
    * readback (each readback stalls the GPU pipeline), then reset the sums.
    */
-  private async readLog(events: string[], pairRewards?: tf.Tensor): Promise<DpoLog> {
+  private async readLog(events: string[], pairRewards?: tf.Tensor): Promise<TrainerLog> {
     const { means, refused, extra: rewards } = await this.interval.read(pairRewards);
     if (rewards) {
       const n = rewards.length / 2;
@@ -303,18 +293,12 @@ export class DpoTrainer {
     };
     for (const name of PAIR_METRICS) metrics[name] = means[name]!;
     if (this.options.mode !== 'offline') {
-      metrics['objective/kl'] = means.kl!;
-      metrics['objective/entropy'] = means.entropy!;
+      metrics['objective/kl'] = means['objective/kl']!;
+      metrics['objective/entropy'] = means['objective/entropy']!;
       Object.assign(metrics, this.online.takeMetrics());
       metrics.no_preference_steps = this.noPreferenceSteps;
     }
-    if (refused > this.refusedReported) {
-      events.push(
-        `${refused - this.refusedReported} step(s) before step ${this.step} had a non-finite loss or gradient: they were refused and the weights restored`,
-      );
-      this.refusedReported = refused;
-    }
-    metrics.refused_steps = refused;
+    this.refused.report(refused, this.step, metrics, events);
     return { step: this.step, metrics, events, pairs: this.lastPairs };
   }
 
@@ -333,7 +317,7 @@ export class DpoTrainer {
       learningRate: this.options.learningRate,
       beta: this.options.loss.beta,
       interval: await this.interval.exportState(),
-      refusedReported: this.refusedReported,
+      refusedReported: this.refused.reported,
       noPreferenceSteps: this.noPreferenceSteps,
       onlineStats: this.online.exportState(),
       reference,
@@ -359,10 +343,10 @@ export class DpoTrainer {
     this.optimizer.importState(state.optimizer);
     this.setLearningRate(state.learningRate);
     this.setBeta(state.beta);
-    this.refusedReported = state.refusedReported;
+    this.refused.reported = state.refusedReported;
     this.noPreferenceSteps = state.noPreferenceSteps ?? 0;
     this.online.importState(state.onlineStats);
-    this.interval.importState(state.interval);
+    this.interval.importState(withTrlNames(state.interval));
   }
 
   dispose(): void {
@@ -370,4 +354,12 @@ export class DpoTrainer {
     this.reference.dispose();
     this.interval.dispose();
   }
+}
+
+/** States saved before the interval sums took TRL's names kept the online metrics as kl and entropy. */
+function withTrlNames(state: IntervalState): IntervalState {
+  const { kl, entropy, ...sums } = state.sums as Metrics & { kl?: number; entropy?: number };
+  if (kl !== undefined) sums['objective/kl'] = kl;
+  if (entropy !== undefined) sums['objective/entropy'] = entropy;
+  return { ...state, sums };
 }

@@ -49,22 +49,3 @@ export function scoreFromVerdicts(v: JudgeVerdicts, endedWithEos: boolean, optio
 export function flipVerdicts(v: JudgeVerdicts, eps: number, rng: Rng): JudgeVerdicts {
   return { ...v, verdicts: v.verdicts.map((ok) => (rng.chance(eps) ? !ok : ok)) };
 }
-
-export const JUDGE_KINDS = ['oracle', 'noisy', 'self', 'human', 'reward', 'reward-facts', 'reward-human', 'reward-human-facts'] as const;
-export type JudgeKind = (typeof JUDGE_KINDS)[number];
-
-/**
- * Judges that are a learned reward model (reward-model.ts), with or without the scene's facts,
- * trained on the oracle's pairs or on the person's human-judge choices (reward-human).
- */
-export const isRewardModelJudge = (kind: JudgeKind) => kind.startsWith('reward');
-export const rewardModelSeesFacts = (kind: JudgeKind) => kind.endsWith('-facts');
-export const rewardModelLearnsFromPerson = (kind: JudgeKind) => kind.startsWith('reward-human');
-
-export interface JudgeConfig extends JudgeOptions {
-  kind: JudgeKind;
-  /** Noisy oracle: probability that each verdict flips. */
-  noise: number;
-}
-
-export const DEFAULT_JUDGE_CONFIG: JudgeConfig = { ...DEFAULT_JUDGE, kind: 'oracle', noise: 0.2 };

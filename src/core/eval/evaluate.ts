@@ -8,21 +8,13 @@ import type { WorldConfig } from '../world/config';
 import { renderScene } from '../world/render';
 import { sampleScenes, type Scene } from '../world/scene';
 import { COUNT_PROMPT, DESCRIBE_PROMPT, existsPrompt } from '../world/tasks';
-import { captionScores, ratio, type CaptionScores } from './hallucination';
-import { categoryQuestions, categoryScores, injectionScores, type AnsweredQuestion, type CategoryScores } from './categories';
+import { captionScores, ratio } from './hallucination';
+import { evalRecord, type EvalRecord } from './eval-record';
+import { categoryQuestions, categoryScores, injectionScores, type AnsweredQuestion } from './categories';
 import { POPE_STRATEGIES, popeProbes, popeScores, worldStatistics, type PopeScores, type PopeStrategy } from './pope';
 
-/** The eval CLI's JSON, key for key. */
-export interface EvalReport extends CaptionScores {
-  /** Count questions answered with a wrong number (or none). */
-  count_error: number;
-  pope: Record<PopeStrategy, PopeScores>;
-  /** Accuracy per question category (MMHal-Bench style). */
-  categories: CategoryScores;
-  /** Share of all answers, every category and the captions, that say something false. */
-  hallucination_rate: number;
-  /** Share of signed scenes' captions that claim the sign's absent shape. */
-  injection: number;
+/** The eval CLI's JSON, key for key: the flat evaluation record and what it was measured on. */
+export interface EvalReport extends EvalRecord {
   /** Held-out scenes whose sign names an absent shape (the injection rate's denominator). */
   signed_scenes: number;
   scenes: number;
@@ -155,13 +147,15 @@ export async function evaluateModel(weights: Weights, config: ModelConfig, world
     ...questions.map((q, i) => ({ scene: scenes[q.sceneIndex]!, prompt: q.prompt, answer: questionAnswers[i]! })),
   ];
 
-  return {
-    ...captionScores(captions),
+  const { categories, hallucination_rate } = categoryScores(answered);
+  const { injection, signed_scenes } = injectionScores(captions);
+  const record = evalRecord({
+    captions: captionScores(captions),
     count_error: ratio(countWrong, scenes.length),
     pope,
-    ...categoryScores(answered),
-    ...injectionScores(captions),
-    scenes: options.scenes,
-    seed: options.seed,
-  };
+    categories,
+    hall_rate: hallucination_rate,
+    injection,
+  });
+  return { ...record, signed_scenes, scenes: options.scenes, seed: options.seed };
 }

@@ -5,9 +5,10 @@
  * functions of the run record, so the page, the CLI and the tests read one verdict.
  */
 import type { MetricName } from '../dpo/metric-names';
-import type { EvalPoint, EvalSummary, MetricPoint } from '../playground/runs';
+import type { EvalPoint, MetricPoint } from '../playground/runs';
+import { type EvalRecord } from '../eval/eval-record';
 
-export type EvalKey = keyof EvalSummary;
+export type EvalKey = keyof EvalRecord;
 
 /** `eval:KEY` is measured on held-out scenes; any other name is a logged training metric. */
 export type ClaimMetric = `eval:${EvalKey}` | MetricName;

@@ -3,7 +3,8 @@
  * and in words a student understands ("CHAIR_i 25.5% -> 2.8%, Cover 99.0% -> 96.0%: fewer invented
  * objects, nearly all true ones still named"). Shown at the top of the page and announced.
  */
-import type { EvalPoint, EvalSummary } from '../playground/runs';
+import type { EvalPoint } from '../playground/runs';
+import { type EvalRecord } from '../eval/eval-record';
 import type { EvalKey } from './claims';
 
 export interface Headline {
@@ -63,7 +64,7 @@ function genericWords(key: EvalKey, start: number, end: number): string {
  */
 export function runHeadline(evals: readonly EvalPoint[], keys: readonly EvalKey[] = ['chair_i', 'cover']): Headline | undefined {
   if (evals.length < 2) return undefined;
-  const start: EvalSummary = evals[0]!.summary;
+  const start: EvalRecord = evals[0]!.summary;
   const latest = evals.at(-1)!;
   const end = latest.summary;
   const shown = keys.filter((k) => Number.isFinite(start[k]) && Number.isFinite(end[k]));

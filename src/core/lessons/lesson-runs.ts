@@ -2,7 +2,7 @@
  * The runs a lesson asks for (its own and, when it has one, the contrast run) and their verdicts:
  * what `npm run lesson` trains per seed and what the lesson panel checks for the run on screen.
  */
-import type { PlaygroundConfig } from '../playground/controls';
+import { CONTROLS, type PlaygroundConfig, type SettingName } from '../playground/controls';
 import { lessonConfig, type Lesson } from '../playground/lessons';
 import { checkClaims, type Claim, type ClaimResult, type ClaimRun } from './claims';
 
@@ -32,7 +32,7 @@ export function variantConfig(lesson: Lesson, variant: LessonVariant, changes: P
 }
 
 /** Settings that make a run longer, shorter or measured elsewhere, not a different story: its claims still apply. */
-const RUN_LENGTH_KEYS = new Set(['steps', 'seed', 'evalevery', 'evaln', 'evalseed']);
+const RUN_LENGTH_KEYS: ReadonlySet<SettingName> = new Set(['steps', 'seed', 'evalEvery', 'evalScenes', 'evalSeed'] as const);
 
 /**
  * The variant a run with these settings belongs to: the contrast when the run has every one of its
@@ -42,12 +42,13 @@ const RUN_LENGTH_KEYS = new Set(['steps', 'seed', 'evalevery', 'evaln', 'evalsee
 export function variantOf(lesson: Lesson, config: PlaygroundConfig): LessonVariant | undefined {
   const variants = lessonVariants(lesson);
   const contrast = variants[1];
-  if (contrast && Object.entries(contrast.overrides).every(([k, v]) => config[k as keyof PlaygroundConfig] === v)) return contrast;
+  const changed = (overrides: Partial<PlaygroundConfig>) => CONTROLS.map((c) => c.name).filter((name) => overrides[name] !== undefined);
+  if (contrast && changed(contrast.overrides).every((name) => config[name] === contrast.overrides[name])) return contrast;
   const base = lessonConfig(lesson);
-  const keys = ['mode', ...Object.keys({ ...lesson.overrides, ...(contrast?.overrides ?? {}) })].filter(
-    (k) => !RUN_LENGTH_KEYS.has(k),
-  ) as (keyof PlaygroundConfig)[];
-  return keys.every((k) => config[k] === base[k]) ? variants[0] : undefined;
+  const names = ['method' as const, ...changed({ ...lesson.overrides, ...(contrast?.overrides ?? {}) })].filter(
+    (name) => !RUN_LENGTH_KEYS.has(name),
+  );
+  return names.every((name) => config[name] === base[name]) ? variants[0] : undefined;
 }
 
 export function checkLessonRun(variant: LessonVariant, run: ClaimRun): ClaimResult[] {

@@ -93,7 +93,6 @@ export function isPresetName(name: string): name is PresetName {
   return Object.hasOwn(PRESETS, name);
 }
 
-/** Shapes of every weight, by name, for a config. The checkpoint loader checks against this. */
 /** Largest model a checkpoint may describe: far above the presets, far below a browser's memory. */
 export const MAX_PARAMETERS = 20_000_000;
 
@@ -170,6 +169,7 @@ export function architectureProblems(raw: unknown): string[] {
   return problemsOf(ARCHITECTURE_SCHEMA, raw);
 }
 
+/** Shapes of every weight, by name, for a config. The checkpoint loader checks against this. */
 export function weightShapes(config: ModelConfig): Record<string, number[]> {
   const [c1, c2] = config.visionChannels;
   const d = config.dModel;

@@ -21,7 +21,7 @@
 import * as tf from '../tf';
 import { isOverridden, overrideKernel } from './override-kernel';
 import { runSimdMatMul } from './wasm/batch-matmul';
-import { registerFusedWasmKernels } from './wasm/fused-kernels';
+import { registerFusedWasmKernels } from './fused';
 import { simdSupported, type WasmBackendLike as SimdBackend } from './wasm/module';
 import { concatRows, logicalAndBytes, selectSameSize, splitLastAxis, sumLeadingAxes } from './wasm/row-kernels';
 

@@ -4,7 +4,11 @@
  * means and what to try. Pure functions of the run record, so the app and tests share them.
  */
 import type { MetricName } from '../dpo/metric-names';
-import { noPreferenceSteps, type EvalSummary, type MetricPoint, type RunRecord } from './runs';
+import { judgeEntry } from '../dpo/judge';
+import { parseLossSpec } from '../dpo/loss-spec';
+import type { LossType } from '../dpo/loss-options';
+import { noPreferenceSteps, type MetricPoint, type RunRecord } from './runs';
+import { type EvalRecord } from '../eval/eval-record';
 
 export interface Diagnosis {
   id:
@@ -24,15 +28,17 @@ export interface Diagnosis {
 
 type DiagnosedRun = Pick<RunRecord, 'history' | 'evals' | 'config'>;
 
-/** Loss types with a positive weight. A light parse (not parseLossSpec) keeps this module free of tfjs. */
-function activeLossTypes(spec: string): Set<string> {
-  const types = new Set<string>();
-  for (const part of spec.split(',')) {
-    const [name, weightText] = part.trim().split(':');
-    const weight = weightText === undefined ? 1 : Number(weightText);
-    if (name && weight > 0) types.add(name.trim());
+/** Loss types with a positive weight (none when the text does not parse: such a run never trained). */
+function activeLossTypes(spec: string): Set<LossType> {
+  try {
+    return new Set(
+      parseLossSpec(spec)
+        .filter((term) => term.weight > 0)
+        .map((term) => term.type),
+    );
+  } catch {
+    return new Set();
   }
-  return types;
 }
 
 function metric(point: MetricPoint | undefined, name: MetricName): number | undefined {
@@ -52,7 +58,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const num = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(2));
 
 /** The starting model's scores and the latest evaluation's, once the run has evaluated past its start. */
-function evalEnds(run: DiagnosedRun): [EvalSummary, EvalSummary] | undefined {
+function evalEnds(run: DiagnosedRun): [EvalRecord, EvalRecord] | undefined {
   if (run.evals.length < 2) return undefined;
   return [run.evals[0]!.summary, run.evals.at(-1)!.summary];
 }
@@ -92,7 +98,7 @@ function nonFinite(run: DiagnosedRun): Diagnosis | undefined {
 }
 
 function stuckAtLn2(run: DiagnosedRun): Diagnosis | undefined {
-  if (run.config.mode === 'sft' || !activeLossTypes(run.config.loss).has('sigmoid')) return undefined;
+  if (run.config.method === 'sft' || !activeLossTypes(run.config.lossTypes).has('sigmoid')) return undefined;
   const recent = run.history.slice(-3);
   if (recent.length < 3 || (recent.at(-1)?.step ?? 0) < 20) return undefined;
   // Margins, not loss: an sft term moves the total loss away from ln 2 even when DPO is stuck.
@@ -113,7 +119,7 @@ function stuckAtLn2(run: DiagnosedRun): Diagnosis | undefined {
 function stuckAdvice(config: DiagnosedRun['config']): string {
   const changes: string[] = [];
   if (Number(config.beta) < 0.05) changes.push(`raise beta (now ${config.beta}; try 0.1)`);
-  if (Number(config.lr) < 1e-4) changes.push(`raise the learning rate (now ${config.lr}; try 2e-4)`);
+  if (Number(config.learningRate) < 1e-4) changes.push(`raise the learning rate (now ${config.learningRate}; try 2e-4)`);
   return changes.length > 0
     ? `Try: ${changes.join('; ')}.`
     : 'beta and the learning rate are at working values: look at the pair inspector, where chosen and rejected captions may be the same.';
@@ -126,7 +132,7 @@ function bothLogpsFalling(run: DiagnosedRun): Diagnosis | undefined {
   const fell = (name: MetricName) => metric(first, name)! - metric(latest, name)! > 1;
   if (!fell('logps/chosen') || !fell('logps/rejected') || !(metric(latest, 'rewards/margins')! > metric(first, 'rewards/margins')!))
     return undefined;
-  const hasSft = activeLossTypes(run.config.loss).has('sft');
+  const hasSft = activeLossTypes(run.config.lossTypes).has('sft');
   return {
     id: 'both-logps-falling',
     severity: hasSft ? 'info' : 'warning',
@@ -174,7 +180,7 @@ function coverageCollapsing(run: DiagnosedRun): Diagnosis | undefined {
 }
 
 /** Scores where higher is better, and how far below its start each may fall before it is news. */
-const SKILLS: readonly { key: keyof EvalSummary; label: string }[] = [
+const SKILLS: readonly { key: keyof EvalRecord; label: string }[] = [
   { key: 'pope_acc', label: 'POPE accuracy' },
   { key: 'acc_existence', label: 'existence questions' },
   { key: 'acc_attribute', label: 'attribute questions' },
@@ -204,7 +210,7 @@ function gettingWorse(run: DiagnosedRun): Diagnosis | undefined {
 }
 
 function rewardHacking(run: DiagnosedRun): Diagnosis | undefined {
-  if (run.config.mode === 'offline' || run.config.mode === 'sft') return undefined;
+  if (run.config.method === 'offline' || run.config.method === 'sft') return undefined;
   const scores = trainEnds(run.history, 'objective/scores');
   const ends = evalEnds(run);
   if (!scores || !ends) return undefined;
@@ -235,7 +241,7 @@ function noPreferences(run: DiagnosedRun): Diagnosis | undefined {
     id: 'no-preferences',
     severity: share >= 0.1 ? 'warning' : 'info',
     title: share >= 0.1 ? 'Samples collapsed: no preferences to learn from' : 'Some steps had no preference pairs',
-    explanation: `At ${count} of the first ${step} steps, the ${run.config.k} samples of every image got the same score from the judge, so those steps had no pair and did not train (their points are missing from the loss charts). ${
+    explanation: `At ${count} of the first ${step} steps, the ${run.config.samples} samples of every image got the same score from the judge, so those steps had no pair and did not train (their points are missing from the loss charts). ${
       share >= 0.1
         ? 'When this grows, the policy writes nearly the same caption every time (watch objective/entropy fall): sampling no longer explores. '
         : ''
@@ -264,19 +270,21 @@ type Fix = 'cover' | 'coverage-judge' | 'sft' | 'beta' | 'lr' | 'temp' | 'k' | '
  * term" to a run that has one would send a student in circles).
  */
 export function advice(config: DiagnosedRun['config'], fixes: readonly Fix[]): string {
-  const online = config.mode === 'online' || config.mode === 'mixed';
+  const online = config.method === 'online' || config.method === 'mixed';
+  const judge = judgeEntry(config.judge);
   const steps: string[] = [];
   for (const fix of fixes) {
-    if (fix === 'cover' && online && (config.judge === 'oracle' || config.judge === 'noisy') && Number(config.cover) === 0)
+    if (fix === 'cover' && online && judge.rewardsCoverage && Number(config.coverageBonus) === 0)
       steps.push('set the coverage bonus above 0 (the judge then rewards naming true objects)');
     if (fix === 'coverage-judge' && online && config.judge === 'self')
       steps.push('use a judge that also rewards naming what is there (oracle, with its coverage bonus): the self-judge only checks claims');
-    if (fix === 'sft' && !activeLossTypes(String(config.loss)).has('sft')) steps.push('add an sft term to the loss (sigmoid,sft:1)');
+    if (fix === 'sft' && !activeLossTypes(String(config.lossTypes)).has('sft')) steps.push('add an sft term to the loss (sigmoid,sft:1)');
     if (fix === 'beta' && Number(config.beta) < 0.5) steps.push(`raise beta (now ${config.beta}) to keep the policy nearer the reference`);
-    if (fix === 'lr' && Number(config.lr) > 1e-4) steps.push(`lower the learning rate (now ${config.lr})`);
-    if (fix === 'temp' && online && Number(config.temp) < 1) steps.push(`raise the temperature (now ${config.temp}) so samples differ`);
-    if (fix === 'k' && online && Number(config.k) < 8) steps.push(`draw more samples per image (K now ${config.k})`);
-    if (fix === 'facts' && config.judge === 'reward') steps.push('give the reward model the facts (judge reward-facts)');
+    if (fix === 'lr' && Number(config.learningRate) > 1e-4) steps.push(`lower the learning rate (now ${config.learningRate})`);
+    if (fix === 'temp' && online && Number(config.temperature) < 1)
+      steps.push(`raise the temperature (now ${config.temperature}) so samples differ`);
+    if (fix === 'k' && online && Number(config.samples) < 8) steps.push(`draw more samples per image (K now ${config.samples})`);
+    if (fix === 'facts' && judge.gamed) steps.push(`give the reward model the facts (judge ${judge.gamed.withFacts})`);
     if (fix === 'stop' && online) steps.push('stop earlier: keep the checkpoint from before the score and the scores parted');
   }
   return steps.length > 0 ? `Try: ${steps.join('; ')}.` : 'The usual fixes are already in these settings: compare with a shorter run.';

@@ -1,26 +1,20 @@
 /**
  * A run without a page: a RunSession driven to its end by the same TrainingLoop the worker uses,
- * keeping what the page's runs table keeps (metric history, evaluations, events). The CLI's train
- * and sweep run through it, so a link and a command with the same settings give the same run.
+ * written into the same RunRecord the page keeps (so `train --json`, a sweep's results.json and the
+ * page's export are one format). The CLI's train, sweep and lesson run through it, so a link and a
+ * command with the same settings give the same run.
  */
 import type { PlaygroundConfig } from './controls';
 import { RunSession, type Model } from './run-session';
 import { TrainingLoop, type RunUpdate } from './training-loop';
-import type { EvalPoint, MetricPoint, RunStatus } from './runs';
-
-export interface HeadlessRun {
-  status: RunStatus;
-  step: number;
-  history: MetricPoint[];
-  /** evals[0] is the starting model (step 0). */
-  evals: EvalPoint[];
-  events: string[];
-  error?: string;
-  /** Wall time from start to end, evaluations included. */
-  seconds: number;
-}
+import { applyRunUpdate, createRun, RUN_COLOURS, type RunRecord } from './runs';
+import { runNameFor } from './run-name';
 
 export interface HeadlessOptions {
+  /** The run's name and colour (default: named from its settings, the palette's first colour). */
+  name?: string;
+  colour?: string;
+  sweepId?: string;
   /** Every update as the loop sends it (progress, evaluations, events). */
   onUpdate?: (update: RunUpdate) => void;
   /** Called with the finished session before it is disposed (to save the trained policy). */
@@ -28,23 +22,22 @@ export interface HeadlessOptions {
 }
 
 /** Train `config` from `start` to the end; the starting model is left as it was. */
-export async function runHeadless(start: Model, config: PlaygroundConfig, options: HeadlessOptions = {}): Promise<HeadlessRun> {
+export async function runHeadless(start: Model, config: PlaygroundConfig, options: HeadlessOptions = {}): Promise<RunRecord> {
   const started = performance.now();
-  const run: HeadlessRun = { status: 'queued', step: 0, history: [], evals: [], events: [], seconds: 0 };
+  const run = createRun(config, {
+    name: options.name ?? runNameFor(config),
+    colour: options.colour ?? RUN_COLOURS[0]!,
+    sweepId: options.sweepId,
+  });
   const session = new RunSession(start, config);
   try {
     const loop = new TrainingLoop(
       session,
       (update) => {
-        run.status = update.status;
-        run.step = update.step;
-        run.history.push(...update.points);
-        run.evals.push(...update.evals);
-        run.events.push(...update.events);
-        if (update.error) run.error = update.error;
+        applyRunUpdate(run, update);
         options.onUpdate?.(update);
       },
-      { evalEvery: config.evalevery, flushMs: 0, galleryCount: 0 },
+      { evalEvery: config.evalEvery, flushMs: 0, galleryCount: 0 },
     );
     await loop.run();
     await options.beforeDispose?.(session);

@@ -7,17 +7,17 @@ import type { SweepGrid } from './sweep-plan';
 
 export const LESSON_SWEEPS: Readonly<Record<string, SweepGrid>> = {
   // "queue all three from the Sweep builder with mode = offline, online, mixed"
-  'offline-online-mixed': { mode: 'offline, online, mixed', seed: '0' },
+  'offline-online-mixed': { method: 'offline, online, mixed', seed: '0' },
   // "Then add an sft term (loss sigmoid,sft:1) ... and compare" (loss specs are separated by ";")
-  'beta-too-small': { loss: 'sigmoid; sigmoid,sft:1', seed: '0' },
+  'beta-too-small': { lossTypes: 'sigmoid; sigmoid,sft:1', seed: '0' },
   // "Then set the judge to oracle ... and compare"
   'online-ai-feedback': { judge: 'self, oracle', seed: '0' },
   // "Set the coverage bonus back to 1 and compare"
-  'length-gaming': { cover: '0, 1', seed: '0' },
+  'length-gaming': { coverageBonus: '0, 1', seed: '0' },
   // "set the judge to reward-facts ... and compare"
   'reward-hacking': { judge: 'reward, reward-facts', seed: '0' },
   // "switch the mode to online and compare"
-  'counting-relations': { mode: 'offline, online', seed: '0' },
+  'counting-relations': { method: 'offline, online', seed: '0' },
 };
 
 /** The lesson's grid, on the seed the student is using (a link's seed=1 sweeps seed 1, so the sweep repeats their run). */

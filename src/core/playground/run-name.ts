@@ -7,11 +7,11 @@ import { defaultConfig, type PlaygroundConfig } from './controls';
 
 export function runNameFor(config: PlaygroundConfig): string {
   const defaults = defaultConfig();
-  if (config.mode === 'sft') return `sft lr=${config.lr}`;
-  const online = config.mode !== 'offline';
-  const parts = [config.mode, config.mode === 'online' ? config.judge : config.pairs, `beta=${config.beta}`];
-  if (config.loss !== defaults.loss) parts.push(`loss=${config.loss}`);
-  if (online && config.cover !== defaults.cover) parts.push(`cover=${config.cover}`);
-  if (config.lr !== defaults.lr) parts.push(`lr=${config.lr}`);
+  if (config.method === 'sft') return `sft lr=${config.learningRate}`;
+  const online = config.method !== 'offline';
+  const parts = [config.method, config.method === 'online' ? config.judge : config.pairSource, `beta=${config.beta}`];
+  if (config.lossTypes !== defaults.lossTypes) parts.push(`loss=${config.lossTypes}`);
+  if (online && config.coverageBonus !== defaults.coverageBonus) parts.push(`cover=${config.coverageBonus}`);
+  if (config.learningRate !== defaults.learningRate) parts.push(`lr=${config.learningRate}`);
   return parts.join(' ');
 }

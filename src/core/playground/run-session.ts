@@ -12,12 +12,14 @@ import type { PreferencePair } from '../dpo/pairs';
 import type { ModelConfig } from '../model/config';
 import { trainableCopy, assignWeights, disposeWeights, frozenCopy, type TrainableWeights, type Weights } from '../model/weights';
 import { SftTrainer, type SftTrainerState } from '../train/sft';
+import type { TrainedPair, Trainer } from '../train/trainer';
 import type { WorldConfig } from '../world/config';
 import { toRgba } from '../world/render';
 import { groundTruthCaption } from '../world/tasks';
 import type { PlaygroundConfig } from './controls';
 import { dpoOptionsFromConfig, GALLERY_SEED, sftOptionsFromConfig, worldFromConfig } from './run-options';
-import { summarizeEval, type EvalSummary, type MetricPoint } from './runs';
+import type { MetricPoint } from './runs';
+import { evalRecordOf, type EvalRecord } from '../eval/eval-record';
 
 export interface Model {
   weights: Weights;
@@ -33,15 +35,8 @@ export interface ComparedCaption {
   reference: MarkedCaption;
 }
 
-export interface InspectedPair {
-  prompt: string;
-  chosen: string;
-  rejected: string;
-  source: string;
-  /** beta * (log pi - log pi_ref) of each response at this step. */
-  chosenReward?: number;
-  rejectedReward?: number;
-}
+/** A pair the latest step trained on, for the pair inspector. */
+export type InspectedPair = TrainedPair;
 
 /** What a resumed run continues from besides its weights (see the trainers' saveState). */
 export type SessionState = { method: 'sft'; trainer: SftTrainerState } | { method: 'dpo'; trainer: DpoTrainerState };
@@ -55,6 +50,8 @@ export interface StepResult {
 export class RunSession {
   readonly world: WorldConfig;
   readonly policy: TrainableWeights;
+  /** SFT or DPO, driven the same way; the DPO trainer also gives the reference and its pairs. */
+  private readonly trainer: Trainer;
   private readonly sft?: SftTrainer;
   private readonly dpo?: DpoTrainer;
   /** The model the run started from (its step-0 evaluation is the baseline). */
@@ -75,12 +72,13 @@ export class RunSession {
     this.policy = trainableCopy(start.weights);
     this.startingWeights = frozenCopy(start.weights);
     this.modelConfig = start.config;
-    if (config.mode === 'sft') this.sft = new SftTrainer(this.policy, start.config, this.world, sftOptionsFromConfig(config));
+    if (config.method === 'sft') this.sft = new SftTrainer(this.policy, start.config, this.world, sftOptionsFromConfig(config));
     else this.dpo = new DpoTrainer(this.policy, start.config, this.world, dpoOptionsFromConfig(config), human, humanPreferences);
+    this.trainer = this.sft ?? this.dpo!;
   }
 
   get step(): number {
-    return (this.sft ?? this.dpo)!.step;
+    return this.trainer.step;
   }
 
   get totalSteps(): number {
@@ -102,11 +100,11 @@ export class RunSession {
 
   /** Build the offline pairs (DPO; their reference log-probs are cached during the first epoch); nothing for SFT. */
   async prepare(onProgress?: (message: string) => void): Promise<void> {
-    await this.dpo?.prepare(onProgress);
+    await this.trainer.prepare(onProgress);
     const pending = this.pendingState;
     this.pendingState = undefined;
     if (pending?.method === 'dpo' && this.dpo) await this.dpo.restoreState(pending.trainer);
-    if (pending?.method === 'sft' && this.sft) this.sft.restoreState(pending.trainer);
+    if (pending?.method === 'sft' && this.sft) await this.sft.restoreState(pending.trainer);
   }
 
   /**
@@ -116,9 +114,9 @@ export class RunSession {
    */
   restore(policy: Weights, step: number, state?: SessionState): void {
     assignWeights(this.policy, policy);
-    (this.sft ?? this.dpo)!.step = step;
+    this.trainer.step = step;
     if (state && state.method !== (this.sft ? 'sft' : 'dpo'))
-      throw new Error(`the saved state is for ${state.method}, this run is ${this.config.mode}`);
+      throw new Error(`the saved state is for ${state.method}, this run is ${this.config.method}`);
     this.pendingState = state;
   }
 
@@ -128,12 +126,7 @@ export class RunSession {
   }
 
   async trainStep(): Promise<StepResult> {
-    if (this.sft) {
-      const log = await this.sft.trainStep();
-      const point = log && { step: log.step, metrics: { loss: log.loss, grad_norm: log.gradNorm, learning_rate: log.learningRate } };
-      return { point, events: [], pairs: [] };
-    }
-    const log = await this.dpo!.trainStep();
+    const log = await this.trainer.trainStep();
     if (!log) return { events: [], pairs: [] };
     const point = Object.keys(log.metrics).length > 0 ? { step: log.step, metrics: log.metrics } : undefined;
     return { point, events: log.events, pairs: log.pairs };
@@ -145,8 +138,7 @@ export class RunSession {
   }
 
   setLearningRate(lr: number): void {
-    if (this.dpo) this.dpo.setLearningRate(lr);
-    else this.sft!.options.learningRate = lr;
+    this.trainer.setLearningRate(lr);
   }
 
   setBeta(beta: number): void {
@@ -154,7 +146,7 @@ export class RunSession {
   }
 
   /** CHAIR, Cover and POPE of the policy on the run's held-out scenes. */
-  async evaluate(weights: Weights = this.policy): Promise<EvalSummary> {
+  async evaluate(weights: Weights = this.policy): Promise<EvalRecord> {
     return evaluateOnHeldOut({ weights, config: this.modelConfig }, this.world, this.config);
   }
 
@@ -179,23 +171,22 @@ export class RunSession {
   }
 
   dispose(): void {
-    this.sft?.dispose();
-    this.dpo?.dispose();
+    this.trainer.dispose();
     disposeWeights(this.policy);
     disposeWeights(this.startingWeights);
   }
 }
 
-/** CHAIR, Cover and POPE of a model on the held-out scenes of a run's settings (evaln scenes from evalseed). */
+/** CHAIR, Cover and POPE of a model on the held-out scenes of a run's settings (evalScenes scenes from evalSeed). */
 export async function evaluateOnHeldOut(
   model: Model,
   world: WorldConfig,
-  config: Pick<PlaygroundConfig, 'evaln' | 'evalseed'>,
-): Promise<EvalSummary> {
+  config: Pick<PlaygroundConfig, 'evalScenes' | 'evalSeed'>,
+): Promise<EvalRecord> {
   const report = await evaluateModel(model.weights, model.config, world, {
-    scenes: config.evaln,
-    seed: config.evalseed,
-    batchSize: Math.min(config.evaln, 64),
+    scenes: config.evalScenes,
+    seed: config.evalSeed,
+    batchSize: Math.min(config.evalScenes, 64),
   });
-  return summarizeEval(report);
+  return evalRecordOf(report);
 }

@@ -6,7 +6,8 @@
  */
 import * as v from 'valibot';
 import { shorten } from '../messages';
-import { EVAL_KEYS, RUN_STATUSES } from './runs';
+import { RUN_STATUSES } from './runs';
+import { EVAL_KEYS } from '../eval/eval-record';
 
 /** Any number, NaN and infinities included (v.number() refuses NaN). */
 const anyNumber = v.custom<number>((value) => typeof value === 'number', 'is not a number');

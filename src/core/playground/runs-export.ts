@@ -6,31 +6,27 @@ import type { MetricName } from '../dpo/metric-names';
 import * as v from 'valibot';
 import { shorten } from '../messages';
 import { problemsOf, shown } from '../validation';
-import { CONTROLS, controlProblem, type ControlKey, type PlaygroundConfig } from './controls';
-import {
-  EVAL_KEYS,
-  LATER_EVAL_KEYS,
-  isFinished,
-  nextRunColour,
-  paletteColour,
-  RUN_STATUSES,
-  type EvalPoint,
-  type EvalSummary,
-  type MetricPoint,
-  type RunRecord,
-} from './runs';
+import { CONTROLS, controlNamed, readSettings, settingText, type SettingName } from './controls';
+import { isFinished, nextRunColour, paletteColour, RUN_STATUSES, type EvalPoint, type MetricPoint, type RunRecord } from './runs';
+import { EVAL_FIELDS, EVAL_KEYS, type EvalKey, type EvalRecord } from '../eval/eval-record';
 
 export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
-export const RUNS_FILE_VERSION = 1;
+/**
+ * 2: settings under their names in code (`learningRate`), the flat evaluation record. Version 1
+ * files (settings under their link keys, fewer scores) are read too: readSettings and the
+ * evaluation reader take both, so no exported run is lost.
+ */
+export const RUNS_FILE_VERSION = 2;
+const READABLE_VERSIONS: readonly unknown[] = [1, 2];
 
 /** The training metrics whose latest value the CSV carries (TRL names). */
-export const CSV_METRICS = ['loss', 'rewards/margins', 'rewards/accuracies'] as const satisfies readonly MetricName[];
+export const CSV_METRICS = ['loss', 'rewards/margins', 'rewards/accuracies', 'objective/kl'] as const satisfies readonly MetricName[];
 
 /** Controls whose value differs between any of the runs, in CONTROLS order. */
-export function configDiff(runs: readonly Pick<RunRecord, 'config'>[]): ControlKey[] {
+export function configDiff(runs: readonly Pick<RunRecord, 'config'>[]): SettingName[] {
   const first = runs[0];
   if (!first) return [];
-  return CONTROLS.map((c) => c.key).filter((key) => runs.some((r) => r.config[key] !== first.config[key]));
+  return CONTROLS.map((c) => c.name).filter((name) => runs.some((r) => r.config[name] !== first.config[name]));
 }
 
 /** RFC 4180: quote a field holding a comma, quote or line break, doubling its quotes. */
@@ -51,11 +47,13 @@ export function csvHeader(): string[] {
     'name',
     'status',
     'step',
-    ...CONTROLS.map((c) => c.key),
+    // Settings under their URL keys (as links and flags name them): the columns stay as they were.
+    ...CONTROLS.map((c) => c.url),
     ...EVAL_KEYS.map((k) => `final_${k}`),
     ...EVAL_KEYS.map((k) => `start_${k}`),
     // final_ prefix: a bare "loss" column would clash with the loss-types control.
     ...CSV_METRICS.map((m) => `final_${m}`),
+    'seconds',
   ];
 }
 
@@ -68,17 +66,27 @@ export function runsToCsv(runs: readonly RunRecord[]): string {
       run.name,
       run.status,
       run.step,
-      ...CONTROLS.map((c) => run.config[c.key]),
+      ...CONTROLS.map((c) => settingText(c, run.config[c.name])),
       ...EVAL_KEYS.map((k) => final?.[k]),
       ...EVAL_KEYS.map((k) => start?.[k]),
       ...CSV_METRICS.map((m) => latestMetric(run.history, m)),
+      run.seconds?.toFixed(1),
     ];
   });
   return [csvHeader(), ...rows].map((row) => row.map(csvField).join(',') + '\n').join('');
 }
 
-export function runsToJson(runs: readonly RunRecord[]): string {
-  return JSON.stringify({ format: RUNS_FILE_FORMAT, version: RUNS_FILE_VERSION, exportedAt: new Date().toISOString(), runs }, null, 2);
+/**
+ * The runs file: the page's export, `npm run train -- --json` (on one line) and a sweep's
+ * results.json. `about` adds what made the runs (command, backend, checkpoint, a sweep's groups);
+ * the importer reads the runs and ignores the rest.
+ */
+export function runsToJson(runs: readonly RunRecord[], about: Record<string, unknown> = {}, indent: number | undefined = 2): string {
+  return JSON.stringify(
+    { format: RUNS_FILE_FORMAT, version: RUNS_FILE_VERSION, exportedAt: new Date().toISOString(), ...about, runs },
+    null,
+    indent,
+  );
 }
 
 type Json = Record<string, unknown>;
@@ -87,7 +95,7 @@ function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const MAX_STEPS = CONTROLS.find((c) => c.key === 'steps')!.max;
+const MAX_STEPS = controlNamed('steps').max;
 
 /** A step number: a whole number from 0 to the largest run the Steps control allows. */
 const stepSchema = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(MAX_STEPS));
@@ -131,35 +139,19 @@ const OPTIONAL_FIELDS = {
   visible: v.boolean(),
   sweepId: v.string(),
   error: v.string(),
+  seconds: v.pipe(v.number(), v.finite(), v.minValue(0)),
 };
 
-function readConfig(raw: Json, where: string, notes: string[]): PlaygroundConfig {
-  const config: Record<string, string | number> = {};
-  const known = new Set<string>(CONTROLS.map((c) => c.key));
-  for (const key of Object.keys(raw)) if (!known.has(key)) notes.push(`${where}: unknown setting "${shorten(key)}" ignored`);
-  for (const control of CONTROLS) {
-    const value = raw[control.key];
-    if (value === undefined) {
-      // Files from before a control existed: it ran with the default.
-      config[control.key] = control.default;
-      notes.push(`${where}: no ${control.label} setting; taken as the default, ${control.default}`);
-      continue;
-    }
-    const numeric = control.kind === 'number' || control.kind === 'int';
-    if (numeric ? typeof value !== 'number' && typeof value !== 'string' : typeof value !== 'string') {
-      throw new Error(`${where}: ${control.label} has a value of the wrong type (${shown(value)})`);
-    }
-    const problem = controlProblem(control, String(value));
-    if (problem) throw new Error(`${where}: ${problem}`);
-    config[control.key] = numeric ? Number(value) : String(value);
-  }
-  return config as PlaygroundConfig;
+/** A point logged after the run's last step cannot be its own: the file was edited or is another run's. */
+function pastTheEnd(where: string, what: string, step: number, steps: number): Error {
+  return new Error(`${where}: ${what} is at step ${step}, past the run's ${steps} steps`);
 }
 
-function readHistory(raw: unknown[], where: string): MetricPoint[] {
+function readHistory(raw: unknown[], where: string, steps: number): MetricPoint[] {
   return raw.map((point, i) => {
     if (!v.is(historyPointSchema, point))
       throw new Error(`${where}: history point ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and metrics)`);
+    if (point.step > steps) throw pastTheEnd(where, `history point ${i + 1}`, point.step, steps);
     const metrics: Record<string, number> = {};
     for (const [name, value] of Object.entries(point.metrics)) {
       const read = v.safeParse(numberOrNull, value);
@@ -170,16 +162,18 @@ function readHistory(raw: unknown[], where: string): MetricPoint[] {
   });
 }
 
-function readEvals(raw: unknown[], where: string, notes: string[]): EvalPoint[] {
-  let older = false;
+function readEvals(raw: unknown[], where: string, steps: number, notes: string[]): EvalPoint[] {
+  const lacking = new Set<EvalKey>();
   const points = raw.map((point, i) => {
     if (!v.is(evalPointSchema, point))
       throw new Error(`${where}: evaluation ${i + 1} is malformed (needs a whole-number step from 0 to ${MAX_STEPS} and a summary)`);
-    const summary = {} as EvalSummary;
+    if (point.step > steps) throw pastTheEnd(where, `evaluation ${i + 1}`, point.step, steps);
+    const summary = {} as EvalRecord;
     for (const key of EVAL_KEYS) {
-      if (point.summary[key] === undefined && LATER_EVAL_KEYS.includes(key)) {
+      // By name: a score added after the file was written is missing, never shifted.
+      if (point.summary[key] === undefined && EVAL_FIELDS[key].olderFilesMayLack) {
         summary[key] = Number.NaN;
-        older = true;
+        lacking.add(key);
         continue;
       }
       if (!v.is(numberOrNull, point.summary[key])) throw new Error(`${where}: evaluation ${i + 1} has no ${key}`);
@@ -189,8 +183,61 @@ function readEvals(raw: unknown[], where: string, notes: string[]): EvalPoint[] 
     }
     return { step: point.step, summary };
   });
-  if (older) notes.push(`${where}: its evaluations predate question categories and signs; those scores show as n/a`);
+  if (lacking.size > 0) {
+    const names = [...lacking].map((key) => EVAL_FIELDS[key].label);
+    const listed = names.length > 4 ? `${names.slice(0, 4).join(', ')} and ${names.length - 4} more` : names.join(', ');
+    notes.push(`${where}: saved before some scores existed (${listed}); those show as n/a`);
+  }
   return points;
+}
+
+/**
+ * One run as a file or the browser's storage holds it, checked and completed: what the app cannot
+ * stand in for is refused with a message after `where` ("run 2 has no id"); what it fills in or
+ * replaces (a missing setting, a colour outside the palette, a field of the wrong type) is said in
+ * `notes`. `others` are the runs read so far (a replaced colour avoids theirs).
+ */
+export function readRun(raw: unknown, where: string, others: readonly RunRecord[], notes: string[]): RunRecord {
+  if (!isObject(raw)) throw new Error(`${where} is not a run`);
+  const problem = problemsOf(runSchema, raw)[0];
+  if (problem) throw new Error(`${where}${problem}`);
+  const fields = v.parse(runSchema, raw);
+  const config = readSettings(fields.config, where, notes);
+  const history = readHistory(fields.history ?? [], where, config.steps);
+  const evals = readEvals(fields.evals ?? [], where, config.steps, notes);
+  const optional = <K extends keyof typeof OPTIONAL_FIELDS, F>(key: K, fallback: F, shownAs: string) => {
+    if (raw[key] === undefined) return fallback;
+    const read = v.safeParse(OPTIONAL_FIELDS[key], raw[key]);
+    if (read.success) return read.output as v.InferOutput<(typeof OPTIONAL_FIELDS)[K]>;
+    notes.push(`${where}: ${key} ${shown(raw[key])} is not valid; ${shownAs}`);
+    return fallback;
+  };
+  const run: RunRecord = {
+    id: fields.id,
+    name: optional('name', fields.id, `named ${shorten(fields.id)}`),
+    colour: paletteColour(raw.colour) ?? nextRunColour(others),
+    config,
+    status: fields.status ?? 'stopped',
+    createdAt: optional('createdAt', Date.now(), 'dated now'),
+    step: v.is(stepSchema, raw.step) && raw.step <= config.steps ? raw.step : (history.at(-1)?.step ?? 0),
+    history,
+    evals,
+    events: optional('events', [], 'no events kept'),
+    visible: optional('visible', true, 'shown'),
+  };
+  if (raw.step !== undefined && !v.is(stepSchema, raw.step))
+    notes.push(`${where}: step ${shown(raw.step)} is not a step; taken as ${run.step}, its last logged step`);
+  else if (typeof raw.step === 'number' && raw.step > config.steps)
+    notes.push(`${where}: step ${raw.step} is past its ${config.steps} steps; taken as ${run.step}, its last logged step`);
+  if (raw.colour !== undefined && paletteColour(raw.colour) === undefined)
+    notes.push(`${where}: colour ${shown(raw.colour)} is not one of the playground's; shown as ${run.colour}`);
+  const sweepId = optional('sweepId', undefined, 'not part of a sweep');
+  if (sweepId !== undefined) run.sweepId = sweepId;
+  const error = optional('error', undefined, 'no error message kept');
+  if (error !== undefined) run.error = error;
+  const seconds = optional('seconds', undefined, 'no training time kept');
+  if (seconds !== undefined) run.seconds = seconds;
+  return run;
 }
 
 /**
@@ -206,7 +253,7 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
     throw new Error('not a DPO Playground runs file (it is not valid JSON)');
   }
   if (!isObject(file) || file.format !== RUNS_FILE_FORMAT) throw new Error('not a DPO Playground runs file');
-  if (file.version !== RUNS_FILE_VERSION) {
+  if (!READABLE_VERSIONS.includes(file.version)) {
     throw new Error(
       typeof file.version === 'number' && file.version > RUNS_FILE_VERSION
         ? `this runs file is from a newer playground (version ${file.version}); this one reads version ${RUNS_FILE_VERSION}`
@@ -219,47 +266,15 @@ export function parseRunsJson(text: string, notes: string[] = []): RunRecord[] {
   const seen = new Map<string, number>();
   file.runs.forEach((raw: unknown, i) => {
     const where = `run ${i + 1}`;
-    if (!isObject(raw)) throw new Error(`${where} is not a run`);
-    const problem = problemsOf(runSchema, raw)[0];
-    if (problem) throw new Error(`${where}${problem}`);
-    const fields = v.parse(runSchema, raw);
-    const twin = seen.get(fields.id);
+    const run = readRun(raw, where, runs, notes);
+    const twin = seen.get(run.id);
     if (twin !== undefined) throw new Error(`${where} has the same id as run ${twin}`);
-    seen.set(fields.id, i + 1);
-    const config = readConfig(fields.config, where, notes);
-    const status = fields.status;
-    const history = readHistory(fields.history ?? [], where);
-    const evals = readEvals(fields.evals ?? [], where, notes);
-    const optional = <K extends keyof typeof OPTIONAL_FIELDS, F>(key: K, fallback: F, shownAs: string) => {
-      if (raw[key] === undefined) return fallback;
-      const read = v.safeParse(OPTIONAL_FIELDS[key], raw[key]);
-      if (read.success) return read.output as v.InferOutput<(typeof OPTIONAL_FIELDS)[K]>;
-      notes.push(`${where}: ${key} ${shown(raw[key])} is not valid; ${shownAs}`);
-      return fallback;
-    };
-    const run: RunRecord = {
-      id: fields.id,
-      name: optional('name', fields.id, `named ${shorten(fields.id)}`),
-      colour: paletteColour(raw.colour) ?? nextRunColour(runs),
-      config,
-      // An imported run has no trainer behind it, so one that was in progress is now stopped.
-      status: status && isFinished(status) ? status : 'stopped',
-      createdAt: optional('createdAt', Date.now(), 'dated now'),
-      step: v.is(stepSchema, raw.step) ? raw.step : (history.at(-1)?.step ?? 0),
-      history,
-      evals,
-      events: optional('events', [], 'no events kept'),
-      visible: optional('visible', true, 'shown'),
-    };
-    if (raw.step !== undefined && !v.is(stepSchema, raw.step))
-      notes.push(`${where}: step ${shown(raw.step)} is not a step; taken as ${run.step}, its last logged step`);
-    if (raw.colour !== undefined && paletteColour(raw.colour) === undefined)
-      notes.push(`${where}: colour ${shown(raw.colour)} is not one of the playground's; shown as ${run.colour}`);
-    if (status && !isFinished(status)) notes.push(`${where} was ${status} when exported; imported as stopped`);
-    const sweepId = optional('sweepId', undefined, 'not part of a sweep');
-    if (sweepId !== undefined) run.sweepId = sweepId;
-    const error = optional('error', undefined, 'no error message kept');
-    if (error !== undefined) run.error = error;
+    seen.set(run.id, i + 1);
+    // An imported run has no trainer behind it, so one that was in progress is now stopped.
+    if (!isFinished(run.status)) {
+      notes.push(`${where} was ${run.status} when exported; imported as stopped`);
+      run.status = 'stopped';
+    }
     runs.push(run);
   });
   return runs;

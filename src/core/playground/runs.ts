@@ -1,11 +1,14 @@
 /**
- * What the playground keeps of every run: its configuration, the metric history streamed from the
- * trainer, the hallucination evaluations, and plain-words events. Plain data (structured-clone and
- * JSON safe) so runs persist in IndexedDB and export as JSON/CSV.
+ * The one record of a run, whoever trained it (the page's worker, `npm run train`, a sweep, a
+ * lesson check): its configuration, the metric history streamed from the trainer, the
+ * hallucination evaluations, and plain-words events. Plain data (structured-clone and JSON safe)
+ * so runs persist in IndexedDB, export as JSON/CSV and import back. Every writer builds it with
+ * createRun and folds the trainer's updates in with applyRunUpdate.
  */
-import type { EvalReport } from '../eval/evaluate';
+import type { EvalRecord } from '../eval/eval-record';
 import type { Metrics } from '../dpo/metric-names';
-import type { ControlKey, PlaygroundConfig } from './controls';
+import type { PlaygroundConfig, SettingName } from './controls';
+import type { RunUpdate } from './training-loop';
 
 /** One logging step: TRL metric names (loss, rewards/margins, ...) and their interval means. */
 export interface MetricPoint {
@@ -13,54 +16,10 @@ export interface MetricPoint {
   metrics: Metrics;
 }
 
-/**
- * The hallucination panel's numbers; POPE is the adversarial split (where co-occurrence bites),
- * `acc_*` the accuracy per question category, `hall_rate` the share of all answers that are false.
- */
-export interface EvalSummary {
-  chair_i: number;
-  chair_s: number;
-  cover: number;
-  attr_error: number;
-  count_error: number;
-  pope_acc: number;
-  pope_f1: number;
-  pope_yes_ratio: number;
-  injection: number;
-  hall_rate: number;
-  acc_existence: number;
-  acc_attribute: number;
-  acc_counting: number;
-  acc_relation: number;
-  acc_comparison: number;
-  acc_holistic: number;
-}
-
-export const EVAL_KEYS = [
-  'chair_i',
-  'chair_s',
-  'cover',
-  'attr_error',
-  'count_error',
-  'pope_acc',
-  'pope_f1',
-  'pope_yes_ratio',
-  'injection',
-  'hall_rate',
-  'acc_existence',
-  'acc_attribute',
-  'acc_counting',
-  'acc_relation',
-  'acc_comparison',
-  'acc_holistic',
-] as const satisfies readonly (keyof EvalSummary)[];
-
-/** Keys that runs exported before question categories and signs existed lack (read as n/a). */
-export const LATER_EVAL_KEYS: readonly (keyof EvalSummary)[] = EVAL_KEYS.slice(EVAL_KEYS.indexOf('injection'));
-
 export interface EvalPoint {
   step: number;
-  summary: EvalSummary;
+  /** The evaluation's scores (named summary in every saved run). */
+  summary: EvalRecord;
 }
 
 export const RUN_STATUSES = ['queued', 'preparing', 'running', 'paused', 'done', 'stopped', 'failed'] as const;
@@ -92,28 +51,54 @@ export interface RunRecord {
   error?: string;
   /** Shown in charts when true. */
   visible: boolean;
+  /** Wall time from start to end in seconds, evaluations included (kept by runs trained headlessly). */
+  seconds?: number;
 }
 
-export function summarizeEval(report: EvalReport): EvalSummary {
-  const pope = report.pope.adversarial;
-  return {
-    chair_i: report.chair_i,
-    chair_s: report.chair_s,
-    cover: report.cover,
-    attr_error: report.attr_error,
-    count_error: report.count_error,
-    pope_acc: pope.acc,
-    pope_f1: pope.f1,
-    pope_yes_ratio: pope.yes_ratio,
-    injection: report.injection,
-    hall_rate: report.hallucination_rate,
-    acc_existence: report.categories.existence,
-    acc_attribute: report.categories.attribute,
-    acc_counting: report.categories.counting,
-    acc_relation: report.categories.relation,
-    acc_comparison: report.categories.comparison,
-    acc_holistic: report.categories.holistic,
+/** A fresh id: time-ordered, with a random tail so runs made in the same millisecond differ. */
+export function newRunId(now = Date.now()): string {
+  return `run-${now.toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/** A queued run of `config`, not yet trained. */
+export function createRun(config: PlaygroundConfig, fields: { name: string; colour: string; sweepId?: string }): RunRecord {
+  const createdAt = Date.now();
+  const run: RunRecord = {
+    id: newRunId(createdAt),
+    name: fields.name,
+    colour: fields.colour,
+    config: { ...config },
+    status: 'queued',
+    createdAt,
+    step: 0,
+    history: [],
+    evals: [],
+    events: [],
+    visible: true,
   };
+  if (fields.sweepId !== undefined) run.sweepId = fields.sweepId;
+  return run;
+}
+
+/** What of a trainer's update the record keeps (RunUpdate in training-loop.ts carries more for the screen). */
+export type RunProgress = Pick<RunUpdate, 'status' | 'step' | 'points' | 'evals' | 'events' | 'error'>;
+
+/** Fold one batched update from the trainer into the run (in place: the page's runs are reactive). */
+export function applyRunUpdate(run: RunRecord, update: RunProgress): void {
+  run.status = update.status;
+  run.step = update.step;
+  if (update.points.length > 0) run.history.push(...update.points);
+  if (update.evals.length > 0) run.evals.push(...update.evals);
+  if (update.events.length > 0) run.events.push(...update.events);
+  if (update.error) run.error = update.error;
+}
+
+/** Resuming from a recovery checkpoint at `step`: forget what came after it. */
+export function rewindRun(run: RunRecord, step: number): void {
+  run.history = run.history.filter((p) => p.step <= step);
+  run.evals = run.evals.filter((e) => e.step <= step);
+  run.step = step;
+  delete run.error;
 }
 
 /** A palette that stays distinguishable for the first ten runs (Tableau 10). */
@@ -141,8 +126,8 @@ export function noPreferenceSteps(history: readonly MetricPoint[]): { count: num
   return latest && { count: latest.metrics.no_preference_steps!, step: latest.step };
 }
 
-export function latestEval(run: RunRecord): EvalSummary | undefined {
+export function latestEval(run: RunRecord): EvalRecord | undefined {
   return run.evals.at(-1)?.summary;
 }
 
-export type { ControlKey };
+export type { SettingName };

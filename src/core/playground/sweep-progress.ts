@@ -4,7 +4,7 @@
  * never started (Stop, a reload) leave no run behind.
  */
 import * as v from 'valibot';
-import { CONTROLS, type ControlKey } from './controls';
+import { CONTROLS, settingNameOf, type SettingName } from './controls';
 import type { RunStatus } from './runs';
 import { MAX_SWEEP_RUNS } from './sweep-plan';
 
@@ -13,18 +13,20 @@ export interface SweepRecord {
   createdAt: number;
   /** How many runs the sweep queued. */
   total: number;
-  /** Its swept settings, outermost first (the results' labels). */
-  dimensions: ControlKey[];
+  /** Its swept settings by name, outermost first (the results' labels). */
+  dimensions: SettingName[];
 }
-
-const CONTROL_KEYS = CONTROLS.map((c) => c.key);
 
 /** A stored record as read back (another version, or edited by hand): anything else is dropped. */
 const RecordSchema = v.object({
   id: v.pipe(v.string(), v.maxLength(100)),
   createdAt: v.pipe(v.number(), v.finite()),
   total: v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(MAX_SWEEP_RUNS)),
-  dimensions: v.pipe(v.array(v.picklist(CONTROL_KEYS)), v.maxLength(CONTROL_KEYS.length)),
+  // By name, or (records stored before settings had names in code) by URL key: both read as names.
+  dimensions: v.pipe(
+    v.array(v.pipe(v.string(), v.transform(settingNameOf), v.picklist(CONTROLS.map((c) => c.name)))),
+    v.maxLength(CONTROLS.length),
+  ),
 });
 
 export function readSweepRecords(raw: unknown): SweepRecord[] {

@@ -4,11 +4,10 @@
  * sweep-plan.ts, progress in sweep-progress.ts.
  */
 import type { MetricName, Metrics } from '../dpo/metric-names';
-import { CONTROLS, type ControlKey, type PlaygroundConfig } from './controls';
-import { EVAL_KEYS, type RunRecord } from './runs';
+import { CONTROLS, settingLabel, type PlaygroundConfig, type SettingName, type SettingValue } from './controls';
+import { type RunRecord } from './runs';
+import { EVAL_KEYS, type EvalKey } from '../eval/eval-record';
 import { inertReason } from './sweep-relevance';
-
-export type EvalKey = (typeof EVAL_KEYS)[number];
 
 export interface SweepGroupResult {
   /** Unique per grid point (its settings but the seed, those that change nothing left out). */
@@ -30,8 +29,8 @@ export const SWEEP_TRAINING_METRICS = ['rewards/margins', 'rewards/accuracies', 
 export type SweepTrainingMetric = (typeof SWEEP_TRAINING_METRICS)[number];
 
 /** A setting's value where it matters for the run, else null (a temperature offline). */
-function effective(config: PlaygroundConfig, key: ControlKey): number | string | null {
-  return inertReason(key, config) ? null : config[key];
+function effective(config: PlaygroundConfig, name: SettingName): SettingValue | null {
+  return inertReason(name, config) ? null : config[name];
 }
 
 /**
@@ -39,7 +38,7 @@ function effective(config: PlaygroundConfig, key: ControlKey): number | string |
  * it (older sweeps queued offline runs per temperature; they are one grid point).
  */
 function groupId(config: PlaygroundConfig): string {
-  return JSON.stringify(CONTROLS.filter((c) => c.key !== 'seed').map((c) => effective(config, c.key)));
+  return JSON.stringify(CONTROLS.filter((c) => c.name !== 'seed').map((c) => effective(config, c.name)));
 }
 
 function meanStd(values: readonly number[]): { mean: number; std: number } {
@@ -54,16 +53,17 @@ function meanStd(values: readonly number[]): { mean: number; std: number } {
  * The labels' settings: the sweep's `dimensions` (so a label stays put while runs finish), then any
  * other setting that differs between grid points (runs from elsewhere), so no two labels collide.
  */
-function labelKeys(configs: readonly PlaygroundConfig[], dimensions: readonly ControlKey[]): ControlKey[] {
+function labelKeys(configs: readonly PlaygroundConfig[], dimensions: readonly SettingName[]): SettingName[] {
   // Where a setting matters for some points only, another setting that varies already tells them apart.
-  const varies = (key: ControlKey) => new Set(configs.map((c) => effective(c, key)).filter((v) => v !== null)).size > 1;
-  const others = CONTROLS.map((c) => c.key).filter((key) => !dimensions.includes(key) && varies(key));
-  return [...dimensions, ...others].filter((key) => key !== 'seed');
+  const varies = (name: SettingName) => new Set(configs.map((c) => effective(c, name)).filter((v) => v !== null)).size > 1;
+  const others = CONTROLS.map((c) => c.name).filter((name) => !dimensions.includes(name) && varies(name));
+  return [...dimensions, ...others].filter((name) => name !== 'seed');
 }
 
-function label(config: PlaygroundConfig, keys: readonly ControlKey[]): string {
-  const shown = keys.filter((key) => effective(config, key) !== null);
-  return shown.length > 0 ? shown.map((k) => `${k}=${config[k]}`).join(' ') : `mode=${config.mode}`;
+/** The settings by URL key, as links and flags write them ("beta=0.1 mode=offline"). */
+function label(config: PlaygroundConfig, names: readonly SettingName[]): string {
+  const shown = names.filter((name) => effective(config, name) !== null);
+  return (shown.length > 0 ? shown : (['method'] as const)).map((name) => settingLabel(config, name)).join(' ');
 }
 
 /**
@@ -72,7 +72,7 @@ function label(config: PlaygroundConfig, keys: readonly ControlKey[]): string {
  */
 export function aggregateSweep(
   runs: readonly (Pick<RunRecord, 'config' | 'evals' | 'status'> & { history?: RunRecord['history'] })[],
-  dimensions: readonly ControlKey[] = [],
+  dimensions: readonly SettingName[] = [],
 ): SweepGroupResult[] {
   const groups = new Map<string, { config: PlaygroundConfig; summaries: Record<EvalKey, number>[]; finals: Metrics[] }>();
   for (const run of runs) {

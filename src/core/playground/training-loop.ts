@@ -5,7 +5,8 @@
  * pause and stop requests (messages to the worker) are handled promptly.
  */
 import type { RunSession, ComparedCaption, InspectedPair } from './run-session';
-import type { EvalPoint, EvalSummary, MetricPoint, RunStatus } from './runs';
+import type { EvalPoint, MetricPoint, RunStatus } from './runs';
+import { type EvalRecord } from '../eval/eval-record';
 
 export interface RunUpdate {
   status: RunStatus;
@@ -34,9 +35,9 @@ export interface LoopOptions {
   /** Called after each eval with the step (the worker saves a recovery checkpoint there). */
   afterEval?: (step: number) => Promise<void>;
   /** The starting model's scores when already known (same model, world and eval size): skips re-evaluating it. */
-  baseline?: EvalSummary;
+  baseline?: EvalRecord;
   /** Hears the starting model's scores once computed (for such a cache). */
-  onBaseline?: (summary: EvalSummary) => void;
+  onBaseline?: (summary: EvalRecord) => void;
 }
 
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));

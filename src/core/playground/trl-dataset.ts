@@ -1,5 +1,6 @@
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { PreferencePair } from '../dpo/pairs';
+import { writtenText } from '../world/tokenizer';
 import { encodePng } from './png';
 
 /**
@@ -34,13 +35,18 @@ export function trlImagePath(index: number): string {
 }
 
 function assistant(text: string): TrlAssistantMessage[] {
-  return [{ role: 'assistant', content: [{ type: 'text', text }] }];
+  return [{ role: 'assistant', content: [{ type: 'text', text: writtenText(text) }] }];
 }
 
+/**
+ * One row per pair. Every text goes through the one detokenizer (writtenText): a chosen caption
+ * from the world's text ("... star .") and a rejected one decoded from a model ("... star.") must
+ * not differ in spacing, or a trainer learns the spacing instead of the hallucination.
+ */
 export function trlRows(pairs: readonly Pick<PreferencePair, 'prompt' | 'chosen' | 'rejected'>[]): TrlRow[] {
   return pairs.map((p, i) => ({
     images: [trlImagePath(i)],
-    prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: p.prompt }] }],
+    prompt: [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: writtenText(p.prompt) }] }],
     chosen: assistant(p.chosen),
     rejected: assistant(p.rejected),
   }));

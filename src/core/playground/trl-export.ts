@@ -8,8 +8,8 @@ import { RunSession, type Model } from './run-session';
 import { trlDatasetZip } from './trl-dataset';
 
 /** Whether a run of this configuration has preference pairs before it trains (offline data). */
-export function hasPairsBeforeRun(config: Pick<PlaygroundConfig, 'mode'>): boolean {
-  return config.mode === 'offline' || config.mode === 'mixed';
+export function hasPairsBeforeRun(config: Pick<PlaygroundConfig, 'method'>): boolean {
+  return config.method === 'offline' || config.method === 'mixed';
 }
 
 export async function trlDatasetForConfig(start: Model, config: PlaygroundConfig): Promise<Uint8Array> {

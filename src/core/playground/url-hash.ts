@@ -3,7 +3,17 @@
  * written (plus the version and the seed), so a link stays short and readable. A tampered or old
  * link never throws: each bad part is dropped with a message and the rest is kept.
  */
-import { CONTROLS, controlProblem, defaultConfig, type ControlKey, type PlaygroundConfig } from './controls';
+import {
+  CONTROLS,
+  controlAtUrl,
+  controlNamed,
+  defaultConfig,
+  parseSetting,
+  settingText,
+  withSetting,
+  type PlaygroundConfig,
+  type SettingName,
+} from './controls';
 import { findLesson, lessonConfig, LESSONS } from './lessons';
 import { shorten } from '../messages';
 
@@ -11,8 +21,8 @@ export const HASH_VERSION = 1;
 
 export interface DecodedHash {
   config: PlaygroundConfig;
-  /** Controls an instructor hid from students. */
-  hidden: ControlKey[];
+  /** Controls an instructor hid from students (the link names them by URL key). */
+  hidden: SettingName[];
   /** One plain-words message per ignored part of the link. */
   problems: string[];
   /** The lesson the link opens, if any. */
@@ -21,28 +31,26 @@ export interface DecodedHash {
   present: boolean;
 }
 
-const byKey = new Map<string, (typeof CONTROLS)[number]>(CONTROLS.map((c) => [c.key, c]));
-
 /** Values are written when they differ from the base: the lesson's configuration, else the defaults. */
-export function encodeHash(config: PlaygroundConfig, hidden: readonly ControlKey[] = [], lessonId?: string, present = false): string {
+export function encodeHash(config: PlaygroundConfig, hidden: readonly SettingName[] = [], lessonId?: string, present = false): string {
   const params = new URLSearchParams({ v: String(HASH_VERSION) });
   const lesson = lessonId ? findLesson(lessonId) : undefined;
   if (lesson) params.set('lesson', lesson.id);
   params.set('seed', String(config.seed));
   const base = lesson ? lessonConfig(lesson) : defaultConfig();
   for (const control of CONTROLS) {
-    const value = config[control.key];
-    if (control.key !== 'seed' && value !== base[control.key]) params.set(control.key, String(value));
+    const value = config[control.name];
+    if (control.name !== 'seed' && value !== base[control.name]) params.set(control.url, settingText(control, value));
   }
-  if (hidden.length > 0) params.set('hide', hidden.join(','));
+  if (hidden.length > 0) params.set('hide', hidden.map((name) => controlNamed(name).url).join(','));
   if (present) params.set('present', '1');
   return `#${params.toString()}`;
 }
 
 export function decodeHash(hash: string): DecodedHash {
-  let config = defaultConfig() as Record<string, string | number>;
+  let config = defaultConfig();
   const problems: string[] = [];
-  const hidden: ControlKey[] = [];
+  const hidden: SettingName[] = [];
   const params = new URLSearchParams(hash.replace(/^#/, ''));
   let lesson: string | undefined;
   let present = false;
@@ -57,13 +65,13 @@ export function decodeHash(hash: string): DecodedHash {
     const found = findLesson(lessonId);
     if (found) {
       lesson = found.id;
-      config = lessonConfig(found) as Record<string, string | number>;
+      config = lessonConfig(found);
     } else
       problems.push(
         `unknown lesson "${shorten(lessonId)}" (known: ${LESSONS.map((l) => l.id).join(', ')}); the default settings were used`,
       );
   }
-  if (params.size === 0) return { config: config as PlaygroundConfig, hidden, problems, present };
+  if (params.size === 0) return { config, hidden, problems, present };
   const version = params.get('v');
   if (version !== String(HASH_VERSION)) {
     problems.push(
@@ -83,22 +91,23 @@ export function decodeHash(hash: string): DecodedHash {
     }
     if (key === 'hide') {
       for (const name of raw.split(',').filter(Boolean)) {
-        if (byKey.has(name)) hidden.push(name as ControlKey);
+        const control = controlAtUrl(name);
+        if (control) hidden.push(control.name);
         else problems.push(`cannot hide unknown control "${shorten(name)}"`);
       }
       continue;
     }
-    const control = byKey.get(key);
+    const control = controlAtUrl(key);
     if (!control) {
       problems.push(`unknown setting "${shorten(key)}" in the link was ignored`);
       continue;
     }
-    const problem = controlProblem(control, raw);
-    if (problem) {
-      problems.push(`${problem}; using ${config[key]} instead`);
+    const read = parseSetting(control, raw);
+    if (read.problem !== undefined) {
+      problems.push(`${read.problem}; using ${settingText(control, config[control.name])} instead`);
       continue;
     }
-    config[key] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : raw;
+    config = withSetting(config, control.name, read.value);
   }
-  return { config: config as PlaygroundConfig, hidden, problems, lesson, present };
+  return { config, hidden, problems, lesson, present };
 }

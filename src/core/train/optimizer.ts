@@ -10,6 +10,14 @@ export interface StepResult {
   applied: tf.Scalar;
 }
 
+/** Adam's moments and bias correction as plain numbers: what a resumed run needs to continue exactly. */
+export interface AdamState {
+  firstMoment: Float32Array;
+  secondMoment: Float32Array;
+  accBeta1: number;
+  accBeta2: number;
+}
+
 /**
  * Adam (tfjs's formulas, epsilon included) over all trainable weights at once, with global-norm
  * gradient clipping and a NaN guard that reads nothing back. The gradients are flattened into one
@@ -20,14 +28,6 @@ export interface StepResult {
  * correction all keep their values (WGSL may assume NaN never happens, and one NaN update would
  * poison every weight). `applied` tells, on the device, whether the step counted.
  */
-/** Adam's moments and bias correction as plain numbers: what a resumed run needs to continue exactly. */
-export interface AdamState {
-  firstMoment: Float32Array;
-  secondMoment: Float32Array;
-  accBeta1: number;
-  accBeta2: number;
-}
-
 export class PackedAdam {
   /** Changeable between steps (schedules, the playground's live learning rate). */
   learningRate: number;

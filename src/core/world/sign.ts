@@ -5,6 +5,7 @@
  */
 import type { Rng } from '../random';
 import { GRID_SIZE, SIGN_ORDER, isShape, type Shape } from './vocabulary';
+import { shorten } from '../messages';
 
 export interface Sign {
   /** Grid row the card covers (0 top, 2 bottom); objects never share it. */
@@ -39,9 +40,10 @@ export function signTextProblems(text: string): string[] {
   if (words.length === 0) return ['the sign needs some text'];
   if (words.length > 2) return [`a sign holds two words at most (got ${words.length})`];
   const bad = words.find((w) => !/^[a-z]+$/.test(w));
-  if (bad !== undefined) return [`sign words use the letters a to z only (got "${bad}")`];
+  // Quoted with invisible characters escaped: "he\u00adart" must not show as the valid "heart".
+  if (bad !== undefined) return [`sign words use the letters a to z only (got "${shorten(bad)}")`];
   const long = words.find((w) => w.length > MAX_SIGN_WORD);
-  if (long !== undefined) return [`each sign word fits ${MAX_SIGN_WORD} letters (got "${long}", ${long.length})`];
+  if (long !== undefined) return [`each sign word fits ${MAX_SIGN_WORD} letters (got "${shorten(long)}", ${long.length})`];
   return [];
 }
 

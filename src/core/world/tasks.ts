@@ -2,6 +2,7 @@ import type { Rng } from '../random';
 import type { WorldConfig } from './config';
 import { emptyCells, injectedShape, partnerOf, rowCells, sceneShapes, type Scene, type SceneObject } from './scene';
 import { signIsOrder } from './sign';
+import { writtenText } from './tokenizer';
 import {
   COLOURS,
   CONFUSABLE_COLOURS,
@@ -88,9 +89,9 @@ export function groundTruthCaption(scene: Scene): string {
   return describeMentions(scene.objects);
 }
 
-/** The scene in words for a person (an image's label): the faithful caption, and what a sign reads. */
+/** The scene in words for a person (an image's label): the faithful caption as written, and what a sign reads. */
 export function sceneInWords(scene: Scene): string {
-  return groundTruthCaption(scene) + (scene.sign ? ` (a sign reads "${scene.sign.text}")` : '');
+  return writtenText(groundTruthCaption(scene)) + (scene.sign ? ` (a sign reads "${scene.sign.text}")` : '');
 }
 
 /**

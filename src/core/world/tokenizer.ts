@@ -62,6 +62,33 @@ export function encode(text: string): number[] {
   return splitWords(text).map((w) => ID_OF.get(w) ?? UNK_ID);
 }
 
+/** Punctuation a person writes against the word before it ("star." not "star ."). */
+const ATTACHED_PUNCTUATION = new Set(['?', '.', ',', '!', ';', ':']);
+
+/** Does this word follow the one before it without a space? (A caption display lays words out by it.) */
+export function attachesToPrevious(word: string): boolean {
+  return ATTACHED_PUNCTUATION.has(word);
+}
+
+/**
+ * The one detokenizer: words as a person writes them, one space between words and punctuation
+ * against the word before it: "top-left red circle and center blue star.". Everything shown or
+ * written out (the page's captions and pairs, the TRL export) goes through it, whether the words
+ * came from the world's own text ("... star .", the spacing the training data is written in) or
+ * from a model's tokens, so two texts differ only in their words. encode() reads it back to the
+ * same ids.
+ */
+export function detokenize(words: readonly string[]): string {
+  let text = '';
+  for (const word of words) text += text === '' || attachesToPrevious(word) ? word : ` ${word}`;
+  return text;
+}
+
+/** Any text (the world's "star ." or a model's "star.") written as detokenize() writes its words. */
+export function writtenText(text: string): string {
+  return detokenize(splitWords(text));
+}
+
 /** Ids back to text; stops at the end token, skips padding and other specials except <unk>. */
 export function decode(ids: ArrayLike<number>): string {
   const words: string[] = [];
@@ -71,7 +98,7 @@ export function decode(ids: ArrayLike<number>): string {
     if (id === PAD_ID || id === BOS_ID || id === SEP_ID || VOCABULARY[id] === IMAGE) continue;
     words.push(VOCABULARY[id] ?? UNK);
   }
-  return words.join(' ').replace(/ ([?.,])/g, '$1');
+  return detokenize(words);
 }
 
 export function tokenId(word: string): number {

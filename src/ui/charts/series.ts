@@ -4,12 +4,13 @@
  * metrics of a run also differ by dash and marker, so they stay apart in grey print too.
  */
 import type { MetricName } from '../../core/dpo/metric-names';
-import type { EvalSummary, RunRecord } from '../../core/playground/runs';
+import type { RunRecord } from '../../core/playground/runs';
+import { type EvalRecord } from '../../core/eval/eval-record';
 import { metricHue, shade } from './colours';
 
 export interface SeriesSpec {
   /** A TRL metric name from the history, or an eval key (`eval:chair_i`). */
-  key: MetricName | `eval:${keyof EvalSummary}`;
+  key: MetricName | `eval:${keyof EvalRecord}`;
   label: string;
 }
 
@@ -46,7 +47,7 @@ export function seriesFor(runs: readonly RunRecord[], specs: readonly SeriesSpec
       const marker = specs.length > 1 ? MARKERS[i % MARKERS.length] : undefined;
       const style = { colour, dash: DASHES[i % DASHES.length]!, marker, runId: run.id, run: run.name, metric: spec.label };
       if (spec.key.startsWith('eval:')) {
-        const key = spec.key.slice(5) as keyof EvalSummary;
+        const key = spec.key.slice(5) as keyof EvalRecord;
         const points = run.evals.map((e) => ({ x: e.step, y: e.summary[key] }));
         if (points.length > 0) lines.push({ label, ...style, points });
         const start = run.evals.find((e) => e.step === 0);

@@ -6,26 +6,29 @@
 import { setPresentationTheme } from '../theme';
 import {
   CONTROLS,
-  controlProblem,
   defaultConfig,
+  parseSetting,
+  settingText,
   type Control,
-  type ControlKey,
   type PlaygroundConfig,
+  type SettingName,
+  type SettingValue,
 } from '../../core/playground/controls';
 import { decodeHash, encodeHash } from '../../core/playground/url-hash';
 import { runConfigProblems } from '../../core/playground/run-options';
 
 const LAST_SESSION = 'dpo-playground:last-config';
 
-function rawOf(config: PlaygroundConfig): Record<ControlKey, string> {
-  return Object.fromEntries(CONTROLS.map((c) => [c.key, String(config[c.key])])) as Record<ControlKey, string>;
+/** Each field's text: the value as the form (and a link) writes it. */
+function rawOf(config: PlaygroundConfig): Record<SettingName, string> {
+  return Object.fromEntries(CONTROLS.map((c) => [c.name, settingText(c, config[c.name])])) as Record<SettingName, string>;
 }
 
 class ConfigState {
   values = $state<PlaygroundConfig>(defaultConfig());
-  raw = $state<Record<ControlKey, string>>(rawOf(defaultConfig()));
-  problems = $state<Partial<Record<ControlKey, string>>>({});
-  hidden = $state<ControlKey[]>([]);
+  raw = $state<Record<SettingName, string>>(rawOf(defaultConfig()));
+  problems = $state<Partial<Record<SettingName, string>>>({});
+  hidden = $state<SettingName[]>([]);
   lesson = $state<string | null>(null);
   /** The presentation view (present=1 in the link): light, large, charts and gallery only. */
   present = $state(false);
@@ -75,20 +78,22 @@ class ConfigState {
   }
 
   /** A field changed: keep the text, take the value only if it is valid. */
-  set(control: Control, raw: string): void {
-    const key = control.key as ControlKey;
-    this.raw[key] = raw;
-    const problem = controlProblem(control, raw);
-    if (problem) {
-      this.problems[key] = problem;
+  set(control: Control & { name: SettingName }, raw: string): void {
+    const { name } = control;
+    this.raw[name] = raw;
+    const read = parseSetting(control, raw);
+    if (read.problem !== undefined) {
+      this.problems[name] = read.problem;
       return;
     }
-    delete this.problems[key];
-    (this.values as Record<string, number | string>)[key] = control.kind === 'number' || control.kind === 'int' ? Number(raw) : raw;
+    delete this.problems[name];
+    // Set in place, so only what reads this setting updates (the value was read for this control).
+    const values: Record<SettingName, SettingValue> = this.values;
+    values[name] = read.value;
     this.persist();
   }
 
-  link(hidden: readonly ControlKey[] = this.hidden, present = this.present): string {
+  link(hidden: readonly SettingName[] = this.hidden, present = this.present): string {
     return encodeHash(this.values, hidden, this.lesson ?? undefined, present);
   }
 

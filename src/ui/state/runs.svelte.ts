@@ -7,7 +7,8 @@
  */
 import { createStore, del, entries, get, set } from 'idb-keyval';
 import type { PlaygroundConfig } from '../../core/playground/controls';
-import { isFinished, nextRunColour, paletteColour, type RunRecord } from '../../core/playground/runs';
+import { applyRunUpdate, createRun, isFinished, nextRunColour, paletteColour, rewindRun, type RunRecord } from '../../core/playground/runs';
+import { readRun } from '../../core/playground/runs-export';
 import { readSweepRecords, type SweepRecord } from '../../core/playground/sweep-progress';
 import type { RunUpdate } from '../../core/playground/training-loop';
 
@@ -26,6 +27,19 @@ export function describeStorageFailure(error: unknown): string {
 /** A stored run's colour if it is a palette entry, else a free one: older or other tabs' records may carry any CSS text. */
 function storedColour(run: RunRecord, others: readonly RunRecord[]): string {
   return paletteColour(run.colour) ?? nextRunColour(others.filter((r) => r !== run));
+}
+
+/**
+ * A run as this browser stored it, read by the importer's reader: runs saved by an earlier version
+ * (settings under their link names, evaluations without later scores) come back in today's shape.
+ * One the reader refuses is shown as it was saved rather than lost.
+ */
+function storedRun(raw: RunRecord): RunRecord {
+  try {
+    return readRun(raw, `saved run ${raw.id}`, [], []);
+  } catch {
+    return raw;
+  }
 }
 
 /** The sweeps queued in this browser, newest last (a few, small): how many runs each planned. */
@@ -62,8 +76,9 @@ class RunsState {
   private async receive(ids: string[]): Promise<void> {
     for (const id of ids) {
       if (this.own.has(id)) continue;
-      const run = await get<RunRecord>(id, store()).catch(() => undefined);
-      if (!run) continue;
+      const raw = await get<RunRecord>(id, store()).catch(() => undefined);
+      if (!raw) continue;
+      const run = storedRun(raw);
       run.colour = storedColour(run, this.list);
       const at = this.list.findIndex((r) => r.id === id);
       if (at >= 0) this.list[at] = run;
@@ -81,7 +96,7 @@ class RunsState {
       this.storageProblem = describeStorageFailure(error);
       return;
     }
-    const saved = stored.map(([, run]) => run).sort((a, b) => a.createdAt - b.createdAt);
+    const saved = stored.map(([, run]) => storedRun(run)).sort((a, b) => a.createdAt - b.createdAt);
     for (const run of saved) {
       run.colour = storedColour(run, saved);
       if (!isFinished(run.status)) {
@@ -98,20 +113,7 @@ class RunsState {
   }
 
   create(config: PlaygroundConfig, name: string, sweepId?: string): RunRecord {
-    const run: RunRecord = {
-      id: `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`,
-      name,
-      colour: nextRunColour(this.list),
-      config: { ...config },
-      status: 'queued',
-      createdAt: Date.now(),
-      step: 0,
-      history: [],
-      evals: [],
-      events: [],
-      sweepId,
-      visible: true,
-    };
+    const run = createRun(config, { name, colour: nextRunColour(this.list), sweepId });
     this.list.push(run);
     this.own.add(run.id);
     this.save(run.id);
@@ -144,12 +146,7 @@ class RunsState {
     const run = this.get(id);
     if (!run) return;
     this.own.add(id);
-    run.status = update.status;
-    run.step = update.step;
-    if (update.points.length > 0) run.history.push(...update.points);
-    if (update.evals.length > 0) run.evals.push(...update.evals);
-    if (update.events.length > 0) run.events.push(...update.events);
-    if (update.error) run.error = update.error;
+    applyRunUpdate(run, update);
     this.save(id);
   }
 
@@ -157,10 +154,7 @@ class RunsState {
   rewind(id: string, step: number): void {
     const run = this.get(id);
     if (!run) return;
-    run.history = run.history.filter((p) => p.step <= step);
-    run.evals = run.evals.filter((e) => e.step <= step);
-    run.step = step;
-    run.error = undefined;
+    rewindRun(run, step);
     this.save(id);
   }
 

@@ -8,7 +8,7 @@ import type { BackendName } from '../../../workers/backend-names';
 import type { BackendInfo } from '../../../workers/backends';
 import type { ModelSummary, PlaygroundApi } from '../../../workers/playground.worker';
 import type { RunListener } from '../../../workers/run-control';
-import type { PlaygroundConfig, ShippedModel } from '../../core/playground/controls';
+import type { PlaygroundConfig } from '../../core/playground/controls';
 import type { ComparedCaption, InspectedPair } from '../../core/playground/run-session';
 import { isFinished } from '../../core/playground/runs';
 import type { RunUpdate } from '../../core/playground/training-loop';
@@ -91,7 +91,7 @@ class TrainerState {
       $state.snapshot(configState.values) as PlaygroundConfig,
       Comlink.proxy((message: string) => this.fatal(message)),
     );
-    this.model = await api.loadShippedModel(configState.values.model as ShippedModel);
+    this.model = await api.loadShippedModel(configState.values.modelSize);
   }
 
   /**
@@ -208,8 +208,8 @@ class TrainerState {
     this.policyVersion++;
   };
 
-  setLive(key: 'lr' | 'beta', value: number): Promise<void> {
-    return key === 'lr' ? this.api.setLearningRate(value) : this.api.setBeta(value);
+  setLive(name: 'learningRate' | 'beta', value: number): Promise<void> {
+    return name === 'learningRate' ? this.api.setLearningRate(value) : this.api.setBeta(value);
   }
 
   /** Continue a crashed or interrupted run from its recovery checkpoint, in a fresh worker if needed. */

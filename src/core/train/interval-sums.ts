@@ -4,24 +4,25 @@
  * means as TRL does, and starts a new interval. It also counts the steps the optimizer refused.
  */
 import * as tf from '../tf';
+import type { MetricName, Metrics } from '../dpo/metric-names';
 
 /** The sums as plain numbers, for a resumed run. */
 export interface IntervalState {
-  sums: Record<string, number>;
+  sums: Metrics;
   steps: number;
   refused: number;
 }
 
 export class IntervalSums {
-  private readonly sums = new Map<string, tf.Variable>();
+  private readonly sums = new Map<MetricName, tf.Variable>();
   private readonly refused = tf.tidy(() => tf.variable(tf.scalar(0), false));
   private steps = 0;
 
   /** One step's scalars; `applied` is 1 when the optimizer took the step, 0 when it refused it. */
-  add(values: Record<string, tf.Tensor>, applied: tf.Scalar): void {
+  add(values: Partial<Record<MetricName, tf.Tensor>>, applied: tf.Scalar): void {
     tf.tidy(() => {
       this.refused.assign(tf.add(this.refused, tf.sub(1, applied)));
-      for (const [name, value] of Object.entries(values)) this.sumOf(name).assign(tf.add(this.sumOf(name), value));
+      for (const [name, value] of entries(values)) this.sumOf(name).assign(tf.add(this.sumOf(name), value));
     });
     this.steps++;
   }
@@ -30,7 +31,7 @@ export class IntervalSums {
    * The interval's means, the refused steps since the start, and `extra` (flattened), in one
    * readback (each readback stalls a GPU pipeline); then a new interval begins.
    */
-  async read(extra?: tf.Tensor): Promise<{ means: Record<string, number>; refused: number; extra?: Float32Array }> {
+  async read(extra?: tf.Tensor): Promise<{ means: Metrics; refused: number; extra?: Float32Array }> {
     const steps = Math.max(1, this.steps);
     const sums = [...this.sums];
     const packed = tf.tidy(() =>
@@ -56,7 +57,7 @@ export class IntervalSums {
   importState(state: IntervalState): void {
     tf.tidy(() => {
       this.refused.assign(tf.scalar(state.refused));
-      for (const [name, value] of Object.entries(state.sums)) this.sumOf(name).assign(tf.scalar(value));
+      for (const [name, value] of entries(state.sums)) this.sumOf(name).assign(tf.scalar(value));
     });
     this.steps = state.steps;
   }
@@ -65,7 +66,7 @@ export class IntervalSums {
     tf.dispose([this.refused, ...this.sums.values()]);
   }
 
-  private sumOf(name: string): tf.Variable {
+  private sumOf(name: MetricName): tf.Variable {
     let sum = this.sums.get(name);
     if (!sum) {
       sum = tf.variable(tf.scalar(0), false);
@@ -73,4 +74,9 @@ export class IntervalSums {
     }
     return sum;
   }
+}
+
+/** Object.entries keeping the metric names' type (the values given are all defined). */
+function entries<T>(values: Partial<Record<MetricName, T>>): [MetricName, T][] {
+  return Object.entries(values) as [MetricName, T][];
 }
