@@ -9,7 +9,7 @@ import { checkGolden, goldenLogProbs } from '../src/core/checks/golden';
 import { probeThroughput, samplesEveryStep, secondsPerStep, type ThroughputProbe } from '../src/core/checks/throughput-probe';
 import { weightsFromCheckpoint, type DecodedCheckpoint } from '../src/core/model/checkpoint';
 import { disposeWeights } from '../src/core/model/weights';
-import type { PlaygroundConfig } from '../src/core/playground/controls';
+import type { PlaygroundConfig } from '../src/core/settings/controls';
 import { registerGroupedWebgpuAddN } from '../src/core/ops/webgpu-addn';
 import { registerFusedWebgpuKernels } from '../src/core/ops/fused';
 import { SOFTWARE_ADAPTER } from '../src/core/ops/webgpu-matmul';

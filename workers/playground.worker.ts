@@ -28,19 +28,19 @@ import {
   type StoredCheckpointInfo,
 } from './checkpoint-store';
 import type { DecodedCheckpoint } from '../src/core/model/checkpoint';
-import type { PlaygroundConfig } from '../src/core/playground/controls';
-import { previewScenes, type PreviewScene } from '../src/core/playground/data-preview';
-import { drawScene, inspectScene, type DrawnScene, type SceneInspection } from '../src/core/playground/inspect-scene';
-import { worldFromConfig } from '../src/core/playground/run-options';
-import { trlDatasetZip } from '../src/core/playground/trl-dataset';
-import { trlDatasetForConfig } from '../src/core/playground/trl-export';
+import type { PlaygroundConfig } from '../src/core/settings/controls';
+import { previewScenes, type PreviewScene } from '../src/core/session/data-preview';
+import { drawScene, inspectScene, type DrawnScene, type SceneInspection } from '../src/core/session/inspect-scene';
+import { worldFromConfig } from '../src/core/settings/run-options';
+import { trlDatasetZip } from '../src/core/export/trl-dataset';
+import { trlDatasetForConfig } from '../src/core/export/trl-export';
 import type { Scene } from '../src/core/world/scene';
 import { RunControl, type RunListener, type StartOptions } from './run-control';
 import baseHeaderUrl from '../models/sft-base/checkpoint.json?url';
 import baseWeightsUrl from '../models/sft-base/weights.bin?url';
 import largeHeaderUrl from '../models/sft-large/checkpoint.json?url';
 import largeWeightsUrl from '../models/sft-large/weights.bin?url';
-import type { ShippedModel } from '../src/core/playground/controls';
+import type { ShippedModel } from '../src/core/settings/controls';
 
 export interface ModelSummary {
   description: string;
@@ -160,8 +160,9 @@ const api = {
   },
 
   /** Load an uploaded .dpock file; refused (current model kept) if corrupted or of another architecture. */
-  async importCheckpoint(file: Uint8Array): Promise<ModelSummary> {
-    return install(readPacked(file, model?.config));
+  importCheckpoint(file: Uint8Array): Promise<ModelSummary> {
+    // Nothing to wait for; a refusal (thrown) rejects the promise, as in the other methods.
+    return new Promise((resolve) => resolve(install(readPacked(file, model?.config))));
   },
 
   async saveCheckpoint(name: string): Promise<StoredCheckpointInfo> {

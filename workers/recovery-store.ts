@@ -5,7 +5,7 @@
  * resumes the run after a crash or a lost GPU device exactly where it was.
  */
 import { createStore, get, set } from 'idb-keyval';
-import type { SessionState } from '../src/core/playground/run-session';
+import type { SessionState } from '../src/core/session/run-session';
 
 const store = () => createStore('dpo-playground-recovery', 'checkpoints');
 

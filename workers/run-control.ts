@@ -4,11 +4,11 @@
  * proxied listener, and keeps recovery checkpoints for resuming after a crash.
  */
 import { HumanPreferences } from '../src/core/dpo/human-preferences';
-import { controlNamed, controlProblem, type PlaygroundConfig } from '../src/core/playground/controls';
-import { GALLERY_SCENES, runConfigProblems, worldFromConfig } from '../src/core/playground/run-options';
-import { evaluateOnHeldOut, RunSession, type Model, type SessionState } from '../src/core/playground/run-session';
-import { TrainingLoop, type RunUpdate } from '../src/core/playground/training-loop';
-import { isFinished } from '../src/core/playground/runs';
+import { controlNamed, controlProblem, type PlaygroundConfig } from '../src/core/settings/controls';
+import { GALLERY_SCENES, runConfigProblems, worldFromConfig } from '../src/core/settings/run-options';
+import { evaluateOnHeldOut, RunSession, type Model, type SessionState } from '../src/core/session/run-session';
+import { TrainingLoop, type RunUpdate } from '../src/core/session/training-loop';
+import { isFinished } from '../src/core/runs/run-record';
 import { type EvalRecord } from '../src/core/eval/eval-record';
 import { disposeWeights } from '../src/core/model/weights';
 import { weightsFromCheckpoint } from '../src/core/model/checkpoint';

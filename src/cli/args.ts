@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import * as v from 'valibot';
-import { controlChoices, parseSetting, settingText, type Control, type ValueOf } from '../core/playground/controls';
+import { controlChoices, parseSetting, settingText, type Control, type ValueOf } from '../core/settings/controls';
 import { numberText, problemsOf, sayingAbout, type BoundWords } from '../core/validation';
 
 /**
@@ -109,10 +109,10 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
       allowPositionals: false,
       tokens: true,
       options: Object.fromEntries([
-        ['help', { type: 'boolean' as const }],
-        ...Object.entries(specs).map(([name, spec]) => [
+        ['help', { type: 'boolean' }],
+        ...Object.entries(specs).map(([name, spec]): [string, { type: 'boolean' | 'string' }] => [
           name,
-          { type: spec.kind === 'boolean' ? ('boolean' as const) : ('string' as const) },
+          { type: spec.kind === 'boolean' ? 'boolean' : 'string' },
         ]),
       ]),
     });

@@ -5,7 +5,7 @@
  */
 import { PRESETS, isPresetName } from '../core/model/config';
 import { benchmark, type BenchWeights } from '../core/bench';
-import { SHIPPED_MODELS } from '../core/playground/controls';
+import { SHIPPED_MODELS } from '../core/settings/controls';
 import { disposeWeights, initWeights, trainableCopy } from '../core/model/weights';
 import { NODE_BACKENDS, useNodeBackend, type NodeBackend } from './backend';
 import { loadCheckpointDir } from './checkpoint-files';

@@ -1,10 +1,10 @@
 /**
  * The playground's controls as command-line flags: `--beta 0.1` is `#beta=0.1` in a link, with
- * the same default, range, help and validation (core/playground/controls.ts is the one table).
+ * the same default, range, help and validation (core/settings/controls.ts is the one table).
  */
-import { CONTROLS, SHIPPED_MODELS, configFrom, defaultConfig, settingText, type PlaygroundConfig } from '../core/playground/controls';
-import { planSweep, type SweepGrid, type SweepPlan } from '../core/playground/sweep-plan';
-import { runConfigProblems } from '../core/playground/run-options';
+import { CONTROLS, SHIPPED_MODELS, configFrom, defaultConfig, settingText, type PlaygroundConfig } from '../core/settings/controls';
+import { planSweep, type SweepGrid, type SweepPlan } from '../core/sweeps/sweep-plan';
+import { runConfigProblems } from '../core/settings/run-options';
 import { judgeEntry, judgesWithoutPage } from '../core/dpo/judge';
 import { NODE_BACKENDS } from './backend';
 import { UsageError, type FlagSpec, type Flags } from './args';

@@ -5,7 +5,7 @@
  * the page's names, the same pairs for the same seed.
  */
 import { writeFileSync } from 'node:fs';
-import { hasPairsBeforeRun, trlDatasetForConfig } from '../core/playground/trl-export';
+import { hasPairsBeforeRun, trlDatasetForConfig } from '../core/export/trl-export';
 import { disposeWeights } from '../core/model/weights';
 import { useNodeBackend, type NodeBackend } from './backend';
 import { runCli, usage, UsageError } from './args';

@@ -2,7 +2,7 @@
  * `npm run lesson -- ID [flags]`: the lesson id (or `all`) comes first, the flags after it.
  * Parsed apart from running, so the README's printed commands can be checked without training.
  */
-import { LESSONS, findLesson, type Lesson } from '../core/playground/lessons';
+import { LESSONS, findLesson, type Lesson } from '../core/lessons/lessons';
 import { UsageError, type Flags } from './args';
 import { LESSON_FLAGS, parseCommandFlags } from './commands';
 

@@ -7,9 +7,9 @@
 import { disposeWeights } from '../core/model/weights';
 import { claimSpread, formatClaimValue, type ClaimResult } from '../core/lessons/claims';
 import { checkLessonRun, lessonVariants, variantConfig } from '../core/lessons/lesson-runs';
-import { runHeadless } from '../core/playground/headless-run';
-import type { PlaygroundConfig } from '../core/playground/controls';
-import { noPreferenceSteps } from '../core/playground/runs';
+import { runHeadless } from '../core/session/headless-run';
+import type { PlaygroundConfig } from '../core/settings/controls';
+import { noPreferenceSteps } from '../core/runs/run-record';
 import { PANEL_EVAL_KEYS } from '../core/eval/eval-record';
 import { useNodeBackend, type NodeBackend } from './backend';
 import { runCli, usage } from './args';

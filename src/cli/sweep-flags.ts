@@ -4,8 +4,8 @@
  * reads and checks the values). Seeds are --seeds, as `npm run lesson` and the page's builder name
  * them. --help lists the flags outermost first, in the order the grid nests.
  */
-import { controlNamed, settingText, type Control, type SettingUrlKey } from '../core/playground/controls';
-import { NESTING } from '../core/playground/sweep-plan';
+import { controlNamed, settingText, type Control, type SettingUrlKey } from '../core/settings/controls';
+import { NESTING } from '../core/sweeps/sweep-plan';
 import { controlRange, type FlagSpec } from './args';
 import { RUN_FLAGS } from './control-flags';
 

@@ -1,5 +1,5 @@
 import type { EvalKey } from '../core/eval/eval-record';
-import type { SweepGroupResult } from '../core/playground/sweep';
+import type { SweepGroupResult } from '../core/sweeps/sweep';
 
 /** The grid points as a table: mean ± sample std over seeds (the page's sweep results, as text). */
 export function sweepTable(groups: readonly SweepGroupResult[]): string {

@@ -9,11 +9,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { disposeWeights } from '../core/model/weights';
-import { runHeadless } from '../core/playground/headless-run';
-import { nextRunColour, type RunRecord } from '../core/playground/runs';
-import { runsToCsv, runsToJson } from '../core/playground/runs-export';
-import type { Model } from '../core/playground/run-session';
-import { aggregateSweep } from '../core/playground/sweep';
+import { runHeadless } from '../core/session/headless-run';
+import { nextRunColour, type RunRecord } from '../core/runs/run-record';
+import { runsToCsv, runsToJson } from '../core/runs/run-files';
+import type { Model } from '../core/session/run-session';
+import { aggregateSweep } from '../core/sweeps/sweep';
 import { useNodeBackend, type NodeBackend } from './backend';
 import { runCli, UsageError, usage } from './args';
 import { loadCheckpointDir } from './checkpoint-files';

@@ -8,8 +8,8 @@
 import type { Metrics } from '../core/dpo/metric-names';
 import { describeConfig } from '../core/model/config';
 import { disposeWeights } from '../core/model/weights';
-import { runHeadless } from '../core/playground/headless-run';
-import { runsToJson } from '../core/playground/runs-export';
+import { runHeadless } from '../core/session/headless-run';
+import { runsToJson } from '../core/runs/run-files';
 import { useNodeBackend, type NodeBackend } from './backend';
 import { runCli, usage } from './args';
 import { configFromFlags, startCheckpoint } from './control-flags';

@@ -59,8 +59,8 @@ describe('the settings panel', () => {
     expect(document.querySelector('[data-testid=config-problems]')).toBeNull();
   });
 
-  it('hides the controls an instructor hid', () => {
-    unmount(panel);
+  it('hides the controls an instructor hid', async () => {
+    await unmount(panel);
     configState.load('#v=1&seed=0&hide=beta,lr');
     panel = mount(ControlPanel, { target: document.body });
     flushSync();
@@ -71,7 +71,7 @@ describe('the settings panel', () => {
 });
 
 describe('a marked caption', () => {
-  it('strikes through the hallucinated object and lists the missed one', () => {
+  it('strikes through the hallucinated object and lists the missed one', async () => {
     const scene: Scene = {
       noiseSeed: 1,
       objects: [
@@ -90,7 +90,7 @@ describe('a marked caption', () => {
     expect([...target.querySelectorAll('span.correct')].map((s) => s.textContent)).toEqual(['top-left', 'red', 'triangle']);
     expect(target.querySelector('[data-testid=missed]')!.textContent).toBe('missed: circle');
     // Laid out as the detokenizer writes it: one space between words, the full stop against the last.
-    expect(target.querySelector('[data-testid=caption]')!.textContent!.trim()).toBe('top-left red triangle and center green star.');
-    unmount(caption);
+    expect(target.querySelector('[data-testid=caption]')!.textContent.trim()).toBe('top-left red triangle and center green star.');
+    await unmount(caption);
   });
 });

@@ -1,21 +1,22 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { defaultConfig } from '../../src/core/playground/controls';
+import { defaultConfig } from '../../src/core/settings/controls';
 
 // idb-keyval, failing as a browser's storage can: full (quota) or unavailable (a private window).
 const failure = { current: null as Error | null };
 const saved = new Map<string, unknown>();
 vi.mock('idb-keyval', () => ({
   createStore: () => ({}),
-  entries: async () => {
-    if (failure.current) throw failure.current;
-    return [...saved];
-  },
-  get: async (id: string) => saved.get(id),
-  set: async (id: string, value: unknown) => {
-    if (failure.current) throw failure.current;
+  entries: () => (failure.current ? Promise.reject(failure.current) : Promise.resolve([...saved])),
+  get: (id: string) => Promise.resolve(saved.get(id)),
+  set: (id: string, value: unknown) => {
+    if (failure.current) return Promise.reject(failure.current);
     saved.set(id, value);
+    return Promise.resolve();
   },
-  del: async (id: string) => void saved.delete(id),
+  del: (id: string) => {
+    saved.delete(id);
+    return Promise.resolve();
+  },
 }));
 
 const { runsState, describeStorageFailure } = await import('../../src/ui/state/runs.svelte');

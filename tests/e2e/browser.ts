@@ -106,14 +106,14 @@ export async function runsStored(page: Page, timeout = 30_000): Promise<void> {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open('dpo-playground-runs');
         request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error('could not open the runs database'));
       });
       try {
         if (!db.objectStoreNames.contains('runs')) return false;
         const stored = await new Promise<{ id: string; status: string; step: number }[]>((resolve, reject) => {
           const request = db.transaction('runs').objectStore('runs').getAll();
           request.onsuccess = () => resolve(request.result);
-          request.onerror = () => reject(request.error);
+          request.onerror = () => reject(request.error ?? new Error('could not read the stored runs'));
         });
         const key = (r: { id: string; status: string; step: number }) => `${r.id} ${r.status} ${r.step}`;
         return JSON.stringify(shown.map(key).sort()) === JSON.stringify(stored.map(key).sort());

@@ -14,7 +14,7 @@ describe('checkpoints in the browser', () => {
       page.getByRole('button', { name: 'Download', exact: true }).click(),
     ]);
     const path = await download.path();
-    const file = readFileSync(path!);
+    const file = readFileSync(path);
     expect(file.subarray(0, 8).toString()).toBe('DPOPCKPT');
     expect(file.byteLength).toBeGreaterThan(400_000);
 

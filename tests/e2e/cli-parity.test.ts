@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricName } from '../../src/core/dpo/metric-names';
-import type { MetricPoint, EvalPoint } from '../../src/core/playground/runs';
-import type { PlaygroundConfig } from '../../src/core/playground/controls';
+import type { MetricPoint, EvalPoint } from '../../src/core/runs/run-record';
+import type { PlaygroundConfig } from '../../src/core/settings/controls';
 import { runCli } from '../integration/run-cli';
 import { useApp } from './use-app';
 

@@ -4,9 +4,9 @@
  * `showRuns` puts them in an open page through its console handle (window.dpoPlayground).
  */
 import type { Page } from 'playwright-core';
-import type { MetricPoint, RunRecord } from '../../src/core/playground/runs';
-import { defaultConfig } from '../../src/core/playground/controls';
-import { RUN_COLOURS } from '../../src/core/playground/runs';
+import type { MetricPoint, RunRecord } from '../../src/core/runs/run-record';
+import { defaultConfig } from '../../src/core/settings/controls';
+import { RUN_COLOURS } from '../../src/core/runs/run-record';
 import type { EvalRecord } from '../../src/core/eval/eval-record';
 
 const STEPS = 100;

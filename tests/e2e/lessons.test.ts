@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { formatClaimValue, type ClaimMetric } from '../../src/core/lessons/claims';
-import { findLesson } from '../../src/core/playground/lessons';
+import { findLesson } from '../../src/core/lessons/lessons';
 import { runCli } from '../integration/run-cli';
 import { useApp } from './use-app';
 

@@ -6,7 +6,7 @@
  * would take far longer for the same 100 steps).
  * Usage: npm run screenshot [-- out.png [backend]]
  */
-import type { PlaygroundConfig } from '../../src/core/playground/controls';
+import type { PlaygroundConfig } from '../../src/core/settings/controls';
 import { chartsSettled, startApp } from './browser';
 
 const out = process.argv[2] ?? 'docs/playground.png';

@@ -59,7 +59,7 @@ function parseCsv(text: string): string[][] {
 
 async function download(page: Page, testId: string): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download', { timeout: 300_000 }), page.getByTestId(testId).click()]);
-  return readFile((await file.path())!);
+  return readFile(await file.path());
 }
 
 describe('training in the browser on WebGPU', () => {
@@ -133,7 +133,7 @@ describe('training in the browser on WebGPU', () => {
     await page.locator('#control-steps').press('Enter');
     await page.locator('#control-steps').blur();
     await page.getByTestId('train').click();
-    await page.waitForFunction(() => /step ([2-9]|\d\d)/.test(document.querySelector('[data-testid=step-counter]')!.textContent!), null, {
+    await page.waitForFunction(() => /step ([2-9]|\d\d)/.test(document.querySelector('[data-testid=step-counter]')!.textContent), null, {
       timeout: 120_000,
     });
     await page.getByTestId('train').click(); // Pause
@@ -146,8 +146,8 @@ describe('training in the browser on WebGPU', () => {
     await page.getByTestId('step').click();
     await page.waitForFunction(
       (s) =>
-        document.querySelector('[data-testid=step-counter]')!.textContent!.startsWith(`step ${s + 1} `) &&
-        document.querySelector('[data-testid=run-status]')!.textContent!.startsWith('paused'),
+        document.querySelector('[data-testid=step-counter]')!.textContent.startsWith(`step ${s + 1} `) &&
+        document.querySelector('[data-testid=run-status]')!.textContent.startsWith('paused'),
       pausedAt,
       { timeout: 60_000 },
     );
@@ -155,7 +155,7 @@ describe('training in the browser on WebGPU', () => {
 
     await page.getByTestId('train').click(); // Resume
     await page.waitForFunction(
-      (s) => Number(document.querySelector('[data-testid=step-counter]')!.textContent!.match(/step (\d+)/)![1]) > s + 1,
+      (s) => Number(document.querySelector('[data-testid=step-counter]')!.textContent.match(/step (\d+)/)![1]) > s + 1,
       pausedAt,
       { timeout: 120_000 },
     );

@@ -5,9 +5,9 @@ import { strFromU8, unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { disposeWeights } from '../../src/core/model/weights';
-import { defaultConfig } from '../../src/core/playground/controls';
-import { trlDatasetForConfig } from '../../src/core/playground/trl-export';
-import { parseRunsJson } from '../../src/core/playground/runs-export';
+import { defaultConfig } from '../../src/core/settings/controls';
+import { trlDatasetForConfig } from '../../src/core/export/trl-export';
+import { parseRunsJson } from '../../src/core/runs/run-files';
 import { EVAL_KEYS } from '../../src/core/eval/eval-record';
 import { runCli } from './run-cli';
 

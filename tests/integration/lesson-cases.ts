@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { checkLessonRun, lessonVariants, variantConfig } from '../../src/core/lessons/lesson-runs';
 import { disposeWeights } from '../../src/core/model/weights';
-import { diagnose } from '../../src/core/playground/diagnostics';
-import { runHeadless } from '../../src/core/playground/headless-run';
-import type { RunRecord } from '../../src/core/playground/runs';
-import { LESSONS, type Lesson } from '../../src/core/playground/lessons';
-import type { Model } from '../../src/core/playground/run-session';
+import { diagnose } from '../../src/core/diagnosis/diagnostics';
+import { runHeadless } from '../../src/core/session/headless-run';
+import type { RunRecord } from '../../src/core/runs/run-record';
+import { LESSONS, type Lesson } from '../../src/core/lessons/lessons';
+import type { Model } from '../../src/core/session/run-session';
 
 /**
  * The fast form of `npm run lesson -- all --seeds 0,1,2 --evalseed 5`: every lesson's run and

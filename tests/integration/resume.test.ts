@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { disposeWeights, frozenCopy } from '../../src/core/model/weights';
-import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
-import { RunSession, type Model, type SessionState } from '../../src/core/playground/run-session';
-import type { MetricPoint } from '../../src/core/playground/runs';
+import { defaultConfig, type PlaygroundConfig } from '../../src/core/settings/controls';
+import { RunSession, type Model, type SessionState } from '../../src/core/session/run-session';
+import type { MetricPoint } from '../../src/core/runs/run-record';
 import type { Weights } from '../../src/core/model/weights';
 
 async function train(session: RunSession, steps: number): Promise<MetricPoint[]> {

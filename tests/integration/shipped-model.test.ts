@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { evaluateModel, type EvalReport } from '../../src/core/eval/evaluate';
 import { EVAL_KEYS } from '../../src/core/eval/eval-record';
-import { SHIPPED_MODELS } from '../../src/core/playground/controls';
+import { SHIPPED_MODELS } from '../../src/core/settings/controls';
 import { worldForModel } from '../../src/core/world/config';
 
 describe.each(Object.entries(SHIPPED_MODELS))('the shipped SFT checkpoint for model size %s (models/%s)', (size, directory) => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import * as tf from '../../src/core/tf';
-import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
-import { RunSession, type Model } from '../../src/core/playground/run-session';
-import { TrainingLoop, type RunUpdate } from '../../src/core/playground/training-loop';
-import { runUpdateProblems } from '../../src/core/playground/run-update-schema';
+import { defaultConfig, type PlaygroundConfig } from '../../src/core/settings/controls';
+import { RunSession, type Model } from '../../src/core/session/run-session';
+import { TrainingLoop, type RunUpdate } from '../../src/core/session/training-loop';
+import { runUpdateProblems } from '../../src/core/runs/run-update-schema';
 import { disposeWeights } from '../../src/core/model/weights';
 
 const waitFor = async (condition: () => boolean, what: string) => {

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCheckpointDir } from '../../src/cli/checkpoint-files';
 import { PAIR_SOURCES } from '../../src/core/dpo/pairs';
 import { disposeWeights } from '../../src/core/model/weights';
-import type { Model } from '../../src/core/playground/run-session';
-import { trlDatasetForConfig } from '../../src/core/playground/trl-export';
-import { decodeHash } from '../../src/core/playground/url-hash';
-import type { TrlRow } from '../../src/core/playground/trl-dataset';
+import type { Model } from '../../src/core/session/run-session';
+import { trlDatasetForConfig } from '../../src/core/export/trl-export';
+import { decodeHash } from '../../src/core/settings/url-hash';
+import type { TrlRow } from '../../src/core/export/trl-dataset';
 
 /**
  * The spacing and punctuation conventions of a text, stated here without the project's detokenizer:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeProgress } from '../../src/core/playground/announce';
-import { defaultConfig } from '../../src/core/playground/controls';
-import type { RunRecord } from '../../src/core/playground/runs';
+import { describeProgress } from '../../src/core/runs/announce';
+import { defaultConfig } from '../../src/core/settings/controls';
+import type { RunRecord } from '../../src/core/runs/run-record';
 import { type EvalRecord } from '../../src/core/eval/eval-record';
 import { describeLines } from '../../src/ui/charts/series';
 import { LATER_SCORES } from './later-eval-scores';

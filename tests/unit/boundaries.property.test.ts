@@ -21,11 +21,11 @@ import {
   type Control,
   type PlaygroundConfig,
   type SettingValue,
-} from '../../src/core/playground/controls';
-import { parseRunsJson, runsToJson } from '../../src/core/playground/runs-export';
-import { RUN_COLOURS, RUN_STATUSES, type RunRecord } from '../../src/core/playground/runs';
+} from '../../src/core/settings/controls';
+import { parseRunsJson, runsToJson } from '../../src/core/runs/run-files';
+import { RUN_COLOURS, RUN_STATUSES, type RunRecord } from '../../src/core/runs/run-record';
 import { EVAL_KEYS } from '../../src/core/eval/eval-record';
-import { decodeHash, encodeHash } from '../../src/core/playground/url-hash';
+import { decodeHash, encodeHash } from '../../src/core/settings/url-hash';
 
 const CASES = { numRuns: 1000, seed: 20261122 };
 /** Longest message any boundary may produce: values are quoted cut short. */

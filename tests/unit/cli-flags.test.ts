@@ -4,8 +4,8 @@ import { parseFlags, UsageError, type FlagSpec } from '../../src/cli/args';
 import { parseLessonArgs } from '../../src/cli/lesson-args';
 import { COMMAND_FLAGS, parseCommandFlags, TRAIN_FLAGS, type CommandName } from '../../src/cli/commands';
 import { configFromFlags, sweepPlanFromFlags } from '../../src/cli/control-flags';
-import { CONTROLS, defaultConfig, settingText } from '../../src/core/playground/controls';
-import { decodeHash } from '../../src/core/playground/url-hash';
+import { CONTROLS, defaultConfig, settingText } from '../../src/core/settings/controls';
+import { decodeHash } from '../../src/core/settings/url-hash';
 
 /** The validators every CLI command uses, in process (one spawned run per command is in tests/integration/cli.test.ts). */
 function train(argv: string[]) {

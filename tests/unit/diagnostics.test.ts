@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
-import { diagnose } from '../../src/core/playground/diagnostics';
-import type { EvalPoint, MetricPoint } from '../../src/core/playground/runs';
+import { defaultConfig, type PlaygroundConfig } from '../../src/core/settings/controls';
+import { diagnose } from '../../src/core/diagnosis/diagnostics';
+import type { EvalPoint, MetricPoint } from '../../src/core/runs/run-record';
 import { type EvalRecord } from '../../src/core/eval/eval-record';
 import { LATER_SCORES } from './later-eval-scores';
 

@@ -14,8 +14,8 @@ import { DEFAULT_LOSS } from '../../src/core/dpo/loss-options';
 import { PackedAdam } from '../../src/core/train/optimizer';
 import type { TrainerLog } from '../../src/core/train/trainer';
 import type { Metrics } from '../../src/core/dpo/metric-names';
-import { defaultConfig } from '../../src/core/playground/controls';
-import { diagnose } from '../../src/core/playground/diagnostics';
+import { defaultConfig } from '../../src/core/settings/controls';
+import { diagnose } from '../../src/core/diagnosis/diagnostics';
 
 const config = PRESETS.tiny;
 const world = DEFAULT_WORLD;
@@ -25,9 +25,11 @@ const world = DEFAULT_WORLD;
  * optimizer's step (the trainers carry no fault hook of their own).
  */
 function poisonNextStep(): void {
-  const step = PackedAdam.prototype.step;
-  vi.spyOn(PackedAdam.prototype, 'step').mockImplementationOnce(function (this: PackedAdam, lossFn, maxGradNorm) {
-    return step.call(this, () => tf.add(lossFn(), NaN) as tf.Scalar, maxGradNorm);
+  const spy = vi.spyOn(PackedAdam.prototype, 'step');
+  spy.mockImplementationOnce(function (this: PackedAdam, lossFn, maxGradNorm) {
+    // The real step again, for this call and every later one.
+    spy.mockRestore();
+    return this.step(() => tf.add<tf.Scalar>(lossFn(), NaN), maxGradNorm);
   });
 }
 

@@ -62,7 +62,7 @@ describe('the forward pass against the PyTorch peer', () => {
       texts,
     );
     const perToken = tokenLogProbs(model.weights, model.config, batch);
-    const values = (await perToken.array()) as number[][];
+    const values = await perToken.array();
     tf.dispose(perToken);
     disposeBatch(batch);
     FIXTURE.cases.forEach((c, i) => {

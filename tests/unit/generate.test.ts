@@ -68,8 +68,8 @@ describe('batched generation', () => {
       prompts.map((p) => encodeText(p, 'red star center .')),
     );
     const plain = Array.from(await sequenceLogProbs(weights, config, batch).data());
-    const keepAll = tf.ones([3, IMAGE_TOKENS]) as tf.Tensor2D;
-    const keepNone = tf.zeros([3, IMAGE_TOKENS]) as tf.Tensor2D;
+    const keepAll = tf.ones<tf.Rank.R2>([3, IMAGE_TOKENS]);
+    const keepNone = tf.zeros<tf.Rank.R2>([3, IMAGE_TOKENS]);
     const withAll = Array.from(await sequenceLogProbs(weights, config, batch, keepAll).data());
     const blind = Array.from(await sequenceLogProbs(weights, config, batch, keepNone).data());
     withAll.forEach((x, i) => expect(x).toBeCloseTo(plain[i]!, 4));

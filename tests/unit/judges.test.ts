@@ -48,7 +48,7 @@ describe('the judge table', () => {
   afterAll(() => disposeWeights(weights));
   const contextFor = (kind: JudgeKind, seed = 0): JudgeContext => ({
     selfJudge: (items) => selfJudgeVerdicts(weights, config, items),
-    human: async () => 0,
+    human: () => Promise.resolve(0),
     rng: createRng(seed),
     rewardModel: judgeEntry(kind).rewardModel ? rewardModelForRun(0, world, judgeEntry(kind).seesFacts) : undefined,
   });

@@ -11,7 +11,7 @@ function problem(seed: number) {
   };
   const x = tf.randomNormal([5, 3], 0, 1, 'float32', seed + 2);
   const y = tf.randomNormal([5, 4], 0, 1, 'float32', seed + 3);
-  const loss = () => tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, weights.a), weights.b), y))) as tf.Scalar;
+  const loss = () => tf.mean<tf.Scalar>(tf.square(tf.sub(tf.add(tf.matMul(x, weights.a), weights.b), y)));
   return { weights, loss, dispose: () => tf.dispose([weights.a, weights.b, x, y]) };
 }
 
@@ -43,7 +43,7 @@ describe('packed Adam', () => {
     const large = problem(2);
     const [a, b] = [new PackedAdam(small.weights, 0.01), new PackedAdam(large.weights, 0.01)];
     const { gradNorm } = a.step(small.loss, 1e-3);
-    const scaled = b.step(() => tf.mul(large.loss(), 1000) as tf.Scalar, 1e-3);
+    const scaled = b.step(() => tf.mul<tf.Scalar>(large.loss(), 1000), 1e-3);
     expect((await scaled.gradNorm.data())[0]! / (await gradNorm.data())[0]!).toBeCloseTo(1000, 0);
     const diff = await tf.max(tf.abs(tf.sub(small.weights.a, large.weights.a))).data();
     expect(diff[0]).toBeLessThan(1e-6);
@@ -56,7 +56,7 @@ describe('packed Adam', () => {
     const guarded = problem(3);
     const plain = problem(3);
     const [a, b] = [new PackedAdam(guarded.weights, 0.01), new PackedAdam(plain.weights, 0.01)];
-    const refused = a.step(() => tf.add(guarded.loss(), NaN) as tf.Scalar, 1);
+    const refused = a.step(() => tf.add<tf.Scalar>(guarded.loss(), NaN), 1);
     expect((await refused.applied.data())[0]).toBe(0);
     expect((await tf.max(tf.abs(tf.sub(guarded.weights.a, plain.weights.a))).data())[0]).toBe(0);
     // The next good step is the first Adam step of both: same result as an optimizer that never saw the NaN.

@@ -8,11 +8,11 @@ import {
   readSettings,
   settingText,
   type PlaygroundConfig,
-} from '../../src/core/playground/controls';
+} from '../../src/core/settings/controls';
 import { shorten } from '../../src/core/messages';
 import { signTextProblems } from '../../src/core/world/sign';
-import { dpoOptionsFromConfig, logInterval, runConfigProblems, worldFromConfig } from '../../src/core/playground/run-options';
-import type { RunRecord } from '../../src/core/playground/runs';
+import { dpoOptionsFromConfig, logInterval, runConfigProblems, worldFromConfig } from '../../src/core/settings/run-options';
+import type { RunRecord } from '../../src/core/runs/run-record';
 import { LATER_SCORES } from './later-eval-scores';
 
 const summary = (chair_i: number, cover: number) => ({

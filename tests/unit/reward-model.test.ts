@@ -81,7 +81,7 @@ describe('the learned reward model judge', () => {
     }));
     // The person picks the truthful caption (index 1): one pair, the duplicate is not a second.
     const scores = await scoreCandidates({ ...DEFAULT_JUDGE_CONFIG, kind: 'human' }, candidates, {
-      human: async () => 1,
+      human: () => Promise.resolve(1),
       humanPreferences: log,
     });
     expect(scores).toEqual([0, 1, 0]);

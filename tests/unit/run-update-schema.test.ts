@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runUpdateProblems } from '../../src/core/playground/run-update-schema';
+import { runUpdateProblems } from '../../src/core/runs/run-update-schema';
 import { EVAL_KEYS } from '../../src/core/eval/eval-record';
 
 const summary = Object.fromEntries(EVAL_KEYS.map((key) => [key, 0.5]));

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { CONTROLS, defaultConfig, settingText } from '../../src/core/playground/controls';
-import type { RunRecord } from '../../src/core/playground/runs';
+import { CONTROLS, defaultConfig, settingText } from '../../src/core/settings/controls';
+import type { RunRecord } from '../../src/core/runs/run-record';
 import { type EvalRecord } from '../../src/core/eval/eval-record';
-import { configDiff, parseRunsJson, runsToCsv, runsToJson } from '../../src/core/playground/runs-export';
+import { configDiff, parseRunsJson, runsToCsv, runsToJson } from '../../src/core/runs/run-files';
 import { LATER_SCORES } from './later-eval-scores';
 
 const summary = (over: Partial<EvalRecord> = {}): EvalRecord => ({

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { defaultConfig, type PlaygroundConfig } from '../../src/core/playground/controls';
-import { LESSON_SWEEPS } from '../../src/core/playground/lesson-sweeps';
-import { findLesson, lessonConfig } from '../../src/core/playground/lessons';
-import type { RunRecord, RunStatus } from '../../src/core/playground/runs';
+import { defaultConfig, type PlaygroundConfig } from '../../src/core/settings/controls';
+import { LESSON_SWEEPS } from '../../src/core/lessons/lesson-sweeps';
+import { findLesson, lessonConfig } from '../../src/core/lessons/lessons';
+import type { RunRecord, RunStatus } from '../../src/core/runs/run-record';
 import { type EvalRecord } from '../../src/core/eval/eval-record';
-import { aggregateSweep } from '../../src/core/playground/sweep';
-import { MAX_LIST_CHARS, planSweep, sweepRunName } from '../../src/core/playground/sweep-plan';
-import { currentSweep, readSweepRecords, sweepProgress } from '../../src/core/playground/sweep-progress';
-import { inertReason } from '../../src/core/playground/sweep-relevance';
+import { aggregateSweep } from '../../src/core/sweeps/sweep';
+import { MAX_LIST_CHARS, planSweep, sweepRunName } from '../../src/core/sweeps/sweep-plan';
+import { currentSweep, readSweepRecords, sweepProgress } from '../../src/core/sweeps/sweep-progress';
+import { inertReason } from '../../src/core/sweeps/sweep-relevance';
 import { LATER_SCORES } from './later-eval-scores';
 
 const base = (over: Partial<PlaygroundConfig> = {}): PlaygroundConfig => ({ ...defaultConfig(), ...over });

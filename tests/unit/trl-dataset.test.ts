@@ -1,8 +1,8 @@
 import * as zlib from 'node:zlib';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { crc32, encodePng } from '../../src/core/playground/png';
-import { TRL_LOAD_SNIPPET, trlDatasetZip, trlRows } from '../../src/core/playground/trl-dataset';
+import { crc32, encodePng } from '../../src/core/export/png';
+import { TRL_LOAD_SNIPPET, trlDatasetZip, trlRows } from '../../src/core/export/trl-dataset';
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 

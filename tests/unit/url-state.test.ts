@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROLS, controlProblem, defaultConfig, settingText, type PlaygroundConfig } from '../../src/core/playground/controls';
-import { decodeHash, encodeHash } from '../../src/core/playground/url-hash';
-import { findLesson, lessonConfig, LESSONS } from '../../src/core/playground/lessons';
-import { runConfigProblems } from '../../src/core/playground/run-options';
+import { CONTROLS, controlProblem, defaultConfig, settingText, type PlaygroundConfig } from '../../src/core/settings/controls';
+import { decodeHash, encodeHash } from '../../src/core/settings/url-hash';
+import { findLesson, lessonConfig, LESSONS } from '../../src/core/lessons/lessons';
+import { runConfigProblems } from '../../src/core/settings/run-options';
 
 describe('configuration in the URL hash', () => {
   it('writes only the version, the seed and non-default values', () => {

@@ -61,7 +61,7 @@ async function compare(op: string, inputs: tf.Tensor[], differentiable: number, 
   let gradientDiff = 0;
   let gradientScale = 0;
   for (let i = 0; i < fusedGrads.length; i++) {
-    gradientDiff = Math.max(gradientDiff, await maxAbs(fusedGrads[i]!, plainGrads[i]!));
+    gradientDiff = Math.max(gradientDiff, await maxAbs(fusedGrads[i]!, plainGrads[i]));
     gradientScale = Math.max(gradientScale, await maxAbs(plainGrads[i]!));
   }
   const valueDiff = await maxAbs(fusedValue, plainValue);

@@ -8,14 +8,14 @@ import { DpoTrainer } from '../dpo/trainer';
 import type { DpoOptions } from '../dpo/options';
 import type { ModelConfig } from '../model/config';
 import { disposeWeights, trainableCopy, type TrainableWeights, type Weights } from '../model/weights';
-import type { PlaygroundConfig } from '../playground/controls';
-import { dpoOptionsFromConfig, worldFromConfig } from '../playground/run-options';
+import type { PlaygroundConfig } from '../settings/controls';
+import { dpoOptionsFromConfig, worldFromConfig } from '../settings/run-options';
 
 export interface ScratchRun {
   trainer: DpoTrainer;
   policy: TrainableWeights;
   /** Waits until the device has finished everything queued so far (one tiny readback). */
-  sync(): Promise<void>;
+  sync: () => Promise<void>;
 }
 
 export async function withScratchRun<T>(

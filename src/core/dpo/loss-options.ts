@@ -57,7 +57,7 @@ export function lossOptionProblems(options: DpoLossOptions): string[] {
     problems.push(`label smoothing must be in [0, 0.5) (got ${options.labelSmoothing})`);
   if (options.terms.length === 0 && options.mdpoWeight === 0) problems.push('choose at least one loss type');
   for (const t of options.terms) {
-    if (!isLossType(t.type)) problems.push(`unknown loss type "${t.type}" (known: ${LOSS_TYPES.join(', ')})`);
+    if (!isLossType(t.type)) problems.push(`unknown loss type "${String(t.type)}" (known: ${LOSS_TYPES.join(', ')})`);
     if (!(t.weight >= 0) || !Number.isFinite(t.weight)) problems.push(`weight of ${t.type} must be >= 0 (got ${t.weight})`);
   }
   if (options.terms.length > 0 && options.terms.every((t) => t.type === 'sft'))

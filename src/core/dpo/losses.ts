@@ -45,7 +45,7 @@ const sortedOverBatch = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[])
   const permutation = tf.oneHot(tf.topk(x, n).indices, n).toFloat();
   save([permutation]);
   return {
-    value: tf.matMul(permutation, x.reshape([n, 1])).reshape([n]) as tf.Tensor1D,
+    value: tf.matMul(permutation, x.reshape([n, 1])).reshape<tf.Tensor1D>([n]),
     gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.matMul(saved[0]!, dy.reshape([n, 1]), true, false).reshape([n]),
   };
 }) as (x: tf.Tensor1D) => tf.Tensor1D;
@@ -110,8 +110,8 @@ export function perPairLoss(type: LossType, lp: PairLogProbs, options: DpoLossOp
     }
     case 'aot': {
       // AOT (Melnyk et al. 2024): the sorted policy log-ratio gaps against the sorted reference gaps.
-      const policyGap = sortedOverBatch(tf.sub(lp.policyChosen, lp.policyRejected) as tf.Tensor1D);
-      const referenceGap = sortedOverBatch(tf.sub(refChosen, refRejected) as tf.Tensor1D);
+      const policyGap = sortedOverBatch(tf.sub<tf.Tensor1D>(lp.policyChosen, lp.policyRejected));
+      const referenceGap = sortedOverBatch(tf.sub<tf.Tensor1D>(refChosen, refRejected));
       loss = smoothedSigmoid(tf.mul(beta, tf.sub(policyGap, referenceGap)), eps);
       break;
     }
@@ -143,7 +143,7 @@ function mdpoPerPair(lp: PairLogProbs, options: DpoLossOptions): tf.Tensor1D {
   const refCorrupt = options.referenceFree ? tf.zerosLike(lp.referenceChosenCorrupt) : lp.referenceChosenCorrupt;
   const conditional = tf.sub(tf.sub(lp.policyChosen, lp.policyChosenCorrupt), tf.sub(refChosen, refCorrupt));
   const anchor = tf.sub(lp.policyChosen, refChosen);
-  return tf.add(softplus(neg(tf.mul(options.beta, conditional))), softplus(neg(tf.mul(options.beta, anchor)))) as tf.Tensor1D;
+  return tf.add<tf.Tensor1D>(softplus(neg(tf.mul(options.beta, conditional))), softplus(neg(tf.mul(options.beta, anchor))));
 }
 
 /** SUM_k w_k * mean(L_k) (+ mDPO), the per-pair total, and TRL's metrics. */
@@ -156,15 +156,15 @@ export function dpoLoss(lp: PairLogProbs, options: DpoLossOptions): { loss: tf.S
   const rewardChosen = tf.mul(options.beta, tf.sub(lp.policyChosen, refChosen));
   const rewardRejected = tf.mul(options.beta, tf.sub(lp.policyRejected, refRejected));
   return {
-    loss: tf.mean(perPair) as tf.Scalar,
+    loss: tf.mean<tf.Scalar>(perPair),
     perPair: perPair as tf.Tensor1D,
     metrics: {
-      'rewards/chosen': tf.mean(rewardChosen) as tf.Scalar,
-      'rewards/rejected': tf.mean(rewardRejected) as tf.Scalar,
-      'rewards/margins': tf.mean(tf.sub(rewardChosen, rewardRejected)) as tf.Scalar,
-      'rewards/accuracies': tf.mean(tf.cast(tf.greater(rewardChosen, rewardRejected), 'float32')) as tf.Scalar,
-      'logps/chosen': tf.mean(lp.policyChosen) as tf.Scalar,
-      'logps/rejected': tf.mean(lp.policyRejected) as tf.Scalar,
+      'rewards/chosen': tf.mean<tf.Scalar>(rewardChosen),
+      'rewards/rejected': tf.mean<tf.Scalar>(rewardRejected),
+      'rewards/margins': tf.mean<tf.Scalar>(tf.sub(rewardChosen, rewardRejected)),
+      'rewards/accuracies': tf.mean<tf.Scalar>(tf.cast(tf.greater(rewardChosen, rewardRejected), 'float32')),
+      'logps/chosen': tf.mean<tf.Scalar>(lp.policyChosen),
+      'logps/rejected': tf.mean<tf.Scalar>(lp.policyRejected),
     },
   };
 }

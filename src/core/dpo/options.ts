@@ -1,6 +1,6 @@
 /**
  * Everything a DPO run is configured by: the page's settings and the command line's flags map onto
- * it (playground/run-options.ts).
+ * it (settings/run-options.ts).
  */
 import { DEFAULT_JUDGE_CONFIG, type JudgeConfig } from './judge';
 import { DEFAULT_LOSS, type DpoLossOptions } from './loss-options';

@@ -5,7 +5,7 @@
  * functions of the run record, so the page, the CLI and the tests read one verdict.
  */
 import type { MetricName } from '../dpo/metric-names';
-import type { EvalPoint, MetricPoint } from '../playground/runs';
+import type { EvalPoint, MetricPoint } from '../runs/run-record';
 import { type EvalRecord } from '../eval/eval-record';
 
 export type EvalKey = keyof EvalRecord;

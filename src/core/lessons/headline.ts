@@ -3,7 +3,7 @@
  * and in words a student understands ("CHAIR_i 25.5% -> 2.8%, Cover 99.0% -> 96.0%: fewer invented
  * objects, nearly all true ones still named"). Shown at the top of the page and announced.
  */
-import type { EvalPoint } from '../playground/runs';
+import type { EvalPoint } from '../runs/run-record';
 import { type EvalRecord } from '../eval/eval-record';
 import type { EvalKey } from './claims';
 

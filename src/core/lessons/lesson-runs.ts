@@ -2,8 +2,8 @@
  * The runs a lesson asks for (its own and, when it has one, the contrast run) and their verdicts:
  * what `npm run lesson` trains per seed and what the lesson panel checks for the run on screen.
  */
-import { CONTROLS, type PlaygroundConfig, type SettingName } from '../playground/controls';
-import { lessonConfig, type Lesson } from '../playground/lessons';
+import { CONTROLS, type PlaygroundConfig, type SettingName } from '../settings/controls';
+import { lessonConfig, type Lesson } from './lessons';
 import { checkClaims, type Claim, type ClaimResult, type ClaimRun } from './claims';
 
 export interface LessonVariant {

@@ -67,7 +67,7 @@ export class CachedDecoder {
     const headDim = d / config.nHeads;
     const next: LayerKeyValues[] = [];
     const logits = tf.tidy(() => {
-      const slot = tf.add(positions, tf.scalar(IMAGE_TOKENS, 'int32')) as tf.Tensor1D;
+      const slot = tf.add<tf.Tensor1D>(positions, tf.scalar(IMAGE_TOKENS, 'int32'));
       const write = tf.oneHot(slot, this.length).toFloat().reshape([batch, 1, this.length, 1]);
       const keep = tf.sub(1, write);
       // Causal: a row's query sees the keys up to its own slot.
@@ -77,15 +77,15 @@ export class CachedDecoder {
       this.layers.forEach((cache, i) => {
         const p = `block${i}.`;
         const [q, k, v] = splitHeads(dense(layerNorm(x, weights, `${p}ln1`), weights, `${p}attn.qkv`), config.nHeads);
-        const keys = tf.add(tf.mul(cache.keys, keep), tf.mul(k!, write)) as tf.Tensor4D;
-        const values = tf.add(tf.mul(cache.values, keep), tf.mul(v!, write)) as tf.Tensor4D;
+        const keys = tf.add<tf.Tensor4D>(tf.mul(cache.keys, keep), tf.mul(k!, write));
+        const values = tf.add<tf.Tensor4D>(tf.mul(cache.values, keep), tf.mul(v!, write));
         next.push({ keys: tf.keep(keys), values: tf.keep(values) });
         const scores = tf.add(tf.mul(matMul(q!, keys, true), 1 / Math.sqrt(headDim)), bias);
         const mixed = matMul(softmax(scores), values).transpose([0, 2, 1, 3]).reshape([batch, 1, d]);
         x = tf.add(x, dense(mixed, weights, `${p}attn.proj`));
         x = tf.add(x, dense(gelu(dense(layerNorm(x, weights, `${p}ln2`), weights, `${p}mlp.fc`)), weights, `${p}mlp.proj`));
       });
-      return logitsFromStates(weights, layerNorm(x, weights, 'final.ln')).reshape([batch, -1]) as tf.Tensor2D;
+      return logitsFromStates(weights, layerNorm(x, weights, 'final.ln')).reshape<tf.Tensor2D>([batch, -1]);
     });
     this.disposeCache();
     this.layers = next;

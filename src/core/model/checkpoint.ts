@@ -156,7 +156,9 @@ export function decodeCheckpoint(rawHeader: unknown, data: Uint8Array, expected?
     const entry = byName.get(name);
     if (!entry) throw new CheckpointError(`checkpoint lacks weight "${name}"`);
     if (JSON.stringify(entry.shape) !== JSON.stringify(shape)) {
-      throw new CheckpointError(`weight "${name}" has shape [${shorten(String(entry.shape))}] but the architecture needs [${shape}]`);
+      throw new CheckpointError(
+        `weight "${name}" has shape [${shorten(String(entry.shape))}] but the architecture needs [${shape.join(',')}]`,
+      );
     }
     const size = shape.reduce((a, b) => a * b, 1);
     if (entry.offset < 0 || entry.offset + size > floats.length) throw new CheckpointError(`weight "${name}" points outside the data`);

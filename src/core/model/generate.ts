@@ -62,7 +62,7 @@ export async function generate(
     responseStart[b] = starts[b]!.responseStart;
     tokens.set(ids.slice(0, length), b * length);
     cursor[b] = Math.min(ids.length, length);
-    done[b] = cursor[b]! >= length || cursor[b]! - responseStart[b]! >= opts.maxNewTokens;
+    done[b] = cursor[b] >= length || cursor[b] - responseStart[b] >= opts.maxNewTokens;
   });
 
   const imageKeep = opts.imageKeepProb < 1 ? imageKeepMask(batch, opts.imageKeepProb, rng) : undefined;
@@ -148,7 +148,7 @@ async function decodeOnDevice(decoder: CachedDecoder, state: DecodeState, opts: 
         return tf.argMax(scores, -1).toInt() as tf.Tensor1D;
       });
       words.push(next);
-      const nextPositions = tf.tidy(() => tf.minimum(tf.add(positions, one), lastPosition) as tf.Tensor1D);
+      const nextPositions = tf.tidy(() => tf.minimum<tf.Tensor1D>(tf.add(positions, one), lastPosition));
       const nextEnded = tf.tidy(() => tf.logicalOr(ended, tf.equal(next, EOS_ID)));
       tf.dispose([positions, ended]);
       if (step === 0) ids.dispose(); // the start tensor; later ones are kept in `words`

@@ -16,7 +16,7 @@ export function tokenLogProbs(weights: Weights, config: ModelConfig, batch: Sequ
 
 /** Per-sequence log-probability of the response (summed over its tokens, as DPO uses): [B]. */
 export function sequenceLogProbs(weights: Weights, config: ModelConfig, batch: SequenceBatch, imageKeep?: tf.Tensor2D): tf.Tensor1D {
-  return tf.sum(tokenLogProbs(weights, config, batch, imageKeep), 1) as tf.Tensor1D;
+  return tf.sum<tf.Tensor1D>(tokenLogProbs(weights, config, batch, imageKeep), 1);
 }
 
 /**

@@ -39,5 +39,5 @@ function readsTransposes(): boolean {
  */
 export function matMul(a: tf.Tensor, b: tf.Tensor, transposeB = false): tf.Tensor {
   if (readsTransposes()) return tf.matMul(a, b, false, transposeB);
-  return (matMulWithPlainGradients as unknown as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor)(a, transposeB ? swapLastAxes(b) : b);
+  return matMulWithPlainGradients(a, transposeB ? swapLastAxes(b) : b);
 }

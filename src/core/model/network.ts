@@ -28,10 +28,10 @@ function patchify(x: tf.Tensor4D, k: number): tf.Tensor4D {
 /** The vision encoder alone: images [B, S, S, 3] in [0, 1] -> cell features [B, 9, c2]. */
 export function visionFeatures(weights: Weights, config: ModelConfig, images: tf.Tensor4D): tf.Tensor3D {
   if (images.shape[1] !== config.imageSize) throw new Error(`images are ${images.shape[1]} px; this model reads ${config.imageSize} px`);
-  const patches = patchify(tf.sub(images, 0.5) as tf.Tensor4D, patchSize(config)); // [B, 6, 6, p*p*3]
+  const patches = patchify(tf.sub<tf.Tensor4D>(images, 0.5), patchSize(config)); // [B, 6, 6, p*p*3]
   const patchFeatures = gelu(dense(patches, weights, 'vision.patch')) as tf.Tensor4D;
   const cells = patchify(patchFeatures, 2); // [B, 3, 3, 4 * c1]
-  return gelu(dense(cells, weights, 'vision.merge')).reshape([-1, IMAGE_TOKENS, config.visionChannels[1]]) as tf.Tensor3D;
+  return gelu(dense(cells, weights, 'vision.merge')).reshape<tf.Tensor3D>([-1, IMAGE_TOKENS, config.visionChannels[1]]);
 }
 
 /**
@@ -57,7 +57,7 @@ export function encodeImages(weights: Weights, config: ModelConfig, images: tf.T
   const cellFeatures = visionFeatures(weights, config, images);
   const projected = dense(gelu(dense(cellFeatures, weights, 'projector.fc1')), weights, 'projector.fc2');
   const cellTags = dense3(POSITION_WORD_ONE_HOT(config.vocabSize), weights['text.tokens'] as tf.Tensor2D);
-  return tf.add(tf.add(projected, cellTags), weights['image.pos']!) as tf.Tensor3D;
+  return tf.add<tf.Tensor3D>(tf.add(projected, cellTags), weights['image.pos']!);
 }
 
 /** Additive attention bias [B or 1, 1, L, L]: causal, and optionally hiding masked image tokens. */
@@ -88,7 +88,7 @@ export interface LayerKeyValues {
 export function splitHeads(qkv: tf.Tensor, heads: number): tf.Tensor4D[] {
   const [batch, length, threeD] = qkv.shape as [number, number, number];
   const headDim = threeD / 3 / heads;
-  return tf.split(qkv, 3, -1).map((t) => t.reshape([batch, length, heads, headDim]).transpose([0, 2, 1, 3]) as tf.Tensor4D);
+  return tf.split(qkv, 3, -1).map((t) => t.reshape([batch, length, heads, headDim]).transpose<tf.Tensor4D>([0, 2, 1, 3]));
 }
 
 function attention(
@@ -119,7 +119,7 @@ function block(
   const p = `block${index}.`;
   const h = tf.add(x, attention(layerNorm(x, weights, `${p}ln1`) as tf.Tensor3D, weights, config, `${p}attn`, bias, capture));
   const mlp = dense(gelu(dense(layerNorm(h, weights, `${p}ln2`), weights, `${p}mlp.fc`)), weights, `${p}mlp.proj`);
-  return tf.add(h, mlp) as tf.Tensor3D;
+  return tf.add<tf.Tensor3D>(h, mlp);
 }
 
 /**
@@ -151,7 +151,7 @@ export function decodeText(
 /** Next-word logits from hidden states [..., d] -> [..., V] (output head tied to the embedding). */
 export function logitsFromStates(weights: Weights, states: tf.Tensor): tf.Tensor {
   const d = states.shape[states.shape.length - 1]!;
-  const flat = states.reshape([-1, d]) as tf.Tensor2D;
+  const flat = states.reshape<tf.Tensor2D>([-1, d]);
   const logits = matMul(flat, weights['text.tokens']!, true);
   return logits.reshape([...states.shape.slice(0, -1), logits.shape[1]!]);
 }

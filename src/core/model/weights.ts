@@ -1,5 +1,5 @@
 import * as tf from '../tf';
-import { createRng } from '../random';
+import { createRng, type Rng } from '../random';
 import { weightShapes, type ModelConfig } from './config';
 
 /** All weights of a model by name. Variables when trainable; plain tensors for a frozen copy. */
@@ -22,7 +22,7 @@ export function initWeights(config: ModelConfig, seed: number): TrainableWeights
       let std = fanIn > 0 ? Math.sqrt(2 / fanIn) : 0.02;
       // Residual projections scaled down by depth (GPT-2).
       if (name.endsWith('proj.w')) std /= Math.sqrt(2 * config.nLayers);
-      for (let i = 0; i < size; i++) values[i] = gaussian(rng.next, std);
+      for (let i = 0; i < size; i++) values[i] = gaussian(rng, std);
     }
     // tfjs variable names are global: let tfjs make them unique so several models can coexist.
     // Made inside tidy: a variable shares its initial tensor's data, and that tensor would otherwise stay alive.
@@ -31,9 +31,9 @@ export function initWeights(config: ModelConfig, seed: number): TrainableWeights
   return weights;
 }
 
-function gaussian(next: () => number, std: number): number {
-  const u = Math.max(next(), 1e-12);
-  return std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * next());
+function gaussian(rng: Rng, std: number): number {
+  const u = Math.max(rng.next(), 1e-12);
+  return std * Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
 }
 
 /**

@@ -62,7 +62,7 @@ const logitsShape = (logits: tf.TensorInfo): [number, number, number] => [logits
 
 /** Run a fused kernel on the active backend (which has it registered). */
 function run<Input extends string>(k: FusedKernel<Input>, inputs: Record<Input, tf.Tensor>): tf.Tensor {
-  return tf.engine().runKernel(k.name, inputs, {}) as tf.Tensor;
+  return tf.engine().runKernel<tf.Tensor>(k.name, inputs, {});
 }
 
 type Gradient = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[] };
@@ -72,7 +72,7 @@ type Gradient = { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]
  * returns the value with its gradient function (tfjs's own types allow a single tensor type).
  */
 function withGradient<Args extends tf.Tensor[]>(forward: (...args: [...Args, tf.GradSaveFunc]) => Gradient): (...args: Args) => tf.Tensor {
-  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...args: Args) => tf.Tensor;
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
 }
 
 // ---- layer norm ----------------------------------------------------------------------------
@@ -205,7 +205,7 @@ export function plainTokenLogProbs(logits: tf.Tensor3D, tokens: tf.Tensor2D, tar
   const targets = tokens.slice([0, 1], [b, t - 1]);
   const mask = targetMask.slice([0, 1], [b, t - 1]);
   const picked = tf.sum(tf.mul(tf.logSoftmax(predicting), tf.oneHot(targets, v)), -1);
-  return tf.mul(picked, mask) as tf.Tensor2D;
+  return tf.mul<tf.Tensor2D>(picked, mask);
 }
 
 const tokenLogProbsForward = kernel({

@@ -51,7 +51,7 @@ export class IntervalSums {
   async exportState(): Promise<IntervalState> {
     const sums = [...this.sums];
     const [refused, ...values] = await Promise.all([this.refused.data(), ...sums.map(([, v]) => v.data())]);
-    return { sums: Object.fromEntries(sums.map(([name], i) => [name, values[i]![0]!])), steps: this.steps, refused: refused![0]! };
+    return { sums: Object.fromEntries(sums.map(([name], i) => [name, values[i]![0]!])), steps: this.steps, refused: refused[0]! };
   }
 
   importState(state: IntervalState): void {

@@ -122,7 +122,7 @@ export class SftTrainer implements Trainer {
     };
   }
 
-  async restoreState(state: SftTrainerState): Promise<void> {
+  restoreState(state: SftTrainerState): void {
     this.step = state.step;
     this.rng.restore(state.rng);
     this.optimizer.importState(state.optimizer);

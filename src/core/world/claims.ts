@@ -65,7 +65,7 @@ function parseClause(words: string[], start: number, end: number, out: ObjectCla
     }
     const positionAt = (j: number) => {
       if (!isPosition(words[j]!)) return false;
-      claim.cell = POSITIONS.indexOf(words[j] as (typeof POSITIONS)[number]);
+      claim.cell = POSITIONS.indexOf(words[j]);
       claim.positionWord = j;
       return true;
     };

@@ -161,7 +161,7 @@ export function specsToDraw(chart: ChartDefinition, picked: string, runCount: nu
 
 /**
  * The charts each lesson is about, drawn large in the presentation view (the others follow, small).
- * Keyed by lesson id (core/playground/lessons.ts); free play and unknown lessons get the default.
+ * Keyed by lesson id (core/lessons/lessons.ts); free play and unknown lessons get the default.
  */
 const KEY_CHARTS: Record<string, string[]> = {
   'why-hallucinate': ['loss', 'hallucination'],

@@ -46,7 +46,8 @@ if (typeof window !== 'undefined') {
       canvasLegend: chart.options.plugins?.legend?.display !== false,
       lines: chart.data.datasets.map((d) => ({
         label: d.label ?? '',
-        colour: String(d.borderColor),
+        // The page's lines are drawn in plain CSS colours (lineDataset); a dataset with none reads as ''.
+        colour: typeof d.borderColor === 'string' ? d.borderColor : '',
         baseline: (d.label ?? '').endsWith('(SFT start)'),
       })),
     };

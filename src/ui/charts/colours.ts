@@ -3,7 +3,7 @@
  * metrics get lighter or darker shades of it. One run: each metric gets its own hue. Shades stay in
  * a lightness band that reads on the theme's background (dark lines on light, light lines on dark).
  */
-import { RUN_COLOURS } from '../../core/playground/runs';
+import { RUN_COLOURS } from '../../core/runs/run-record';
 
 type Hsl = [h: number, s: number, l: number];
 

@@ -4,7 +4,7 @@
  * metrics of a run also differ by dash and marker, so they stay apart in grey print too.
  */
 import type { MetricName } from '../../core/dpo/metric-names';
-import type { RunRecord } from '../../core/playground/runs';
+import type { RunRecord } from '../../core/runs/run-record';
 import { type EvalRecord } from '../../core/eval/eval-record';
 import { metricHue, shade } from './colours';
 

@@ -13,9 +13,9 @@ import {
   type PlaygroundConfig,
   type SettingName,
   type SettingValue,
-} from '../../core/playground/controls';
-import { decodeHash, encodeHash } from '../../core/playground/url-hash';
-import { runConfigProblems } from '../../core/playground/run-options';
+} from '../../core/settings/controls';
+import { decodeHash, encodeHash } from '../../core/settings/url-hash';
+import { runConfigProblems } from '../../core/settings/run-options';
 
 const LAST_SESSION = 'dpo-playground:last-config';
 

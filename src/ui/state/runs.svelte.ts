@@ -6,11 +6,11 @@
  * saved runs (BroadcastChannel) and show them too.
  */
 import { createStore, del, entries, get, set } from 'idb-keyval';
-import type { PlaygroundConfig } from '../../core/playground/controls';
-import { applyRunUpdate, createRun, isFinished, nextRunColour, paletteColour, rewindRun, type RunRecord } from '../../core/playground/runs';
-import { readRun } from '../../core/playground/runs-export';
-import { readSweepRecords, type SweepRecord } from '../../core/playground/sweep-progress';
-import type { RunUpdate } from '../../core/playground/training-loop';
+import type { PlaygroundConfig } from '../../core/settings/controls';
+import { applyRunUpdate, createRun, isFinished, nextRunColour, paletteColour, rewindRun, type RunRecord } from '../../core/runs/run-record';
+import { readRun } from '../../core/runs/run-files';
+import { readSweepRecords, type SweepRecord } from '../../core/sweeps/sweep-progress';
+import type { RunUpdate } from '../../core/session/training-loop';
 
 const store = () => createStore('dpo-playground-runs', 'runs');
 

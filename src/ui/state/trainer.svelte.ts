@@ -8,11 +8,11 @@ import type { BackendName } from '../../../workers/backend-names';
 import type { BackendInfo } from '../../../workers/backends';
 import type { ModelSummary, PlaygroundApi } from '../../../workers/playground.worker';
 import type { RunListener } from '../../../workers/run-control';
-import type { PlaygroundConfig } from '../../core/playground/controls';
-import type { ComparedCaption, InspectedPair } from '../../core/playground/run-session';
-import { isFinished } from '../../core/playground/runs';
-import type { RunUpdate } from '../../core/playground/training-loop';
-import { runUpdateProblems } from '../../core/playground/run-update-schema';
+import type { PlaygroundConfig } from '../../core/settings/controls';
+import type { ComparedCaption, InspectedPair } from '../../core/session/run-session';
+import { isFinished } from '../../core/runs/run-record';
+import type { RunUpdate } from '../../core/session/training-loop';
+import { runUpdateProblems } from '../../core/runs/run-update-schema';
 import { connectWorker } from '../worker-client';
 import { configState } from './config.svelte';
 import { runsState } from './runs.svelte';
@@ -88,7 +88,7 @@ class TrainerState {
     this.backend = null;
     this.backend = await api.init(
       this.preferred,
-      $state.snapshot(configState.values) as PlaygroundConfig,
+      $state.snapshot<PlaygroundConfig>(configState.values),
       Comlink.proxy((message: string) => this.fatal(message)),
     );
     this.model = await api.loadShippedModel(configState.values.modelSize);
@@ -176,7 +176,7 @@ class TrainerState {
     this.activeRunId = run.id;
     this.live = { ...IDLE, status: 'preparing', totalSteps: config.steps, activity: 'starting' };
     try {
-      await this.api.startRun(run.id, $state.snapshot(config) as PlaygroundConfig, this.listener(run.id), {
+      await this.api.startRun(run.id, $state.snapshot<PlaygroundConfig>(config), this.listener(run.id), {
         startPaused: options.startPaused,
       });
     } catch (error) {
@@ -223,7 +223,7 @@ class TrainerState {
     }
     this.activeRunId = runId;
     try {
-      const step = await this.api.startRun(runId, $state.snapshot(run.config) as PlaygroundConfig, this.listener(runId), { resume: true });
+      const step = await this.api.startRun(runId, $state.snapshot<PlaygroundConfig>(run.config), this.listener(runId), { resume: true });
       runsState.rewind(runId, step);
       runsState.update(runId, { status: 'running' });
     } catch (error) {

@@ -43,33 +43,33 @@ function logSumExp(values: ArrayLike<number>, row: number, width: number): numbe
 
 export const layerNormStats: WasmKernel<'x'> = ({ x }, backend) => {
   const [rows, width] = rowsOf(x);
-  return inPlace(backend, [x], [rows, 2], (k, out, xAt) => k.layerNormStats(xAt!, out, rows, width));
+  return inPlace(backend, [x], [rows, 2], (k, out, xAt) => k.layerNormStats(xAt, out, rows, width));
 };
 
 export const layerNormApply: WasmKernel<'x' | 'stats' | 'gain' | 'bias'> = ({ x, stats, gain, bias }, backend) => {
   const [rows, width] = rowsOf(x);
-  return inPlace(backend, [x, stats, gain, bias], x.shape, (k, out, xAt, s, g, b) => k.layerNormApply(xAt!, s!, g!, b!, out, rows, width));
+  return inPlace(backend, [x, stats, gain, bias], x.shape, (k, out, xAt, s, g, b) => k.layerNormApply(xAt, s, g, b, out, rows, width));
 };
 
 export const layerNormGradX: WasmKernel<'dy' | 'x' | 'stats' | 'gain'> = ({ dy, x, stats, gain }, backend) => {
   const [rows, width] = rowsOf(dy);
-  return inPlace(backend, [dy, x, stats, gain], dy.shape, (k, out, d, xAt, s, g) => k.layerNormGradX(d!, xAt!, s!, g!, out, rows, width));
+  return inPlace(backend, [dy, x, stats, gain], dy.shape, (k, out, d, xAt, s, g) => k.layerNormGradX(d, xAt, s, g, out, rows, width));
 };
 
 export const layerNormGradGain: WasmKernel<'dy' | 'x' | 'stats'> = ({ dy, x, stats }, backend) => {
   const [rows, width] = rowsOf(dy);
-  return inPlace(backend, [dy, x, stats], [width], (k, out, d, xAt, s) => k.layerNormGradGain(d!, xAt!, s!, out, rows, width));
+  return inPlace(backend, [dy, x, stats], [width], (k, out, d, xAt, s) => k.layerNormGradGain(d, xAt, s, out, rows, width));
 };
 
-export const gelu: WasmKernel<'x'> = ({ x }, backend) => inPlace(backend, [x], x.shape, (k, out, xAt) => k.gelu(xAt!, out, size(x)));
+export const gelu: WasmKernel<'x'> = ({ x }, backend) => inPlace(backend, [x], x.shape, (k, out, xAt) => k.gelu(xAt, out, size(x)));
 
 export const geluGrad: WasmKernel<'dy' | 'x'> = ({ dy, x }, backend) =>
-  inPlace(backend, [dy, x], x.shape, (k, out, d, xAt) => k.geluGrad(d!, xAt!, out, size(x)));
+  inPlace(backend, [dy, x], x.shape, (k, out, d, xAt) => k.geluGrad(d, xAt, out, size(x)));
 
 export const softmax: WasmKernel<'x'> = ({ x }, backend) => {
   const [rows, width] = rowsOf(x);
   return inPlace(backend, [x], x.shape, (k, out, xAt) => {
-    k.softmaxShift(xAt!, out, rows, width);
+    k.softmaxShift(xAt, out, rows, width);
     k.expInPlace(out, size(x));
     k.softmaxNormalise(out, rows, width);
   });
@@ -77,7 +77,7 @@ export const softmax: WasmKernel<'x'> = ({ x }, backend) => {
 
 export const softmaxGrad: WasmKernel<'dy' | 'y'> = ({ dy, y }, backend) => {
   const [rows, width] = rowsOf(y);
-  return inPlace(backend, [dy, y], y.shape, (k, out, d, yAt) => k.softmaxGrad(d!, yAt!, out, rows, width));
+  return inPlace(backend, [dy, y], y.shape, (k, out, d, yAt) => k.softmaxGrad(d, yAt, out, rows, width));
 };
 
 export const tokenLogProbs: WasmKernel<'logits' | 'tokens' | 'mask'> = ({ logits, tokens, mask }, backend) => {

@@ -41,7 +41,7 @@ export function splitLastAxis(
 ): tf.TensorInfo[] | undefined {
   const rank = x.shape.length;
   if (x.dtype !== 'float32' || rank === 0 || tf.util.parseAxisParam(axis, x.shape)[0] !== rank - 1) return undefined;
-  const widths = tf.backend_util.prepareSplitSize(x as tf.Tensor, numOrSizeSplits, rank - 1);
+  const widths = tf.backend_util.prepareSplitSize(x, numOrSizeSplits, rank - 1);
   const rowWidth = x.shape[rank - 1]!;
   const rows = tf.util.sizeFromShape(x.shape.slice(0, -1));
   if (rows * rowWidth === 0) return undefined;

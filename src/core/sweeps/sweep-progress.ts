@@ -4,8 +4,8 @@
  * never started (Stop, a reload) leave no run behind.
  */
 import * as v from 'valibot';
-import { CONTROLS, settingNameOf, type SettingName } from './controls';
-import type { RunStatus } from './runs';
+import { CONTROLS, settingNameOf, type SettingName } from '../settings/controls';
+import type { RunStatus } from '../runs/run-record';
 import { MAX_SWEEP_RUNS } from './sweep-plan';
 
 export interface SweepRecord {

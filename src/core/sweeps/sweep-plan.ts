@@ -14,14 +14,20 @@ import {
   type PlaygroundConfig,
   type SettingName,
   type SettingValue,
-} from './controls';
+} from '../settings/controls';
 import { isDecimalText } from '../validation';
 import { shorten } from '../messages';
-import { runConfigProblems } from './run-options';
+import { runConfigProblems } from '../settings/run-options';
 import { inertReason } from './sweep-relevance';
 
 /** Each swept setting's values as typed ("0.05, 0.1"), by name; settings not listed keep the base's value. */
 export type SweepGrid = Partial<Record<SettingName, string>>;
+
+/** One swept setting as typed in the sweep builder: its name and its values ("0.05, 0.1"). */
+export interface SweepRow {
+  name: SettingName;
+  text: string;
+}
 
 export interface SweepPlan {
   /** The runs, in nesting order (see NESTING). */

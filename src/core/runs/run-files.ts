@@ -6,8 +6,8 @@ import type { MetricName } from '../dpo/metric-names';
 import * as v from 'valibot';
 import { shorten } from '../messages';
 import { problemsOf, shown } from '../validation';
-import { CONTROLS, controlNamed, readSettings, settingText, type SettingName } from './controls';
-import { isFinished, nextRunColour, paletteColour, RUN_STATUSES, type EvalPoint, type MetricPoint, type RunRecord } from './runs';
+import { CONTROLS, controlNamed, readSettings, settingText, type SettingName } from '../settings/controls';
+import { isFinished, nextRunColour, paletteColour, RUN_STATUSES, type EvalPoint, type MetricPoint, type RunRecord } from './run-record';
 import { EVAL_FIELDS, EVAL_KEYS, type EvalKey, type EvalRecord } from '../eval/eval-record';
 
 export const RUNS_FILE_FORMAT = 'dpo-playground-runs';
@@ -127,8 +127,11 @@ const runSchema = v.looseObject(
     history: v.optional(v.array(v.unknown(), ': history is not a list')),
     evals: v.optional(v.array(v.unknown(), ': evals is not a list')),
   },
-  // A required field that is missing: the object reports it, naming the key in the issue's path.
-  (issue) => ` has no ${String(issue.path?.[0]?.key ?? 'fields')}`,
+  // A required field that is missing: the object reports it, naming the key (a string) in the issue's path.
+  (issue) => {
+    const key = issue.path?.[0]?.key;
+    return ` has no ${typeof key === 'string' ? key : 'fields'}`;
+  },
 );
 
 /** Optional fields: one present but not of its schema is replaced, and a note names it. */

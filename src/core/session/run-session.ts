@@ -16,9 +16,9 @@ import type { TrainedPair, Trainer } from '../train/trainer';
 import type { WorldConfig } from '../world/config';
 import { toRgba } from '../world/render';
 import { groundTruthCaption } from '../world/tasks';
-import type { PlaygroundConfig } from './controls';
-import { dpoOptionsFromConfig, GALLERY_SEED, sftOptionsFromConfig, worldFromConfig } from './run-options';
-import type { MetricPoint } from './runs';
+import type { PlaygroundConfig } from '../settings/controls';
+import { dpoOptionsFromConfig, GALLERY_SEED, sftOptionsFromConfig, worldFromConfig } from '../settings/run-options';
+import type { MetricPoint } from '../runs/run-record';
 import { evalRecordOf, type EvalRecord } from '../eval/eval-record';
 
 export interface Model {
@@ -104,7 +104,7 @@ export class RunSession {
     const pending = this.pendingState;
     this.pendingState = undefined;
     if (pending?.method === 'dpo' && this.dpo) await this.dpo.restoreState(pending.trainer);
-    if (pending?.method === 'sft' && this.sft) await this.sft.restoreState(pending.trainer);
+    if (pending?.method === 'sft' && this.sft) this.sft.restoreState(pending.trainer);
   }
 
   /**

@@ -4,11 +4,11 @@
  * page's export are one format). The CLI's train, sweep and lesson run through it, so a link and a
  * command with the same settings give the same run.
  */
-import type { PlaygroundConfig } from './controls';
+import type { PlaygroundConfig } from '../settings/controls';
 import { RunSession, type Model } from './run-session';
 import { TrainingLoop, type RunUpdate } from './training-loop';
-import { applyRunUpdate, createRun, RUN_COLOURS, type RunRecord } from './runs';
-import { runNameFor } from './run-name';
+import { applyRunUpdate, createRun, RUN_COLOURS, type RunRecord } from '../runs/run-record';
+import { runNameFor } from '../runs/run-name';
 
 export interface HeadlessOptions {
   /** The run's name and colour (default: named from its settings, the palette's first colour). */

@@ -3,8 +3,8 @@
  * train on, built as a run builds them (RunSession.prepare), zipped as trl-dataset.ts lays them out.
  * The page's Export button (no run yet) and `npm run export-trl` both call this.
  */
-import type { PlaygroundConfig } from './controls';
-import { RunSession, type Model } from './run-session';
+import type { PlaygroundConfig } from '../settings/controls';
+import { RunSession, type Model } from '../session/run-session';
 import { trlDatasetZip } from './trl-dataset';
 
 /** Whether a run of this configuration has preference pairs before it trains (offline data). */

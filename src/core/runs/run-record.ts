@@ -7,8 +7,8 @@
  */
 import type { EvalRecord } from '../eval/eval-record';
 import type { Metrics } from '../dpo/metric-names';
-import type { PlaygroundConfig, SettingName } from './controls';
-import type { RunUpdate } from './training-loop';
+import type { PlaygroundConfig, SettingName } from '../settings/controls';
+import type { RunUpdate } from '../session/training-loop';
 
 /** One logging step: TRL metric names (loss, rewards/margins, ...) and their interval means. */
 export interface MetricPoint {

@@ -4,8 +4,8 @@
  * sweep-plan.ts, progress in sweep-progress.ts.
  */
 import type { MetricName, Metrics } from '../dpo/metric-names';
-import { CONTROLS, settingLabel, type PlaygroundConfig, type SettingName, type SettingValue } from './controls';
-import { type RunRecord } from './runs';
+import { CONTROLS, settingLabel, type PlaygroundConfig, type SettingName, type SettingValue } from '../settings/controls';
+import { type RunRecord } from '../runs/run-record';
 import { EVAL_KEYS, type EvalKey } from '../eval/eval-record';
 import { inertReason } from './sweep-relevance';
 

@@ -4,7 +4,7 @@
  * where the engine uses each setting: run-options.ts, dpo/trainer.ts (prepare, nextBatch),
  * dpo/pair-builders.ts (buildOfflinePairs) and dpo/judge.ts (scoreCandidates).
  */
-import type { PlaygroundConfig, SettingName } from './controls';
+import type { PlaygroundConfig, SettingName } from '../settings/controls';
 import { judgeEntry } from '../dpo/judge';
 
 /** What plain SFT reads: sftOptionsFromConfig, the world, the model and the evaluation. */

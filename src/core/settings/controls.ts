@@ -16,6 +16,8 @@ import { numberText, problemsOf, sayingAbout, shown, type BoundWords } from '../
 /** The shipped SFT checkpoints a run can start from (models/<directory>), by model size. */
 export const SHIPPED_MODELS = { default: 'sft-base', large: 'sft-large' } as const;
 export type ShippedModel = keyof typeof SHIPPED_MODELS;
+/** Their sizes, typed as such (Object.keys says string[]): the Model size control's choices. */
+const SHIPPED_MODEL_SIZES = Object.keys(SHIPPED_MODELS) as ShippedModel[];
 
 export type ControlGroup = 'data' | 'method' | 'loss' | 'sampling' | 'training';
 
@@ -215,7 +217,7 @@ export const CONTROLS = [
     url: 'model',
     kind: 'choice',
     default: 'default',
-    choices: Object.keys(SHIPPED_MODELS) as ShippedModel[],
+    choices: SHIPPED_MODEL_SIZES,
     group: 'training',
     label: 'Model size',
     help: 'The shipped SFT model a run starts from. default: 108k parameters, 36 px images, minutes on a laptop CPU. large: 489k parameters, 48 px images, about 10x the work per step: where a real GPU pays off.',

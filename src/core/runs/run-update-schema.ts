@@ -6,7 +6,7 @@
  */
 import * as v from 'valibot';
 import { shorten } from '../messages';
-import { RUN_STATUSES } from './runs';
+import { RUN_STATUSES } from './run-record';
 import { EVAL_KEYS } from '../eval/eval-record';
 
 /** Any number, NaN and infinities included (v.number() refuses NaN). */

@@ -2,7 +2,7 @@
  * What a screen reader hears about a run, in one sentence (DOM-free): its step, latest loss and
  * latest CHAIR_i while it trains, and the CHAIR_i it moved from and to when it ends.
  */
-import { isFinished, latestEval, type RunRecord, type RunStatus } from './runs';
+import { isFinished, latestEval, type RunRecord, type RunStatus } from './run-record';
 
 const percent = (rate: number) => `${(100 * rate).toFixed(1)}%`;
 

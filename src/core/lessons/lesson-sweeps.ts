@@ -3,7 +3,7 @@
  * lesson's grid, on top of the lesson's settings. One seed each, so a lesson's sweep stays a few
  * runs; add seeds to tell an effect from noise.
  */
-import type { SweepGrid } from './sweep-plan';
+import type { SweepGrid } from '../sweeps/sweep-plan';
 
 export const LESSON_SWEEPS: Readonly<Record<string, SweepGrid>> = {
   // "queue all three from the Sweep builder with mode = offline, online, mixed"

@@ -14,7 +14,7 @@ import {
   type PlaygroundConfig,
   type SettingName,
 } from './controls';
-import { findLesson, lessonConfig, LESSONS } from './lessons';
+import { findLesson, lessonConfig, LESSONS } from '../lessons/lessons';
 import { shorten } from '../messages';
 
 export const HASH_VERSION = 1;

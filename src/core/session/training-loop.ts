@@ -5,7 +5,7 @@
  * pause and stop requests (messages to the worker) are handled promptly.
  */
 import type { RunSession, ComparedCaption, InspectedPair } from './run-session';
-import type { EvalPoint, MetricPoint, RunStatus } from './runs';
+import type { EvalPoint, MetricPoint, RunStatus } from '../runs/run-record';
 import { type EvalRecord } from '../eval/eval-record';
 
 export interface RunUpdate {

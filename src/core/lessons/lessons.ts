@@ -2,8 +2,8 @@
  * Prepared lessons: a configuration, what to do and what to look for. An instructor shares one as a
  * link (#v=1&lesson=offline-dpo), optionally hiding the controls that would distract.
  */
-import type { Claim } from '../lessons/claims';
-import { defaultConfig, type PlaygroundConfig, type SettingName } from './controls';
+import type { Claim } from './claims';
+import { defaultConfig, type PlaygroundConfig, type SettingName } from '../settings/controls';
 
 /** A second run a lesson asks students to make and compare, with what that run should show. */
 export interface LessonContrast {

@@ -3,7 +3,7 @@
  * settings that lessons ask students to change (loss, coverage bonus, learning rate) when they
  * differ from the defaults, so a run and its contrast run never share a name in charts and tables.
  */
-import { defaultConfig, type PlaygroundConfig } from './controls';
+import { defaultConfig, type PlaygroundConfig } from '../settings/controls';
 
 export function runNameFor(config: PlaygroundConfig): string {
   const defaults = defaultConfig();

@@ -7,7 +7,7 @@ import type { MetricName } from '../dpo/metric-names';
 import { judgeEntry } from '../dpo/judge';
 import { parseLossSpec } from '../dpo/loss-spec';
 import type { LossType } from '../dpo/loss-options';
-import { noPreferenceSteps, type MetricPoint, type RunRecord } from './runs';
+import { noPreferenceSteps, type MetricPoint, type RunRecord } from '../runs/run-record';
 import { type EvalRecord } from '../eval/eval-record';
 
 export interface Diagnosis {
