@@ -48,6 +48,9 @@ export async function startApp(options: { isolated?: boolean; dev?: boolean } = 
   const errors: string[] = [];
   const open = async (path = '', context?: BrowserContext) => {
     const page = context ? await context.newPage() : await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Scripts run by tsx (npm run screenshot, bench:browser) compile with esbuild's keepNames, which
+    // wraps named functions in page.evaluate callbacks in a __name helper the page lacks.
+    await page.addInitScript('globalThis.__name ??= (fn) => fn;');
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
