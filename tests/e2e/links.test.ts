@@ -3,9 +3,11 @@ import { useApp } from './use-app';
 
 const app = useApp();
 
+// ?backend=wasm: what these tests check is the link and the form; the automatic backend choice is
+// tested in gallery.test.ts, and measuring it again here would only add its probe to each page.
 describe('links and settings', () => {
   it('a tampered link keeps its good parts, says what it dropped, and bad form values get a message next to the field', async () => {
-    const page = await app.open('#v=1&seed=3&beta=-1&mode=sideways&steps=12&bogus=1');
+    const page = await app.open('?backend=wasm#v=1&seed=3&beta=-1&mode=sideways&steps=12&bogus=1');
     const problems = page.getByTestId('link-problems');
     await problems.waitFor({ timeout: 60_000 });
     const text = await problems.textContent();
@@ -47,7 +49,7 @@ describe('links and settings', () => {
     await counting.getByTestId('lesson-guide').waitFor({ timeout: 60_000 });
     expect(await counting.getByTestId('lesson-guide').textContent()).toMatch(/Counting and relations/);
     await counting.close();
-    const page = await app.open('#v=1&lesson=image-prompt-injection&steps=4&evaln=12&evalevery=4');
+    const page = await app.open('?backend=wasm#v=1&lesson=image-prompt-injection&steps=4&evaln=12&evalevery=4');
     await page.getByTestId('lesson-guide').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('lesson-guide').textContent()).toMatch(/Image prompt injection/);
     await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
