@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
@@ -32,6 +33,8 @@ function wasmThreadsSurviveBundling(): Plugin {
 
 export default defineConfig({
   plugins: [svelte(), wasmThreadsSurviveBundling()],
+  // The engine's one tfjs import, slimmed for the browser (src/core/tfjs-lean.ts says why).
+  resolve: { alias: [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/core/tfjs-lean.ts', import.meta.url)) }] },
   worker: { format: 'es', plugins: () => [wasmThreadsSurviveBundling()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { headers: ISOLATION_HEADERS },

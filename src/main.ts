@@ -1,11 +1,10 @@
-import { mount } from 'svelte';
-import App from './ui/App.svelte';
-import { configState } from './ui/state/config.svelte';
-import { runsState } from './ui/state/runs.svelte';
-import { trainer } from './ui/state/trainer.svelte';
-import './ui/global.css';
+/**
+ * The page's entry, kept tiny: the training worker starts first, so its script loads and its
+ * backend starts while the page's own code (Svelte, Chart.js, the controls) loads and draws.
+ */
+import { connectWorker } from './ui/worker-client';
 
-mount(App, { target: document.getElementById('app')! });
-
-// The page's state, for the browser console (and for tests that need to reach the worker).
-(window as unknown as { dpoPlayground: object }).dpoPlayground = { trainer, runs: runsState, config: configState };
+const worker = connectWorker();
+void worker.api.prepare(new URLSearchParams(location.search).get('backend'));
+const { startPage } = await import('./ui/start-page');
+startPage(worker);

@@ -2,19 +2,21 @@
  * Backend choice inside the worker. Every candidate must first pass the self-check (the
  * checkpoint's golden log-probs, computed on the cpu backend when it was written); then, unless
  * the address or the menu forces one, a short probe of the real workload runs on WebGPU and WASM
- * (WebGL only without WebGPU) and the fastest wins. Reports what really runs and why.
+ * (WebGL only without WebGPU) and the fastest wins. The page starts at once on a self-checked
+ * backend (`startAtOnce`: an earlier visit's choice, else WASM) and measures in a second worker
+ * while idle (`chooseBackend`). Reports what really runs and why.
  */
 import * as tf from '../src/core/tf';
 import { checkGolden, goldenLogProbs } from '../src/core/checks/golden';
-import { probeThroughput, samplesEveryStep, secondsPerStep, type ThroughputProbe } from '../src/core/checks/throughput-probe';
+import { probeThroughput, secondsPerStep, type ThroughputProbe } from '../src/core/checks/throughput-probe';
 import { weightsFromCheckpoint, type DecodedCheckpoint } from '../src/core/model/checkpoint';
 import { disposeWeights } from '../src/core/model/weights';
-import type { PlaygroundConfig } from '../src/core/settings/controls';
+import { samplesEveryStep, type PlaygroundConfig } from '../src/core/settings/controls';
 import { registerGroupedWebgpuAddN } from '../src/core/ops/webgpu-addn';
 import { registerFusedWebgpuKernels } from '../src/core/ops/fused';
 import { SOFTWARE_ADAPTER } from '../src/core/ops/webgpu-matmul';
 import { registerWasmKernels } from '../src/core/ops/wasm-kernels';
-import { BACKEND_ORDER, type BackendName } from './backend-names';
+import { BACKEND_ORDER, measurementClass, type BackendName } from './backend-names';
 
 export interface BackendMeasurement {
   name: BackendName;
@@ -38,11 +40,18 @@ export interface BackendInfo {
   reason: string;
   /** WASM: threads XNNPACK runs on (1 unless the page is cross-origin isolated). */
   threads?: number;
+  /**
+   * What the choice rests on: forced by the address or menu; the self-check alone (started at once,
+   * the others not measured yet); measured now; or remembered from an earlier visit's measurement.
+   */
+  basis: 'forced' | 'self-check' | 'measured' | 'remembered';
+  /** The settings class (measurementClass) the measurement holds for, when measured or remembered. */
+  measuredFor?: string;
 }
 
 export const BACKEND_LABELS: Record<BackendName, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
-async function webgpuAdapter(): Promise<{ adapter: string; software: boolean }> {
+export async function webgpuAdapter(): Promise<{ adapter: string; software: boolean }> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (!gpu) throw new Error('WebGPU is not available in this browser');
   const adapter = await gpu.requestAdapter();
@@ -64,6 +73,7 @@ function webglAdapter(): { adapter: string; software: boolean } {
 }
 
 async function register(name: BackendName): Promise<void> {
+  if (name === 'webgl') await import('@tensorflow/tfjs-backend-webgl');
   if (name === 'webgpu') {
     await import('@tensorflow/tfjs-backend-webgpu');
     registerGroupedWebgpuAddN();
@@ -188,6 +198,65 @@ function rate(m: BackendMeasurement, settings: PlaygroundConfig): string {
   return m.probe!.estimate ? `${value} (${m.probe!.estimate})` : value;
 }
 
+/** Self-checks (and probes) backends in turn, keeping what each showed for the badge. */
+class BackendTrial {
+  readonly skipped: string[] = [];
+  readonly measured: BackendMeasurement[] = [];
+  constructor(
+    private readonly checkpoint: DecodedCheckpoint,
+    private readonly settings: PlaygroundConfig,
+  ) {}
+
+  /** `name` started, self-checked and (with `probe`) probed; undefined when it failed (the reason is in `skipped`). */
+  async try(name: BackendName, probe: boolean, bar?: Bar): Promise<(BackendMeasurement & { forwardMs: number }) | undefined> {
+    try {
+      if (name === 'webgpu') await webgpuAdapter();
+      await switchBackend(name);
+      const { forwardMs, ...m } = await measure(name, this.checkpoint, probe ? this.settings : undefined, bar);
+      this.measured.push(m);
+      if (!m.ok) this.skipped.push(`${name}: failed its self-check (${m.check})`);
+      return m.ok ? { ...m, forwardMs } : undefined;
+    } catch (error) {
+      this.skipped.push(`${name}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  async finish(name: BackendName, reason: string, basis: BackendInfo['basis']): Promise<BackendInfo> {
+    await switchBackend(name);
+    const measuredFor = basis === 'measured' ? measurementClass(this.settings) : undefined;
+    return { name, ...(await describe(name)), skipped: this.skipped, measured: this.measured, reason, basis, measuredFor };
+  }
+
+  /** Probe WASM, then WebGPU (WebGL without it), and keep the fastest; CPU is the last resort. */
+  async fastest(): Promise<BackendInfo> {
+    // WASM first: it is quick to measure and sets the bar (and the time budget) for the GPU.
+    const probed: (BackendMeasurement & { forwardMs: number })[] = [];
+    const bar = (): Bar | undefined => (probed[0] ? { forwardMs: probed[0].forwardMs, probe: probed[0].probe! } : undefined);
+    for (const name of ['wasm', 'webgpu'] as const) {
+      const m = await this.try(name, true, bar());
+      if (m) probed.push(m);
+    }
+    if (!probed.some((m) => m.name === 'webgpu')) {
+      const m = await this.try('webgl', true, bar());
+      if (m) probed.push(m);
+    }
+    const settings = this.settings;
+    if (probed.length > 0) {
+      const best = probed.reduce((a, b) => (secondsPerStep(b.probe!, settings) < secondsPerStep(a.probe!, settings) ? b : a));
+      const listed = [...probed].sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name));
+      return this.finish(best.name, `${listed.map((m) => rate(m, settings)).join(', ')}: using ${BACKEND_LABELS[best.name]}`, 'measured');
+    }
+    return this.lastResort();
+  }
+
+  async lastResort(): Promise<BackendInfo> {
+    if (await this.try('cpu', false))
+      return this.finish('cpu', 'no faster backend passed its self-check: using plain JavaScript', 'measured');
+    throw new Error(`no TensorFlow.js backend passed its self-check (${this.skipped.join('; ')})`);
+  }
+}
+
 /**
  * Pick the backend. `forced` (from ?backend= or the menu) is used if it starts and passes the
  * self-check; otherwise, or without it, WebGPU and WASM (WebGL when WebGPU is missing) are
@@ -198,55 +267,63 @@ export async function chooseBackend(
   checkpoint: DecodedCheckpoint,
   settings: PlaygroundConfig,
 ): Promise<BackendInfo> {
-  const skipped: string[] = [];
-  const measured: BackendMeasurement[] = [];
-  const tryBackend = async (
-    name: BackendName,
-    probe: boolean,
-    bar?: Bar,
-  ): Promise<(BackendMeasurement & { forwardMs: number }) | undefined> => {
-    try {
-      if (name === 'webgpu') await webgpuAdapter();
-      await switchBackend(name);
-      const { forwardMs, ...m } = await measure(name, checkpoint, probe ? settings : undefined, bar);
-      measured.push(m);
-      if (!m.ok) skipped.push(`${name}: failed its self-check (${m.check})`);
-      return m.ok ? { ...m, forwardMs } : undefined;
-    } catch (error) {
-      skipped.push(`${name}: ${(error as Error).message}`);
-      return undefined;
-    }
-  };
-  const finish = async (name: BackendName, reason: string): Promise<BackendInfo> => {
-    await switchBackend(name);
-    return { name, ...(await describe(name)), skipped, measured, reason };
-  };
-
-  if (forced) {
-    if (await tryBackend(forced, false))
-      return finish(forced, `${BACKEND_LABELS[forced]} forced by the address or the Backend menu (self-check passed)`);
-    for (const name of BACKEND_ORDER.filter((b) => b !== forced)) {
-      if (await tryBackend(name, false))
-        return finish(name, `${BACKEND_LABELS[forced]} could not be used (${skipped.at(-1)}): using ${BACKEND_LABELS[name]}`);
-    }
-  } else {
-    // WASM first: it is quick to measure and sets the bar (and the time budget) for the GPU.
-    const probed: (BackendMeasurement & { forwardMs: number })[] = [];
-    const bar = (): Bar | undefined => (probed[0] ? { forwardMs: probed[0].forwardMs, probe: probed[0].probe! } : undefined);
-    for (const name of ['wasm', 'webgpu'] as const) {
-      const m = await tryBackend(name, true, bar());
-      if (m) probed.push(m);
-    }
-    if (!probed.some((m) => m.name === 'webgpu')) {
-      const m = await tryBackend('webgl', true, bar());
-      if (m) probed.push(m);
-    }
-    if (probed.length > 0) {
-      const best = probed.reduce((a, b) => (secondsPerStep(b.probe!, settings) < secondsPerStep(a.probe!, settings) ? b : a));
-      const listed = [...probed].sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name));
-      return finish(best.name, `${listed.map((m) => rate(m, settings)).join(', ')}: using ${BACKEND_LABELS[best.name]}`);
-    }
-    if (await tryBackend('cpu', false)) return finish('cpu', 'no faster backend passed its self-check: using plain JavaScript');
+  const trial = new BackendTrial(checkpoint, settings);
+  if (!forced) return trial.fastest();
+  if (await trial.try(forced, false))
+    return trial.finish(forced, `${BACKEND_LABELS[forced]} forced by the address or the Backend menu (self-check passed)`, 'forced');
+  for (const name of BACKEND_ORDER.filter((b) => b !== forced)) {
+    if (await trial.try(name, false))
+      return trial.finish(
+        name,
+        `${BACKEND_LABELS[forced]} could not be used (${trial.skipped.at(-1)}): using ${BACKEND_LABELS[name]}`,
+        'forced',
+      );
   }
-  throw new Error(`no TensorFlow.js backend passed its self-check (${skipped.join('; ')})`);
+  return trial.lastResort();
+}
+
+/** A measurement kept from an earlier visit (backend-memory.ts). */
+export interface RememberedChoice {
+  name: BackendName;
+  reason: string;
+  /** When it was measured (ISO date). */
+  at: string;
+}
+
+/**
+ * Start without measuring: an earlier visit's measured choice for these settings if it still
+ * passes its self-check, else WASM (quick to start and to check on any machine), else the full
+ * measurement. The page measures the others later, while idle, in a second worker.
+ */
+export async function startAtOnce(
+  checkpoint: DecodedCheckpoint,
+  settings: PlaygroundConfig,
+  remembered: RememberedChoice | undefined,
+): Promise<BackendInfo> {
+  const trial = new BackendTrial(checkpoint, settings);
+  if (remembered && (await trial.try(remembered.name, false))) {
+    const info = await trial.finish(remembered.name, `${remembered.reason} (measured ${remembered.at.slice(0, 10)})`, 'remembered');
+    return { ...info, measuredFor: measurementClass(settings) };
+  }
+  if (await trial.try('wasm', false))
+    return trial.finish('wasm', 'WASM passed its self-check; the other backends are measured while the page is idle', 'self-check');
+  return trial.fastest();
+}
+
+/** A choice measured elsewhere (another worker, an earlier visit), with what it saw where known. */
+export type MeasuredChoice = Pick<BackendInfo, 'name' | 'reason' | 'basis' | 'measuredFor'> &
+  Partial<Pick<BackendInfo, 'measured' | 'skipped'>>;
+
+/** Switch to a backend measured elsewhere (`info`), after this worker's own self-check of it. */
+export async function adoptBackend(info: MeasuredChoice, checkpoint: DecodedCheckpoint, settings: PlaygroundConfig): Promise<BackendInfo> {
+  const trial = new BackendTrial(checkpoint, settings);
+  if (!(await trial.try(info.name, false))) throw new Error(`${BACKEND_LABELS[info.name]} failed here: ${trial.skipped.join('; ')}`);
+  const adopted = await trial.finish(info.name, info.reason, info.basis);
+  // The badge shows what the measuring worker saw (its checks and probes), plus this worker's check.
+  return {
+    ...adopted,
+    measured: info.measured ?? adopted.measured,
+    skipped: info.skipped ?? adopted.skipped,
+    measuredFor: info.measuredFor,
+  };
 }

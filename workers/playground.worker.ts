@@ -13,8 +13,9 @@ import { disposeWeights, type TrainableWeights } from '../src/core/model/weights
 import { worldForModel } from '../src/core/world/config';
 import { toRgba } from '../src/core/world/render';
 import { groundTruthCaption } from '../src/core/world/tasks';
-import type { BackendName } from './backend-names';
-import { chooseBackend, switchBackend, type BackendInfo } from './backends';
+import { isBackendName, measurementClass, type BackendName } from './backend-names';
+import { adoptBackend, chooseBackend, startAtOnce, switchBackend, type BackendInfo, type MeasuredChoice } from './backends';
+import { recallChoice, rememberChoice } from './backend-memory';
 import { measureStepCost, type StepCost } from '../src/core/checks/step-cost';
 import { gpuCounters } from './gpu-counters';
 import { numericsReport, type NumericsOptions, type NumericsReport } from '../src/core/checks/numerics';
@@ -56,6 +57,16 @@ export interface GalleryItem {
 }
 
 const runs = new RunControl();
+/** Told when the GPU device is lost (the page restarts the worker). */
+let fatal: ((message: string) => void) | undefined;
+/** Each GPU device is watched once: a lost device is fatal to the worker. */
+const watched = new WeakSet<GPUDevice>();
+function watchDevice(info: BackendInfo): void {
+  const device = info.name === 'webgpu' ? (tf.backend() as unknown as { device?: GPUDevice }).device : undefined;
+  if (!device || !fatal || watched.has(device)) return;
+  watched.add(device);
+  void device.lost.then((lost) => fatal?.(`the GPU device was lost (${lost.reason}: ${lost.message || 'no details'})`));
+}
 let model: { weights: TrainableWeights; config: ModelConfig; meta: Record<string, unknown> } | undefined;
 
 /** Replace the current model by a validated checkpoint. */
@@ -113,20 +124,66 @@ function shippedCheckpoint(name: ShippedModel = 'default'): Promise<DecodedCheck
 /** The latest model load: a run waits for it, so it never starts from the model being replaced. */
 let modelLoading: Promise<unknown> = Promise.resolve();
 
+/** The backend's start begun by `prepare` (before the page knows its settings). */
+let preparing: Promise<unknown> = Promise.resolve();
+
 const api = {
   /**
-   * Choose the backend: `forced` if given and it passes the self-check, else the fastest of those
-   * that pass, measured at `settings`. `onFatal` hears of a lost GPU device (the page then restarts
-   * the worker).
+   * Called by the page's entry before its own code loads: start the backend the address forces,
+   * else WASM (downloading and compiling it, its threads), so `init` finds it ready.
+   */
+  prepare(requested: string | null): void {
+    preparing = switchBackend(requested !== null && isBackendName(requested) ? requested : 'wasm').catch(() => undefined);
+  },
+
+  /**
+   * Start the backend: `forced` if given and it passes the self-check; else at once, without
+   * measuring, on the backend an earlier visit measured fastest for `settings`, or on WASM (the
+   * page then measures while idle: measureBackends in a second worker, adoptBackend here).
+   * `onFatal` hears of a lost GPU device (the page then restarts the worker).
    */
   async init(forced: BackendName | undefined, settings: PlaygroundConfig, onFatal?: (message: string) => void): Promise<BackendInfo> {
-    // Measured on the model the settings start from: the large one may favour another backend.
-    const info = await chooseBackend(forced, await shippedCheckpoint(settings.modelSize), settings);
-    if (info.name === 'webgpu' && onFatal) {
-      const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-      void device?.lost.then((lost) => onFatal(`the GPU device was lost (${lost.reason}: ${lost.message || 'no details'})`));
-    }
+    fatal = onFatal;
+    // Checked on the model the settings start from: the large one may favour another backend.
+    const loading = shippedCheckpoint(settings.modelSize);
+    const remembered = forced ? undefined : await recallChoice(settings);
+    await preparing;
+    // The backend's start (downloading and compiling WASM, or a GPU device) overlaps the
+    // checkpoint's download; a failure here is met again, and reported, by the self-check below.
+    const [checkpoint] = await Promise.all([loading, switchBackend(forced ?? remembered?.name ?? 'wasm').catch(() => undefined)]);
+    const info = forced ? await chooseBackend(forced, checkpoint, settings) : await startAtOnce(checkpoint, settings, remembered);
+    watchDevice(info);
     return info;
+  },
+
+  /**
+   * Measure every backend at `settings` (self-checks, then the probe of the real workload) and
+   * remember the choice for later visits. Run by a second worker while the page is idle.
+   */
+  async measureBackends(settings: PlaygroundConfig): Promise<BackendInfo> {
+    const info = await chooseBackend(undefined, await shippedCheckpoint(settings.modelSize), settings);
+    await rememberChoice(settings, info);
+    return info;
+  },
+
+  /** An earlier visit's measurement for `settings`, if there is one (the page then needs no probe). */
+  async recallBackend(settings: PlaygroundConfig): Promise<MeasuredChoice | undefined> {
+    const remembered = await recallChoice(settings);
+    if (!remembered) return undefined;
+    const reason = `${remembered.reason} (measured ${remembered.at.slice(0, 10)})`;
+    return { name: remembered.name, reason, basis: 'remembered', measuredFor: measurementClass(settings) };
+  },
+
+  /**
+   * Train on the backend another worker measured (between runs: the model's tensors move to it
+   * when next used). Refused while a run is in progress.
+   */
+  async adoptBackend(info: MeasuredChoice, settings: PlaygroundConfig): Promise<BackendInfo> {
+    if (runs.active) throw new Error('a run is in progress: the backend changes after it');
+    await runs.idle();
+    const adopted = await adoptBackend(info, await shippedCheckpoint(settings.modelSize), settings);
+    watchDevice(adopted);
+    return adopted;
   },
 
   async loadShippedModel(name: ShippedModel = 'default'): Promise<ModelSummary> {

@@ -87,6 +87,11 @@ export class RunControl {
     await work;
   }
 
+  /** Settles when no baseline is being computed ahead of a run (before the backend changes). */
+  async idle(): Promise<void> {
+    await Promise.all(this.warming.values());
+  }
+
   /** Returns the step the run starts from (0, or the recovery checkpoint's step). */
   async start(runId: string, config: PlaygroundConfig, start: Model, listener: RunListener, options: StartOptions): Promise<number> {
     const problems = runConfigProblems(config);

@@ -7,7 +7,7 @@ import { heldOutScenes } from '../eval/evaluate';
 import { generate } from '../model/generate';
 import type { ModelConfig } from '../model/config';
 import type { Weights } from '../model/weights';
-import type { PlaygroundConfig } from '../settings/controls';
+import { samplesEveryStep, type PlaygroundConfig } from '../settings/controls';
 import { worldFromConfig } from '../settings/run-options';
 import { renderScene } from '../world/render';
 import { DESCRIBE_PROMPT } from '../world/tasks';
@@ -88,9 +88,4 @@ export function secondsPerStep(probe: ThroughputProbe, settings: PlaygroundConfi
   const sampledTokens =
     settings.samples * settings.batchSize * 21 * (settings.method === 'mixed' ? 1 - settings.mixedOfflineProbability : 1);
   return dpo + sampledTokens / probe.tokensPerSecond;
-}
-
-/** Online and mixed runs generate K captions per prompt at every step. */
-export function samplesEveryStep(settings: PlaygroundConfig): boolean {
-  return settings.method === 'online' || settings.method === 'mixed';
 }

@@ -554,3 +554,8 @@ function controlSchema(control: Control): v.GenericSchema<string> {
   controlSchemas.set(control, schema);
   return schema;
 }
+
+/** Online and mixed runs generate K captions per prompt at every step (the backends' probe times it). */
+export function samplesEveryStep(settings: Pick<PlaygroundConfig, 'method'>): boolean {
+  return settings.method === 'online' || settings.method === 'mixed';
+}

@@ -4,8 +4,8 @@
  * runs sweep queues one run after another, and recovers from a crashed worker or a lost GPU.
  */
 import * as Comlink from 'comlink';
-import type { BackendName } from '../../../workers/backend-names';
-import type { BackendInfo } from '../../../workers/backends';
+import { measurementClass, type BackendName } from '../../../workers/backend-names';
+import type { BackendInfo, MeasuredChoice } from '../../../workers/backends';
 import type { ModelSummary, PlaygroundApi } from '../../../workers/playground.worker';
 import type { RunListener } from '../../../workers/run-control';
 import type { PlaygroundConfig } from '../../core/settings/controls';
@@ -39,6 +39,8 @@ const IDLE: Live = { status: 'idle', step: 0, totalSteps: 0, stepsPerSecond: 0, 
 
 class TrainerState {
   backend = $state<BackendInfo | null>(null);
+  /** The background measurement of the backends: waiting for the page to be idle, running, or none needed. */
+  measuring = $state<'waiting' | 'running' | 'off'>('off');
   model = $state<ModelSummary | null>(null);
   error = $state<string | null>(null);
   activeRunId = $state<string | null>(null);
@@ -67,9 +69,21 @@ class TrainerState {
   #generation = $state(0);
   private worker?: Worker;
   private preferred?: BackendName;
+  /** The second worker measuring the backends while the page is idle. */
+  private probe?: { worker: Worker; settingsClass: string };
+  /** A measurement that finished during a run: adopted once the run ends. */
+  private measuredChoice?: MeasuredChoice;
+  /** Settings classes whose measurement failed: not tried again in this page. */
+  private unmeasurable = new Set<string>();
 
   get busy(): boolean {
     return this.activeRunId !== null;
+  }
+
+  /** A worker started before the page's code loaded (main.ts): the first boot uses it. */
+  #early?: ReturnType<typeof connectWorker>;
+  adoptWorker(early: ReturnType<typeof connectWorker>): void {
+    this.#early = early;
   }
 
   async start(preferred?: BackendName): Promise<void> {
@@ -80,7 +94,9 @@ class TrainerState {
   /** A fresh worker (replacing any old one) with the backend started and the shipped model loaded. */
   private async boot(): Promise<void> {
     this.worker?.terminate();
-    const { api, worker } = connectWorker();
+    this.stopMeasuring();
+    const { api, worker } = this.#early ?? connectWorker();
+    this.#early = undefined;
     this.#remote = api;
     this.#generation++;
     this.worker = worker;
@@ -92,6 +108,62 @@ class TrainerState {
       Comlink.proxy((message: string) => this.fatal(message)),
     );
     this.model = await api.loadShippedModel(configState.values.modelSize);
+    this.measuring = this.backend.basis === 'self-check' ? 'waiting' : 'off';
+  }
+
+  /**
+   * While idle, make sure the backend was measured for these settings: adopt a measurement that
+   * finished during a run, or an earlier visit's for this settings class, else measure all
+   * backends in a second worker (stopped when a run starts, so the run has the machine) and switch
+   * if another is faster. Never with a backend forced by the address or menu.
+   */
+  async measureWhileIdle(config: PlaygroundConfig): Promise<void> {
+    if (this.preferred || !this.backend || !this.model || this.busy || this.probe || this.#adopting) return;
+    const settingsClass = measurementClass(config);
+    if (this.backend.measuredFor === settingsClass || this.unmeasurable.has(settingsClass)) return void (this.measuring = 'off');
+    const choice =
+      this.measuredChoice?.measuredFor === settingsClass
+        ? this.measuredChoice
+        : await this.api.recallBackend(config).catch(() => undefined);
+    if (choice) return this.adopt(choice, config);
+    const { api, worker } = connectWorker('measure backends');
+    this.probe = { worker, settingsClass };
+    this.measuring = 'running';
+    try {
+      const info = await api.measureBackends(config);
+      if (this.probe?.worker !== worker) return;
+      this.measuredChoice = info;
+      if (!this.busy) await this.adopt(info, config);
+    } catch (error) {
+      // A terminated probe (a run started) rejects nothing here: its promise never settles.
+      this.unmeasurable.add(settingsClass);
+      console.warn(`measuring the backends failed: ${(error as Error).message}`);
+    } finally {
+      if (this.probe?.worker === worker) this.stopMeasuring();
+    }
+  }
+
+  #adopting = false;
+  private async adopt(choice: MeasuredChoice, config: PlaygroundConfig): Promise<void> {
+    this.#adopting = true;
+    try {
+      this.backend = await this.api.adoptBackend($state.snapshot<MeasuredChoice>(choice), $state.snapshot<PlaygroundConfig>(config));
+      this.measuredChoice = undefined;
+    } catch (error) {
+      if (choice.measuredFor) this.unmeasurable.add(choice.measuredFor);
+      console.warn(`could not switch to the measured backend: ${(error as Error).message}`);
+    } finally {
+      this.#adopting = false;
+      this.measuring = this.backend?.measuredFor === measurementClass(config) ? 'off' : 'waiting';
+    }
+  }
+
+  /** Stop a background measurement (a run is starting): it starts again when the page is idle. */
+  private stopMeasuring(): void {
+    if (!this.probe) return;
+    this.probe.worker.terminate();
+    this.probe = undefined;
+    if (this.measuring === 'running') this.measuring = 'waiting';
   }
 
   /**
@@ -172,6 +244,7 @@ class TrainerState {
   /** Start a new run; throws (with the reason) if the worker refuses the configuration. */
   async train(config: PlaygroundConfig, name: string, options: { sweepId?: string; startPaused?: boolean } = {}): Promise<string> {
     if (this.activeRunId) throw new Error('a run is already in progress');
+    this.stopMeasuring();
     const run = runsState.create(config, name, options.sweepId);
     this.activeRunId = run.id;
     this.live = { ...IDLE, status: 'preparing', totalSteps: config.steps, activity: 'starting' };
@@ -217,6 +290,7 @@ class TrainerState {
     const run = runsState.get(runId);
     if (!run) throw new Error('that run no longer exists');
     if (this.activeRunId) throw new Error('stop the run in progress first');
+    this.stopMeasuring();
     if (this.crashed) {
       this.crashed = null;
       await this.boot();
