@@ -31,12 +31,19 @@ function wasmThreadsSurviveBundling(): Plugin {
   };
 }
 
-export default defineConfig({
+export default defineConfig(({ command }) => ({
   plugins: [svelte(), wasmThreadsSurviveBundling()],
-  // The engine's one tfjs import, slimmed for the browser (src/core/tfjs-lean.ts says why).
-  resolve: { alias: [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/core/tfjs-lean.ts', import.meta.url)) }] },
+  // The engine's one tfjs import, slimmed for the built page (src/core/tfjs-lean.ts says why). Not
+  // on the dev server: its dependency optimiser bundled tfjs-core twice from the deep imports
+  // ("Cannot evaluate flag 'DEBUG'"), and there a few hundred ms of parsing matter less.
+  resolve: {
+    alias:
+      command === 'build'
+        ? [{ find: /^@tensorflow\/tfjs$/, replacement: fileURLToPath(new URL('./src/core/tfjs-lean.ts', import.meta.url)) }]
+        : [],
+  },
   worker: { format: 'es', plugins: () => [wasmThreadsSurviveBundling()] },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   server: { headers: ISOLATION_HEADERS },
   preview: { port: 4173, headers: ISOLATION_HEADERS },
-});
+}));

@@ -216,6 +216,13 @@ const api = {
     return Comlink.transfer(file, [file.buffer as ArrayBuffer]);
   },
 
+  /** The starting model (not a run's policy) as one .dpock file, for the page's sweep workers. */
+  async exportStartingModel(): Promise<Uint8Array> {
+    const { weights, config, meta } = requireModel();
+    const file = await packWeights(weights, config, meta);
+    return Comlink.transfer(file, [file.buffer as ArrayBuffer]);
+  },
+
   /** Load an uploaded .dpock file; refused (current model kept) if corrupted or of another architecture. */
   importCheckpoint(file: Uint8Array): Promise<ModelSummary> {
     // Nothing to wait for; a refusal (thrown) rejects the promise, as in the other methods.

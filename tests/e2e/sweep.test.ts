@@ -75,4 +75,61 @@ describe('sweeps', () => {
     await page.locator('[data-testid=sweep-progress]', { hasText: 'Stopped after 0 of 2 runs.' }).waitFor({ timeout: 120_000 });
     expect(app.errors).toEqual([]);
   });
+
+  it('trains runs at once in separate workers, with the numbers each has when the runs go one after another', async () => {
+    const page = await app.open('?backend=wasm#v=1&seed=0&npairs=8&batch=4&steps=80&evaln=8&evalevery=40');
+    await page.getByTestId('gallery').getByTestId('caption').first().waitFor({ timeout: 120_000 });
+    const atOnce = page.getByTestId('sweep-at-once');
+    // Bad input is refused with the reason, and the value stays.
+    await atOnce.fill('0');
+    await atOnce.dispatchEvent('change');
+    expect(await page.getByTestId('sweep-at-once-problem').textContent()).toContain('whole number from 1 to 8 (got "0")');
+    await page.getByTestId('sweep-values-beta').fill('0.1');
+    await page.getByTestId('sweep-values-seed').fill('0, 1');
+
+    /** Queue the sweep, wait for it, and return each run's numbers by seed and the most runs seen training at once. */
+    const sweep = async (runsAtOnce: number, finishedBefore: number) => {
+      await atOnce.fill(String(runsAtOnce));
+      await atOnce.dispatchEvent('change');
+      await page.evaluate(() => {
+        const w = window as unknown as { mostAtOnce: number; dpoPlayground: { runs: { list: { status: string }[] } } };
+        w.mostAtOnce = 0;
+        setInterval(() => {
+          const training = w.dpoPlayground.runs.list.filter((r) => r.status === 'running').length;
+          w.mostAtOnce = Math.max(w.mostAtOnce, training);
+        }, 20);
+      });
+      await page.getByTestId('sweep-start').click();
+      await page
+        .locator('[data-testid=runs-table] tr[data-status=done]')
+        .nth(finishedBefore + 1)
+        .waitFor({ timeout: 300_000 });
+      return page.evaluate(() => {
+        const w = window as unknown as {
+          mostAtOnce: number;
+          dpoPlayground: {
+            runs: { list: { sweepId?: string; config: { seed: number }; history: unknown; evals: unknown; status: string }[] };
+          };
+        };
+        const runs = w.dpoPlayground.runs.list;
+        const latest = runs.at(-1)!.sweepId;
+        const numbers = Object.fromEntries(
+          runs.filter((r) => r.sweepId === latest).map((r) => [r.config.seed, { status: r.status, history: r.history, evals: r.evals }]),
+        );
+        return { numbers, mostAtOnce: w.mostAtOnce };
+      });
+    };
+    const oneByOne = await sweep(1, 0);
+    expect(oneByOne.mostAtOnce).toBe(1);
+    const together = await sweep(2, 2);
+    expect(together.mostAtOnce).toBe(2);
+    expect(Object.keys(together.numbers).sort()).toEqual(['0', '1']);
+    for (const seed of ['0', '1']) {
+      expect(together.numbers[seed]!.status).toBe('done');
+      expect(together.numbers[seed]!.history).toEqual(oneByOne.numbers[seed]!.history);
+      expect(together.numbers[seed]!.evals).toEqual(oneByOne.numbers[seed]!.evals);
+    }
+    expect(app.errors).toEqual([]);
+    await page.close();
+  });
 });

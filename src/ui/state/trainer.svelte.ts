@@ -14,6 +14,7 @@ import { isFinished } from '../../core/runs/run-record';
 import type { RunUpdate } from '../../core/session/training-loop';
 import { runUpdateProblems } from '../../core/runs/run-update-schema';
 import { connectWorker } from '../worker-client';
+import { defaultRunsAtOnce, RunPool } from './run-pool.svelte';
 import { configState } from './config.svelte';
 import { runsState } from './runs.svelte';
 
@@ -54,6 +55,29 @@ class TrainerState {
   queue = $state<{ config: PlaygroundConfig; name: string; sweepId: string }[]>([]);
   /** Bumped when the trained policy changes, so views that ask the worker refresh. */
   policyVersion = $state(0);
+  /** A sweep's runs trained at once: the page's worker plus extra workers (run-pool.svelte.ts). */
+  runsAtOnce = $state(
+    defaultRunsAtOnce(navigator.hardwareConcurrency || 1, (navigator as Navigator & { deviceMemory?: number }).deviceMemory),
+  );
+  private pool = new RunPool({
+    update: (runId, update) => runsState.apply(runId, update),
+    ended: (runId, outcome) => {
+      if (outcome?.failure) runsState.update(runId, { status: 'failed', error: outcome.failure });
+      if (outcome?.stopped) runsState.update(runId, { status: 'stopped' });
+      void runsState.flush();
+      this.fillSlots();
+    },
+  });
+
+  /** Runs the extra workers train now (a sweep's, beside the page's own). */
+  get sweepRunning(): string[] {
+    return this.pool.running;
+  }
+
+  /** Some run trains, in the page's worker or in a sweep worker. */
+  get anyRunning(): boolean {
+    return this.busy || this.pool.running.length > 0;
+  }
 
   /**
    * The worker's API. The Comlink proxy stays out of reactive state: Svelte's dev mode probes
@@ -95,6 +119,7 @@ class TrainerState {
   private async boot(): Promise<void> {
     this.worker?.terminate();
     this.stopMeasuring();
+    this.pool.close();
     const { api, worker } = this.#early ?? connectWorker();
     this.#early = undefined;
     this.#remote = api;
@@ -118,7 +143,7 @@ class TrainerState {
    * if another is faster. Never with a backend forced by the address or menu.
    */
   async measureWhileIdle(config: PlaygroundConfig): Promise<void> {
-    if (this.preferred || !this.backend || !this.model || this.busy || this.probe || this.#adopting) return;
+    if (this.preferred || !this.backend || !this.model || this.anyRunning || this.probe || this.#adopting) return;
     const settingsClass = measurementClass(config);
     if (this.backend.measuredFor === settingsClass || this.unmeasurable.has(settingsClass)) return void (this.measuring = 'off');
     const choice =
@@ -133,7 +158,7 @@ class TrainerState {
       const info = await api.measureBackends(config);
       if (this.probe?.worker !== worker) return;
       this.measuredChoice = info;
-      if (!this.busy) await this.adopt(info, config);
+      if (!this.anyRunning) await this.adopt(info, config);
     } catch (error) {
       // A terminated probe (a run started) rejects nothing here: its promise never settles.
       this.unmeasurable.add(settingsClass);
@@ -146,6 +171,8 @@ class TrainerState {
   #adopting = false;
   private async adopt(choice: MeasuredChoice, config: PlaygroundConfig): Promise<void> {
     this.#adopting = true;
+    // Sweep workers run the old backend: the next sweep starts fresh ones.
+    this.pool.close();
     try {
       this.backend = await this.api.adoptBackend($state.snapshot<MeasuredChoice>(choice), $state.snapshot<PlaygroundConfig>(config));
       this.measuredChoice = undefined;
@@ -172,12 +199,13 @@ class TrainerState {
    * enough to delay a run started with other settings.
    */
   warmBaseline(config: PlaygroundConfig): void {
-    if (!this.model || this.busy || !this.#remote || this.backend?.software !== false) return;
+    if (!this.model || this.anyRunning || !this.#remote || this.backend?.software !== false) return;
     this.#remote.warmBaseline(config).catch(() => undefined);
   }
 
   /** A new starting model (shipped or uploaded): its captions replace the live gallery's. */
   modelLoaded(summary: ModelSummary): void {
+    this.pool.close();
     this.model = summary;
     this.gallery = [];
   }
@@ -215,7 +243,7 @@ class TrainerState {
         this.activeRunId = null;
         this.humanChoice = null;
         this.live = { ...IDLE };
-        void this.startNextQueued();
+        this.fillSlots();
       }
       return;
     }
@@ -237,7 +265,7 @@ class TrainerState {
       this.activeRunId = null;
       this.humanChoice = null;
       void runsState.flush();
-      void this.startNextQueued();
+      this.fillSlots();
     }
   }
 
@@ -261,14 +289,18 @@ class TrainerState {
     return run.id;
   }
 
-  pause = () => this.api.pauseRun();
-  resume = () => this.api.resumeRun();
+  pause = async (): Promise<void> => {
+    await Promise.all([this.api.pauseRun(), this.pool.pause()]);
+  };
+  resume = async (): Promise<void> => {
+    await Promise.all([this.api.resumeRun(), this.pool.resume()]);
+  };
   step = () => this.api.stepRun();
 
   // Arrow functions: the top bar passes these as callbacks.
   stop = async (): Promise<void> => {
     this.queue = [];
-    await this.api.stopRun();
+    await Promise.all([this.api.stopRun(), this.pool.stop()]);
   };
 
   /** Stop everything and go back to the starting model. */
@@ -307,19 +339,54 @@ class TrainerState {
     }
   }
 
-  /** Queue runs (a sweep) and start the first if idle. */
+  /** Queue runs (a sweep) and start as many as run at once. */
   enqueue(items: { config: PlaygroundConfig; name: string; sweepId: string }[]): void {
     this.queue.push(...items);
-    if (!this.activeRunId) void this.startNextQueued();
+    this.fillSlots();
   }
 
-  private async startNextQueued(): Promise<void> {
-    const next = this.queue.shift();
-    if (!next) return;
+  /**
+   * Start queued runs while there is room: the page's worker first (its run drives the live views),
+   * then up to runsAtOnce - 1 sweep workers. A human-judge run waits for the page's worker, where
+   * the dialog is.
+   */
+  private fillSlots(): void {
+    while (this.queue.length > 0) {
+      if (!this.activeRunId) {
+        void this.startOnPage(this.queue.shift()!);
+        continue;
+      }
+      const extra = this.runsAtOnce - 1;
+      const index = this.queue.findIndex((q) => q.config.judge !== 'human');
+      if (extra < 1 || index < 0 || !this.backend || !this.pool.hasRoom(extra)) return;
+      const [next] = this.queue.splice(index, 1);
+      void this.startInPool(next!, extra, this.backend.name);
+    }
+  }
+
+  private async startOnPage(next: { config: PlaygroundConfig; name: string; sweepId: string }): Promise<void> {
     try {
       await this.train(next.config, next.name, { sweepId: next.sweepId });
     } catch {
-      void this.startNextQueued();
+      this.fillSlots();
+    }
+  }
+
+  private async startInPool(
+    next: { config: PlaygroundConfig; name: string; sweepId: string },
+    extra: number,
+    backend: BackendName,
+  ): Promise<void> {
+    const run = runsState.create(next.config, next.name, next.sweepId);
+    try {
+      await this.pool.train(run.id, $state.snapshot<PlaygroundConfig>(next.config), {
+        extra,
+        backend,
+        start: () => this.api.exportStartingModel(),
+      });
+    } catch (error) {
+      runsState.update(run.id, { status: 'failed', error: (error as Error).message });
+      this.fillSlots();
     }
   }
 }
