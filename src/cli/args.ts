@@ -12,15 +12,19 @@ export type FlagSpec =
   | { kind: 'number'; default?: number; min?: number; max?: number; exclusiveMin?: boolean; help: string }
   | { kind: 'string'; default?: string; choices?: readonly string[]; help: string }
   | { kind: 'boolean'; help: string }
+  /** One or more values, each its own argument (`--merge a b c`, as a shell expands `dir/*`): up to the next flag. */
+  | { kind: 'list'; help: string }
   | { kind: 'control'; control: Control };
 
 type Value<S extends FlagSpec> = S extends { kind: 'boolean' }
   ? boolean
-  : S extends { kind: 'string' }
-    ? string
-    : S extends { kind: 'control'; control: infer C extends Control }
-      ? ValueOf<C>
-      : number;
+  : S extends { kind: 'list' }
+    ? string[]
+    : S extends { kind: 'string' }
+      ? string
+      : S extends { kind: 'control'; control: infer C extends Control }
+        ? ValueOf<C>
+        : number;
 export type Flags<T extends Record<string, FlagSpec>> = { [K in keyof T]: Value<T[K]> };
 
 /** What parseFlags returns: `--help` anywhere asks for help (nothing else is read), else every flag's value. */
@@ -54,9 +58,10 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
       const { control } = spec;
       return `  --${name} VALUE  ${control.label}: ${control.help} [${controlRange(control)}] (default ${settingText(control, control.default)})`;
     }
-    const def = 'default' in spec && spec.default !== undefined ? ` (default ${spec.default})` : '';
+    const def = 'default' in spec && spec.default !== undefined && spec.default !== '' ? ` (default ${spec.default})` : '';
     const choices = spec.kind === 'string' && spec.choices ? ` [${spec.choices.join('|')}]` : '';
-    return `  --${name}${spec.kind === 'boolean' ? '' : ' VALUE'}  ${spec.help}${choices}${def}`;
+    const value = spec.kind === 'boolean' ? '' : spec.kind === 'list' ? ' VALUE...' : ' VALUE';
+    return `  --${name}${value}  ${spec.help}${choices}${def}`;
   });
   return `usage: npm run ${command} -- [flags]\n${lines.join('\n')}`;
 }
@@ -65,7 +70,7 @@ export function usage(command: string, specs: Record<string, FlagSpec>): string 
  * The text a plain (non-control) flag accepts, as a valibot schema with the CLI's messages; checks
  * read the text as typed, so messages quote it unchanged.
  */
-function flagSchema(name: string, spec: Exclude<FlagSpec, { kind: 'control' | 'boolean' }>): v.GenericSchema<string> {
+function flagSchema(name: string, spec: Exclude<FlagSpec, { kind: 'control' | 'boolean' | 'list' }>): v.GenericSchema<string> {
   const says = sayingAbout(`--${name}`);
   if (spec.kind === 'string') {
     return v.pipe(
@@ -101,19 +106,22 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
     const now = name === undefined || name in specs ? undefined : renamed[name];
     if (now !== undefined && now.split(' ')[0]! in specs) throw new UsageError(`--${name} is now --${now}`);
   }
+  const { rest, lists } = takeLists(argv, specs);
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: rest,
       strict: true,
       allowPositionals: false,
       tokens: true,
       options: Object.fromEntries([
         ['help', { type: 'boolean' }],
-        ...Object.entries(specs).map(([name, spec]): [string, { type: 'boolean' | 'string' }] => [
-          name,
-          { type: spec.kind === 'boolean' ? 'boolean' : 'string' },
-        ]),
+        ...Object.entries(specs)
+          .filter(([, spec]) => spec.kind !== 'list')
+          .map(([name, spec]): [string, { type: 'boolean' | 'string' }] => [
+            name,
+            { type: spec.kind === 'boolean' ? 'boolean' : 'string' },
+          ]),
       ]),
     });
   } catch (error) {
@@ -142,6 +150,10 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
       out[name] = raw === true;
       continue;
     }
+    if (spec.kind === 'list') {
+      out[name] = lists.get(name) ?? [];
+      continue;
+    }
     if (raw === undefined) {
       if (spec.default === undefined) throw new UsageError(`--${name} is required (${spec.help})`);
       out[name] = spec.default;
@@ -153,6 +165,33 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
     out[name] = spec.kind === 'string' ? text : Number(text);
   }
   return out as Flags<T> & { help: false };
+}
+
+/**
+ * List flags (kind 'list') taken out of argv before node:util reads the rest: each with the
+ * arguments after it up to the next flag (`--merge=a` starts the list with a). A list flag given
+ * twice, or with no value, is a usage error.
+ */
+function takeLists(argv: string[], specs: Record<string, FlagSpec>): { rest: string[]; lists: Map<string, string[]> } {
+  const rest: string[] = [];
+  const lists = new Map<string, string[]>();
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  for (let i = 0; i < argv.length; i++) {
+    const match = i < end ? /^--([^=]+)(?:=(.*))?$/s.exec(argv[i]!) : null;
+    const spec = match ? specs[match[1]!] : undefined;
+    if (!match || spec?.kind !== 'list') {
+      rest.push(argv[i]!);
+      continue;
+    }
+    const name = match[1]!;
+    if (lists.has(name)) throw new UsageError(`--${name} is given twice; give it once, with all its values after it`);
+    const values = match[2] !== undefined ? [match[2]] : [];
+    while (i + 1 < end && !argv[i + 1]!.startsWith('--')) values.push(argv[++i]!);
+    const given = values.filter((value) => value !== '');
+    if (given.length === 0) throw new UsageError(`--${name} needs at least one value (${spec.help})`);
+    lists.set(name, given);
+  }
+  return { rest, lists };
 }
 
 /** Run a CLI main: usage errors print the message and usage, exit 2; other errors exit 1. */

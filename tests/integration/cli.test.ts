@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
@@ -172,6 +172,74 @@ describe('train and sweep, run as the README prints them (their flags are tested
     const { code, stderr } = runCli('train', ['--beta', '0']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/--beta: Beta must be greater than 0 \(got 0\)/);
+  });
+});
+
+describe('sweep on several threads, in shards, merged (the flags are tested in process in tests/unit/sweep-shard.test.ts)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dpo-sweep-'));
+  // Offline and online runs (online samples every step), two seeds: 4 runs of 2 steps.
+  const grid = '--mode offline,online --seeds 0,1 --steps 2 --batch 4 --npairs 8 --evalevery 0 --evaln 4'.split(' ');
+  /** results.csv's rows without what differs between two runs of the same sweep: the run id and the wall time. */
+  function rows(out: string): string[][] {
+    const [header, ...lines] = readFileSync(join(out, 'results.csv'), 'utf8').trim().split('\n');
+    const names = header!.split(',');
+    const kept = names.map((name, i) => (name === 'id' || name === 'seconds' ? -1 : i)).filter((i) => i >= 0);
+    // Quoted fields hold commas ("sigmoid,sft:1"): split outside quotes.
+    return [names, ...lines.map((line) => line.match(/("[^"]*"|[^,]*)(,|$)/g)!.map((f) => f.replace(/,$/, '')))].map((row) =>
+      kept.map((i) => row[i]!),
+    );
+  }
+  /** Every run as results.json keeps it (history, evaluations, events, colour), less its id, dates and wall time. */
+  const runsOf = (name: string) =>
+    parseRunsJson(readFileSync(join(dir, name, 'results.json'), 'utf8')).map(
+      ({ id: _id, createdAt: _createdAt, seconds: _seconds, sweepId: _sweepId, ...run }) => run,
+    );
+  /** The printed summary: the starting model, the table per grid point, what did not finish. */
+  const table = (stdout: string) => stdout.slice(stdout.indexOf('starting model'), stdout.indexOf('\nwrote'));
+  let sequentialTable = '';
+  const sweep = (name: string, ...args: string[]) => {
+    const result = runCli('sweep', [...grid, '--out', join(dir, name), ...args]);
+    expect(result.code, result.stderr).toBe(0);
+    return result;
+  };
+
+  it('--jobs 2 trains the same runs as one at a time: every number, name and colour, in grid order', () => {
+    sequentialTable = table(sweep('jobs1').stdout);
+    expect(sequentialTable).toMatch(/grid point/);
+    const parallel = sweep('jobs2', '--jobs', '2');
+    expect(parallel.stdout).toMatch(/sweep: 4 runs from models\/sft-base on wasm, 2 at once in worker threads/);
+    // The progress bar (off a terminal: every 10 s and at the end).
+    expect(parallel.stderr).toMatch(/^sweep \[#+\] 4\/4 /m);
+    const sequential = rows(join(dir, 'jobs1'));
+    expect(sequential).toHaveLength(5);
+    expect(rows(join(dir, 'jobs2'))).toEqual(sequential);
+    expect(runsOf('jobs2')).toEqual(runsOf('jobs1'));
+    expect(table(parallel.stdout)).toBe(sequentialTable);
+  });
+
+  it('3 shards merged are the unsharded sweep exactly; a missing or repeated shard is refused and nothing is written', () => {
+    const shard = sweep('s2', '--shard', '2/3');
+    expect(shard.stdout).toContain('shard 2/3 (from --shard): 1 of the 4 runs, grid indices 1');
+    sweep('s1', '--shard', '1/3', '--jobs', '2');
+    sweep('s3', '--shard', '3/3');
+    const shards = ['s1', 's2', 's3'].map((name) => join(dir, name));
+    // Shard 2 missing, shard 3 twice: both said, nothing written.
+    const broken = runCli('sweep', ['--merge', shards[0]!, shards[2]!, shards[2]!, '--out', join(dir, 'broken')]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toContain('cannot merge the shards; nothing was written');
+    expect(broken.stderr).toContain(`shard 3/3 is given 2 times: ${shards[2]}, ${shards[2]}`);
+    expect(broken.stderr).toContain('shard 2/3 of this 4-run sweep is missing');
+    expect(existsSync(join(dir, 'broken'))).toBe(false);
+
+    const merged = runCli('sweep', ['--merge', ...shards.reverse(), '--out', join(dir, 'merged')]);
+    expect(merged.code, merged.stderr).toBe(0);
+    expect(rows(join(dir, 'merged'))).toEqual(rows(join(dir, 'jobs1')));
+    const json = (name: string) => JSON.parse(readFileSync(join(dir, name, 'results.json'), 'utf8')) as Record<string, unknown>;
+    expect(json('merged').groups).toEqual(json('jobs1').groups);
+    expect(runsOf('merged')).toEqual(runsOf('jobs1'));
+    const runs = parseRunsJson(readFileSync(join(dir, 'merged', 'results.json'), 'utf8'));
+    expect(new Set(runs.map((r) => r.sweepId)).size).toBe(1);
+    expect(table(merged.stdout)).toBe(sequentialTable);
   });
 });
 

@@ -244,7 +244,7 @@ function printedCommands(path: string): { line: string; script: string; args: st
 
 describe('every command the README and docs print', () => {
   const scripts = JSON.parse(readFileSync('package.json', 'utf8')).scripts as Record<string, string>;
-  const commands = [...printedCommands('README.md'), ...printedCommands('docs/results.md')];
+  const commands = [...printedCommands('README.md'), ...printedCommands('docs/results.md'), ...printedCommands('docs/sweeps.md')];
 
   it('is found (the check below is not vacuous)', () => {
     expect(commands.filter((c) => c.script in COMMAND_FLAGS).length).toBeGreaterThan(10);

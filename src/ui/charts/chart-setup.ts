@@ -1,5 +1,7 @@
 /** Chart.js with only what the playground draws (tree-shaken), coloured from the page's theme. */
 import { Chart, Legend, LinearScale, LineController, LineElement, PointElement, ScatterController, Title, Tooltip } from 'chart.js';
+import { layerOf } from './line-layer';
+import { isBaseline } from './series';
 
 // Legend and Title: the sweep's scatter plot and the PNG files (the page's line charts have an HTML legend).
 Chart.register(LineController, ScatterController, LineElement, PointElement, LinearScale, Legend, Title, Tooltip);
@@ -41,15 +43,19 @@ if (typeof window !== 'undefined') {
     const chart = Chart.getChart(canvas);
     if (!chart) return undefined;
     const { left, top, right, bottom } = chart.chartArea;
+    // The page's line charts draw their lines themselves (line-layer.ts); the sweep's scatter plot has datasets.
+    const layer = layerOf(chart);
     return {
       area: { left, top, right, bottom },
       canvasLegend: chart.options.plugins?.legend?.display !== false,
-      lines: chart.data.datasets.map((d) => ({
-        label: d.label ?? '',
-        // The page's lines are drawn in plain CSS colours (lineDataset); a dataset with none reads as ''.
-        colour: typeof d.borderColor === 'string' ? d.borderColor : '',
-        baseline: (d.label ?? '').endsWith('(SFT start)'),
-      })),
+      lines: layer
+        ? layer.drawn.map((l) => ({ label: l.label, colour: l.colour, baseline: isBaseline(l) }))
+        : chart.data.datasets.map((d) => ({
+            label: d.label ?? '',
+            // The page's lines are drawn in plain CSS colours (lineDataset); a dataset with none reads as ''.
+            colour: typeof d.borderColor === 'string' ? d.borderColor : '',
+            baseline: (d.label ?? '').endsWith('(SFT start)'),
+          })),
     };
   };
 }
