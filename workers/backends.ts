@@ -302,8 +302,8 @@ export async function startAtOnce(
 ): Promise<BackendInfo> {
   const trial = new BackendTrial(checkpoint, settings);
   if (remembered && (await trial.try(remembered.name, false))) {
-    const info = await trial.finish(remembered.name, `${remembered.reason} (measured ${remembered.at.slice(0, 10)})`, 'remembered');
-    return { ...info, measuredFor: measurementClass(settings) };
+    const choice = rememberedChoice(remembered, settings);
+    return { ...(await trial.finish(choice.name, choice.reason, choice.basis)), measuredFor: choice.measuredFor };
   }
   if (await trial.try('wasm', false))
     return trial.finish('wasm', 'WASM passed its self-check; the other backends are measured while the page is idle', 'self-check');
@@ -313,6 +313,12 @@ export async function startAtOnce(
 /** A choice measured elsewhere (another worker, an earlier visit), with what it saw where known. */
 export type MeasuredChoice = Pick<BackendInfo, 'name' | 'reason' | 'basis' | 'measuredFor'> &
   Partial<Pick<BackendInfo, 'measured' | 'skipped'>>;
+
+/** An earlier visit's measurement for `settings`, as a choice the badge can show (with its date). */
+export function rememberedChoice(remembered: RememberedChoice, settings: PlaygroundConfig): MeasuredChoice {
+  const reason = `${remembered.reason} (measured ${remembered.at.slice(0, 10)})`;
+  return { name: remembered.name, reason, basis: 'remembered', measuredFor: measurementClass(settings) };
+}
 
 /** Switch to a backend measured elsewhere (`info`), after this worker's own self-check of it. */
 export async function adoptBackend(info: MeasuredChoice, checkpoint: DecodedCheckpoint, settings: PlaygroundConfig): Promise<BackendInfo> {

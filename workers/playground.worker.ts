@@ -13,8 +13,16 @@ import { disposeWeights, type TrainableWeights } from '../src/core/model/weights
 import { worldForModel } from '../src/core/world/config';
 import { toRgba } from '../src/core/world/render';
 import { groundTruthCaption } from '../src/core/world/tasks';
-import { isBackendName, measurementClass, type BackendName } from './backend-names';
-import { adoptBackend, chooseBackend, startAtOnce, switchBackend, type BackendInfo, type MeasuredChoice } from './backends';
+import { isBackendName, type BackendName } from './backend-names';
+import {
+  adoptBackend,
+  chooseBackend,
+  rememberedChoice,
+  startAtOnce,
+  switchBackend,
+  type BackendInfo,
+  type MeasuredChoice,
+} from './backends';
 import { recallChoice, rememberChoice } from './backend-memory';
 import { measureStepCost, type StepCost } from '../src/core/checks/step-cost';
 import { gpuCounters } from './gpu-counters';
@@ -169,9 +177,7 @@ const api = {
   /** An earlier visit's measurement for `settings`, if there is one (the page then needs no probe). */
   async recallBackend(settings: PlaygroundConfig): Promise<MeasuredChoice | undefined> {
     const remembered = await recallChoice(settings);
-    if (!remembered) return undefined;
-    const reason = `${remembered.reason} (measured ${remembered.at.slice(0, 10)})`;
-    return { name: remembered.name, reason, basis: 'remembered', measuredFor: measurementClass(settings) };
+    return remembered && rememberedChoice(remembered, settings);
   },
 
   /**

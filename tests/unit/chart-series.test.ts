@@ -18,7 +18,7 @@ import {
   type LineSeries,
   type Point,
 } from '../../src/ui/charts/series';
-import { LATER_SCORES } from './later-eval-scores';
+import { summaryWithChair } from './later-eval-scores';
 
 const line = (n: number, y: (i: number) => number = (i) => Math.sin(i / 7) + (i % 13) / 10): Point[] =>
   Array.from({ length: n }, (_, i) => ({ x: i + 1, y: y(i) }));
@@ -77,17 +77,7 @@ describe('thinPoints', () => {
   });
 });
 
-const summary = (chair_i: number) => ({
-  chair_i,
-  chair_s: 0.5,
-  cover: 0.9,
-  attr_error: 0,
-  count_error: 0,
-  pope_acc: 0.8,
-  pope_f1: 0.8,
-  pope_yes_ratio: 0.5,
-  ...LATER_SCORES,
-});
+const summary = summaryWithChair;
 
 function run(id: string, colour: string, steps = 3): RunRecord {
   const history: MetricPoint[] = Array.from({ length: steps }, (_, i) => ({ step: i + 1, metrics: { loss: 0.7 - i / 10 } }));

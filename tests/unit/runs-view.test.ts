@@ -3,19 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../src/core/runs/run-record';
 import { defaultConfig, type PlaygroundConfig } from '../../src/core/settings/controls';
 import { commonWords, filterRuns, groupRuns, nextSort, sortBy, sortRuns, sortValue, sweepName } from '../../src/ui/runs/runs-view';
-import { LATER_SCORES } from './later-eval-scores';
+import { summaryWithChair } from './later-eval-scores';
 
-const summary = (chair_i: number) => ({
-  chair_i,
-  chair_s: 0.5,
-  cover: 0.9,
-  attr_error: 0,
-  count_error: 0,
-  pope_acc: 0.8,
-  pope_f1: 0.8,
-  pope_yes_ratio: 0.5,
-  ...LATER_SCORES,
-});
+const summary = summaryWithChair;
 
 function run(
   id: string,

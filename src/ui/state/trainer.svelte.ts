@@ -36,6 +36,13 @@ interface Live {
   activity: string;
 }
 
+/** A sweep's run waiting for a worker. */
+interface QueuedRun {
+  config: PlaygroundConfig;
+  name: string;
+  sweepId: string;
+}
+
 const IDLE: Live = { status: 'idle', step: 0, totalSteps: 0, stepsPerSecond: 0, activity: '' };
 
 class TrainerState {
@@ -52,7 +59,7 @@ class TrainerState {
   private choicesAsked = 0;
   /** Set when the worker died mid-run: the run can resume from its last evaluation. */
   crashed = $state<{ runId: string; message: string } | null>(null);
-  queue = $state<{ config: PlaygroundConfig; name: string; sweepId: string }[]>([]);
+  queue = $state<QueuedRun[]>([]);
   /** Bumped when the trained policy changes, so views that ask the worker refresh. */
   policyVersion = $state(0);
   /** A sweep's runs trained at once: the page's worker plus extra workers (run-pool.svelte.ts). */
@@ -68,11 +75,6 @@ class TrainerState {
       this.fillSlots();
     },
   });
-
-  /** Runs the extra workers train now (a sweep's, beside the page's own). */
-  get sweepRunning(): string[] {
-    return this.pool.running;
-  }
 
   /** Some run trains, in the page's worker or in a sweep worker. */
   get anyRunning(): boolean {
@@ -340,7 +342,7 @@ class TrainerState {
   }
 
   /** Queue runs (a sweep) and start as many as run at once. */
-  enqueue(items: { config: PlaygroundConfig; name: string; sweepId: string }[]): void {
+  enqueue(items: QueuedRun[]): void {
     this.queue.push(...items);
     this.fillSlots();
   }
@@ -364,7 +366,7 @@ class TrainerState {
     }
   }
 
-  private async startOnPage(next: { config: PlaygroundConfig; name: string; sweepId: string }): Promise<void> {
+  private async startOnPage(next: QueuedRun): Promise<void> {
     try {
       await this.train(next.config, next.name, { sweepId: next.sweepId });
     } catch {
@@ -372,11 +374,7 @@ class TrainerState {
     }
   }
 
-  private async startInPool(
-    next: { config: PlaygroundConfig; name: string; sweepId: string },
-    extra: number,
-    backend: BackendName,
-  ): Promise<void> {
+  private async startInPool(next: QueuedRun, extra: number, backend: BackendName): Promise<void> {
     const run = runsState.create(next.config, next.name, next.sweepId);
     try {
       await this.pool.train(run.id, $state.snapshot<PlaygroundConfig>(next.config), {
